@@ -1,0 +1,163 @@
+//! The streaming batch engine: read, score in parallel, write in order.
+//!
+//! With one thread everything runs on the calling thread. With more, a reader
+//! thread fills batches of whole interactions (up to [`BATCH_TEXT_BYTES`] of
+//! text), the calling thread scores each batch on a rayon pool
+//! (`map_init` keeps one [`Scratch`] per rayon job and `collect` keeps input
+//! order), and a writer thread writes the results. Channels hold at most two
+//! batches each, so memory is bounded by a few batches plus the largest
+//! interaction, whatever the input size, and the output bytes are the same
+//! for any number of threads.
+
+use std::sync::atomic::Ordering;
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::engine::{Engine, Scored};
+use crate::error::{Error, Result};
+use crate::input::{InputWarnings, Reader};
+use crate::output::Outputs;
+use crate::record::Interaction;
+use crate::score::Scratch;
+
+/// Text bytes per batch: large enough to keep workers busy between
+/// hand-offs, small enough to bound memory.
+pub const BATCH_TEXT_BYTES: usize = 1 << 20;
+/// Interactions per batch at most (for very short interactions).
+pub const BATCH_INTERACTIONS: usize = 4096;
+
+/// Figures of a finished run, for the summary line.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct RunStats {
+    /// Interactions scored.
+    pub interactions: u64,
+    /// Turns scored.
+    pub turns: u64,
+    /// Input bytes read.
+    pub bytes: u64,
+    /// Interactions whose input language was unsupported (scored in the
+    /// default language).
+    pub lang_fallbacks: u64,
+    /// Tolerated input problems.
+    pub warnings: InputWarnings,
+    /// Wall time.
+    pub elapsed: Duration,
+}
+
+impl RunStats {
+    fn add(&mut self, ix: &Interaction, scored: &Scored) {
+        self.interactions += 1;
+        self.turns += ix.turns.len() as u64;
+        self.lang_fallbacks += u64::from(scored.lang_fallback);
+    }
+}
+
+/// Reads all of `reader`, scores it with `engine` on `threads` threads and
+/// writes to `out`. `progress` is called now and then with the bytes read.
+pub fn run(
+    mut reader: Reader,
+    engine: &Engine,
+    mut out: Outputs,
+    threads: usize,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<RunStats> {
+    let started = Instant::now();
+    let bytes = reader.bytes_read();
+    let mut stats = if threads <= 1 {
+        let mut scratch = Scratch::default();
+        let mut stats = RunStats::default();
+        while let Some(ix) = reader.next_interaction()? {
+            let scored = engine.score(&ix, &mut scratch);
+            out.write(&ix, &scored)?;
+            stats.add(&ix, &scored);
+            if stats.interactions % 1024 == 0 {
+                progress(bytes.load(Ordering::Relaxed));
+            }
+        }
+        stats.warnings = reader.warnings();
+        out.commit()?;
+        stats
+    } else {
+        parallel(reader, engine, out, threads, progress)?
+    };
+    stats.bytes = bytes.load(Ordering::Relaxed);
+    stats.elapsed = started.elapsed();
+    progress(stats.bytes);
+    Ok(stats)
+}
+
+type Batch = Vec<Interaction>;
+
+fn parallel(
+    reader: Reader,
+    engine: &Engine,
+    out: Outputs,
+    threads: usize,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<RunStats> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("peakend-worker-{i}"))
+        .build()
+        .map_err(|e| Error::config(format!("cannot start {threads} worker threads: {e}")))?;
+    let bytes = reader.bytes_read();
+    let (batch_tx, batch_rx) = sync_channel::<Batch>(2);
+    let (scored_tx, scored_rx) = sync_channel::<(Batch, Vec<Scored>)>(2);
+
+    std::thread::scope(|scope| {
+        let reading = scope.spawn(move || read_batches(reader, batch_tx));
+        let writing = scope.spawn(move || write_batches(out, scored_rx));
+        for batch in batch_rx {
+            let scored: Vec<Scored> = pool.install(|| {
+                batch.par_iter().map_init(Scratch::default, |s, ix| engine.score(ix, s)).collect()
+            });
+            if scored_tx.send((batch, scored)).is_err() {
+                break; // The writer failed; its error is reported below.
+            }
+            progress(bytes.load(Ordering::Relaxed));
+        }
+        drop(scored_tx);
+        let written = writing.join().unwrap_or_else(|_| Err(Error::config("the writer thread panicked")));
+        let read = reading.join().unwrap_or_else(|_| Err(Error::config("the reader thread panicked")));
+        // A read error explains a short output, so it comes first.
+        let warnings = read?;
+        let (out, mut stats) = written?;
+        out.commit()?;
+        stats.warnings = warnings;
+        Ok(stats)
+    })
+}
+
+fn read_batches(mut reader: Reader, tx: SyncSender<Batch>) -> Result<InputWarnings> {
+    let mut batch = Vec::new();
+    let mut text = 0;
+    while let Some(ix) = reader.next_interaction()? {
+        text += ix.text_bytes();
+        batch.push(ix);
+        if text >= BATCH_TEXT_BYTES || batch.len() >= BATCH_INTERACTIONS {
+            if tx.send(std::mem::take(&mut batch)).is_err() {
+                return Ok(reader.warnings());
+            }
+            text = 0;
+        }
+    }
+    if !batch.is_empty() {
+        let _ = tx.send(batch);
+    }
+    Ok(reader.warnings())
+}
+
+/// Writes every scored batch; commits nothing, since the reader may still
+/// fail.
+fn write_batches(mut out: Outputs, rx: Receiver<(Batch, Vec<Scored>)>) -> Result<(Outputs, RunStats)> {
+    let mut stats = RunStats::default();
+    for (batch, scored) in rx {
+        for (ix, s) in batch.iter().zip(&scored) {
+            out.write(ix, s)?;
+            stats.add(ix, s);
+        }
+    }
+    Ok((out, stats))
+}

@@ -1,0 +1,126 @@
+//! Command-line arguments (clap derive). Only the binary uses this module.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Scores how customers felt in contact-centre conversations and how they
+/// will remember them (Kahneman's peak-end rule).
+#[derive(Debug, Parser)]
+#[command(name = "peakend", version, max_term_width = 98, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Score transcripts: one row per interaction (and per turn with --turns).
+    #[command(after_long_help = SCORE_EXAMPLES)]
+    Score(ScoreArgs),
+}
+
+const SCORE_EXAMPLES: &str = "\
+Examples:
+  peakend score examples/transcripts.csv
+  peakend score calls-*.csv -o interactions.csv --turns turns.csv
+  cat chats.jsonl | peakend score --input-format jsonl - > interactions.csv
+  peakend score calls.csv --lexicons my-lexicons --end-window 1 --negativity-bias 2
+
+Input columns (CSV header, case-insensitive): interaction_id, speaker, text
+(required); turn, start_ms, end_ms, language (optional). See the README for
+every alias, the JSON Lines layout and every output column.
+
+Exit status: 0 success, 1 bad input or usage (the message names the file and
+line).";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum InputFormat {
+    /// CSV with a header row.
+    Csv,
+    /// JSON Lines, one interaction per line.
+    Jsonl,
+}
+
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    /// Transcript files (CSV, or JSON Lines for *.jsonl); none or '-' reads
+    /// standard input.
+    #[arg(value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+
+    /// Write the per-interaction CSV here [default: standard output].
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Also write the per-turn CSV here.
+    #[arg(long, value_name = "FILE")]
+    pub turns: Option<PathBuf>,
+
+    /// Worker threads [default: all cores].
+    #[arg(
+        long,
+        value_name = "N",
+        long_help = "Worker threads [default: all cores]. The output is byte-identical for any N."
+    )]
+    pub threads: Option<usize>,
+
+    /// Extra or overriding lexicon files: DIR/<lang>/valence.tsv, rules.tsv, emoji.tsv.
+    #[arg(
+        long,
+        value_name = "DIR",
+        long_help = "Extra or overriding lexicon entries on top of the built-in ones. \
+                     For each language, DIR/<lang>/valence.tsv holds 'term<TAB>valence' \
+                     lines (VADER scale -4..4; a term of several words is a phrase), \
+                     DIR/<lang>/rules.tsv holds 'role<TAB>term[<TAB>value]' lines and \
+                     DIR/<lang>/emoji.tsv 'emoji<TAB>description' lines. See lexicons/README.md."
+    )]
+    pub lexicons: Option<PathBuf>,
+
+    /// Language of the text: an ISO 639-1 code, or 'auto'.
+    #[arg(
+        long,
+        value_name = "CODE|auto",
+        default_value = "auto",
+        long_help = "Language of the text: an ISO 639-1 code (supported: en), or 'auto' \
+                     [default]: the input's language column or field when present; \
+                     unsupported values are scored in English and counted in the summary."
+    )]
+    pub lang: String,
+
+    /// Input format, overriding the file extension.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<InputFormat>,
+
+    /// Score with VADER's lexicon and rules only (no phrase lexicon).
+    #[arg(
+        long,
+        long_help = "Score with VADER's lexicon and rules only, without the phrase lexicon: \
+                     the valence is then vaderSentiment 3.3.2's compound (see README, parity)."
+    )]
+    pub no_phrases: bool,
+
+    /// How much more a negative moment weighs when choosing the peak.
+    #[arg(long, value_name = "F", default_value_t = peakend::peak_end::PeakEndParams::default().negativity_bias)]
+    pub negativity_bias: f64,
+
+    /// Weight of the peak in 'remembered'.
+    #[arg(long, value_name = "W", default_value_t = 1.0)]
+    pub peak_weight: f64,
+
+    /// Weight of the end in 'remembered'.
+    #[arg(long, value_name = "W", default_value_t = 1.0)]
+    pub end_weight: f64,
+
+    /// How many final customer turns make the end.
+    #[arg(long, value_name = "N", default_value_t = peakend::peak_end::PeakEndParams::default().end_window)]
+    pub end_window: usize,
+
+    /// 'bad_ending' also when the end falls this far below the customer's earlier mean.
+    #[arg(long, value_name = "D", default_value_t = peakend::peak_end::PeakEndParams::default().drop)]
+    pub bad_ending_drop: f64,
+
+    /// No progress bar and no summary on standard error.
+    #[arg(short, long)]
+    pub quiet: bool,
+}

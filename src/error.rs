@@ -1,0 +1,127 @@
+//! The library's one error type.
+//!
+//! Every error that input can cause carries where it happened (file and line)
+//! and what is wrong, so that the binary can print one message and exit 1.
+//! The kind is boxed to keep `Result<T>` one word wide on hot paths.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// A `Result` whose error is [`Error`].
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// An error from reading input, loading lexicons or writing output.
+#[derive(Debug)]
+pub struct Error(Box<ErrorKind>);
+
+/// What went wrong, and where.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// A lexicon file line that cannot be used.
+    Lexicon {
+        /// The lexicon file (`<built-in>/...` for embedded files).
+        path: PathBuf,
+        /// 1-based line number.
+        line: u64,
+        /// What is wrong with it.
+        msg: String,
+    },
+    /// A transcript row (CSV or JSON Lines) that cannot be read.
+    Input {
+        /// The input file (`<stdin>` for standard input).
+        path: PathBuf,
+        /// 1-based line number where the row starts.
+        line: u64,
+        /// What is wrong with it.
+        msg: String,
+    },
+    /// An input file whose header lacks a required column.
+    MissingColumn {
+        /// The input file.
+        path: PathBuf,
+        /// The canonical column name.
+        column: &'static str,
+        /// The header names accepted for it.
+        accepted: &'static [&'static str],
+    },
+    /// An I/O failure on a named file.
+    Io {
+        /// The file being read or written.
+        path: PathBuf,
+        /// The underlying error.
+        err: std::io::Error,
+    },
+    /// Invalid settings (weights, factors, options).
+    Config(String),
+}
+
+impl Error {
+    /// Returns the kind of this error.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.0
+    }
+
+    /// An input error at `path:line`.
+    pub fn input(path: impl Into<PathBuf>, line: u64, msg: impl Into<String>) -> Error {
+        Error::from(ErrorKind::Input { path: path.into(), line, msg: msg.into() })
+    }
+
+    /// A lexicon error at `path:line`.
+    pub fn lexicon(path: impl Into<PathBuf>, line: u64, msg: impl Into<String>) -> Error {
+        Error::from(ErrorKind::Lexicon { path: path.into(), line, msg: msg.into() })
+    }
+
+    /// An I/O error on `path`.
+    pub fn io(path: impl Into<PathBuf>, err: std::io::Error) -> Error {
+        Error::from(ErrorKind::Io { path: path.into(), err })
+    }
+
+    /// An invalid setting.
+    pub fn config(msg: impl Into<String>) -> Error {
+        Error::from(ErrorKind::Config(msg.into()))
+    }
+
+    /// True when this is an I/O error caused by a closed pipe downstream
+    /// (e.g. `peakend score x.csv | head`), which is not a failure.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(&*self.0, ErrorKind::Io { err, .. } if err.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+}
+
+impl From<ErrorKind> for Error {
+    fn from(kind: ErrorKind) -> Error {
+        Error(Box::new(kind))
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &*self.0 {
+            ErrorKind::Lexicon { path, line, msg } => {
+                write!(f, "{}:{}: lexicon: {}", path.display(), line, msg)
+            }
+            ErrorKind::Input { path, line, msg } => {
+                write!(f, "{}:{}: {}", path.display(), line, msg)
+            }
+            ErrorKind::MissingColumn { path, column, accepted } => write!(
+                f,
+                "{}:1: header has no '{}' column (accepted names, case-insensitive: {})",
+                path.display(),
+                column,
+                accepted.join(", ")
+            ),
+            ErrorKind::Io { path, err } => write!(f, "{}: {}", path.display(), err),
+            ErrorKind::Config(msg) => write!(f, "{msg}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &*self.0 {
+            ErrorKind::Io { err, .. } => Some(err),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,321 @@
+//! Lexicon files: the built-in ones embedded in the binary, and the user's.
+//!
+//! Formats (all UTF-8, see `lexicons/README.md`):
+//!
+//! - VADER valence (`vader_lexicon.txt`): `term<TAB>valence<TAB>...`, no
+//!   comments (VADER has emoticons starting with `#`), keys kept as written
+//!   because VADER looks up `item.lower()` against them as they are.
+//! - Valence (`phrases.tsv`, user `valence.tsv`): `term<TAB>valence`, `#`
+//!   comments; a term of two words or more is a phrase.
+//! - Emoji (`emoji_utf8_lexicon.txt`, user `emoji.tsv`): `emoji<TAB>words`.
+//! - Rules (`rules.tsv`): `role<TAB>term[<TAB>value]`, `#` comments.
+//!
+//! Every error names the file and the 1-based line.
+
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+
+use rustc_hash::FxHashMap;
+
+use super::{build_automaton, flag, Lexicon, Ngram, Phrase, WordInfo};
+use crate::error::{Error, Result};
+use crate::text::trim_punct;
+
+/// Valences outside this range are rejected in user files (VADER's scale).
+const VALENCE_RANGE: std::ops::RangeInclusive<f64> = -4.0..=4.0;
+
+/// How a lexicon file is laid out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    /// VADER's own lexicon format.
+    VaderValence,
+    /// `term<TAB>valence` with comments.
+    Valence,
+    /// `emoji<TAB>description`.
+    Emoji,
+    /// `role<TAB>term[<TAB>value]`.
+    Rules,
+}
+
+/// One lexicon file: where it came from, its layout and its text.
+#[derive(Clone, Debug)]
+pub struct LexiconSource {
+    /// Its path (`<built-in>/en/...` for embedded files).
+    pub path: PathBuf,
+    /// Its layout.
+    pub kind: FileKind,
+    /// Its content.
+    pub text: Cow<'static, str>,
+}
+
+macro_rules! builtin {
+    ($lang:literal, $file:literal, $kind:expr) => {
+        LexiconSource {
+            path: PathBuf::from(concat!("<built-in>/", $lang, "/", $file)),
+            kind: $kind,
+            text: Cow::Borrowed(include_str!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/lexicons/",
+                $lang,
+                "/",
+                $file
+            ))),
+        }
+    };
+}
+
+impl LexiconSource {
+    /// The embedded files of `lang`, or `None` for an unsupported language.
+    pub fn builtin(lang: &str) -> Option<Vec<LexiconSource>> {
+        match lang {
+            "en" => Some(vec![
+                builtin!("en", "vader_lexicon.txt", FileKind::VaderValence),
+                builtin!("en", "emoji_utf8_lexicon.txt", FileKind::Emoji),
+                builtin!("en", "rules.tsv", FileKind::Rules),
+                builtin!("en", "phrases.tsv", FileKind::Valence),
+            ]),
+            _ => None,
+        }
+    }
+
+    /// The user's files for `lang` under `dir`: `dir/<lang>/valence.tsv`,
+    /// `rules.tsv` and `emoji.tsv`, those that exist.
+    pub fn user_dir(dir: &Path, lang: &str) -> Result<Vec<LexiconSource>> {
+        if !dir.is_dir() {
+            return Err(Error::io(
+                dir,
+                std::io::Error::new(std::io::ErrorKind::NotFound, "lexicon folder not found"),
+            ));
+        }
+        let mut out = Vec::new();
+        for (name, kind) in [
+            ("valence.tsv", FileKind::Valence),
+            ("rules.tsv", FileKind::Rules),
+            ("emoji.tsv", FileKind::Emoji),
+        ] {
+            let path = dir.join(lang).join(name);
+            if path.is_file() {
+                let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+                out.push(LexiconSource { path, kind, text: Cow::Owned(text) });
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Accumulates sources, later ones overriding earlier ones term by term.
+pub(super) struct Builder {
+    lang: String,
+    words: FxHashMap<Box<str>, WordInfo>,
+    emoji: FxHashMap<char, Box<str>>,
+    phrases: FxHashMap<Box<str>, (usize, f64)>,
+    idioms: Vec<Ngram>,
+    booster_ngrams: Vec<Ngram>,
+    negation_infixes: Vec<Box<str>>,
+}
+
+impl Builder {
+    pub(super) fn new(lang: &str) -> Builder {
+        Builder {
+            lang: lang.to_string(),
+            words: FxHashMap::default(),
+            emoji: FxHashMap::default(),
+            phrases: FxHashMap::default(),
+            idioms: Vec::new(),
+            booster_ngrams: Vec::new(),
+            negation_infixes: Vec::new(),
+        }
+    }
+
+    pub(super) fn add(&mut self, source: &LexiconSource) -> Result<()> {
+        let comments = source.kind != FileKind::VaderValence;
+        for (idx, raw) in source.text.lines().enumerate() {
+            let line = raw.trim_end_matches('\r');
+            if line.trim().is_empty() || (comments && line.trim_start().starts_with('#')) {
+                continue;
+            }
+            let at = |msg: String| Error::lexicon(&source.path, idx as u64 + 1, msg);
+            let fields: Vec<&str> = line.split('\t').collect();
+            match source.kind {
+                FileKind::VaderValence | FileKind::Valence => {
+                    let (term, value) = match fields.as_slice() {
+                        [t, v, ..] if !t.trim().is_empty() => (t.trim(), *v),
+                        _ => return Err(at(format!("expected 'term<TAB>valence', found {line:?}"))),
+                    };
+                    let valence = parse_number(value).map_err(at)?;
+                    if source.kind == FileKind::Valence && !VALENCE_RANGE.contains(&valence) {
+                        return Err(at(format!("valence {valence} is outside [-4, 4]")));
+                    }
+                    self.add_valence(term, valence, source.kind == FileKind::Valence);
+                }
+                FileKind::Emoji => {
+                    let (key, description) = match fields.as_slice() {
+                        [k, d, ..] if !k.is_empty() => (*k, d.trim()),
+                        _ => return Err(at(format!("expected 'emoji<TAB>description', found {line:?}"))),
+                    };
+                    let mut chars = key.chars();
+                    // Only single characters are ever matched (as in VADER).
+                    if let (Some(c), None) = (chars.next(), chars.next()) {
+                        self.emoji.insert(c, description.into());
+                    }
+                }
+                FileKind::Rules => self.add_rule(&fields).map_err(at)?,
+            }
+        }
+        Ok(())
+    }
+
+    fn add_valence(&mut self, term: &str, valence: f64, fold_case: bool) {
+        let words: Vec<String> = term
+            .split_whitespace()
+            .map(|w| trim_punct(&w.to_lowercase()).to_string())
+            .collect();
+        if words.len() >= 2 {
+            if words.iter().all(|w| !w.is_empty()) {
+                let text = words.join(" ");
+                self.phrases.insert(text.into(), (words.len(), valence));
+            }
+            return;
+        }
+        let key: Box<str> = if fold_case { term.to_lowercase().into() } else { term.into() };
+        self.words.entry(key).or_insert(WordInfo::EMPTY).valence = valence;
+    }
+
+    fn add_rule(&mut self, fields: &[&str]) -> std::result::Result<(), String> {
+        let (role, term) = match fields {
+            [r, t, ..] if !t.trim().is_empty() => (r.trim(), t.trim().to_lowercase()),
+            _ => return Err(format!("expected 'role<TAB>term[<TAB>value]', found {:?}", fields.join("\t"))),
+        };
+        let value = || match fields.get(2) {
+            Some(v) => parse_number(v),
+            None => Err(format!("rule '{role}' needs a value in the third column")),
+        };
+        let words = || term.split_whitespace().map(Box::from).collect::<Vec<Box<str>>>();
+        let flag = match role {
+            "negation" => flag::NEGATION,
+            "negation-contains" => {
+                self.negation_infixes.push(term.into());
+                return Ok(());
+            }
+            "booster" => {
+                let v = value()?;
+                if term.contains(' ') {
+                    self.booster_ngrams.push(Ngram { words: words(), value: v });
+                } else {
+                    let info = self.words.entry(term.into()).or_insert(WordInfo::EMPTY);
+                    info.booster = v;
+                    info.flags |= flag::BOOSTER;
+                }
+                return Ok(());
+            }
+            "idiom" => {
+                self.idioms.push(Ngram { words: words(), value: value()? });
+                return Ok(());
+            }
+            "contrast" => flag::CONTRAST,
+            "no" => flag::NO,
+            "or-nor" => flag::OR_NOR,
+            "never" => flag::NEVER,
+            "so-this" => flag::SO_THIS,
+            "without" => flag::WITHOUT,
+            "doubt" => flag::DOUBT,
+            "least" => flag::LEAST,
+            "least-exception" => flag::LEAST_EXCEPTION,
+            "kind" => flag::KIND,
+            "of" => flag::OF,
+            other => {
+                return Err(format!(
+                    "unknown rule role '{other}' (known: negation, negation-contains, booster, \
+                     contrast, idiom, no, or-nor, never, so-this, without, doubt, least, \
+                     least-exception, kind, of)"
+                ))
+            }
+        };
+        self.words.entry(term.into()).or_insert(WordInfo::EMPTY).flags |= flag;
+        Ok(())
+    }
+
+    pub(super) fn build(self) -> Result<Lexicon> {
+        let mut phrases: Vec<Phrase> = self
+            .phrases
+            .into_iter()
+            .map(|(text, (words, valence))| Phrase { text, words, valence })
+            .collect();
+        phrases.sort_by(|a, b| a.text.cmp(&b.text));
+        let automaton = build_automaton(&phrases)?;
+        Ok(Lexicon {
+            lang: self.lang,
+            words: self.words,
+            emoji: self.emoji,
+            phrases,
+            automaton,
+            idioms: self.idioms,
+            booster_ngrams: self.booster_ngrams,
+            negation_infixes: self.negation_infixes,
+        })
+    }
+}
+
+fn parse_number(s: &str) -> std::result::Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(v),
+        _ => Err(format!("'{}' is not a number", s.trim())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(kind: FileKind, text: &str) -> LexiconSource {
+        LexiconSource { path: "test.tsv".into(), kind, text: Cow::Owned(text.into()) }
+    }
+
+    fn build(sources: &[LexiconSource]) -> Result<Lexicon> {
+        let mut b = Builder::new("en");
+        for s in sources {
+            b.add(s)?;
+        }
+        b.build()
+    }
+
+    #[test]
+    fn builtin_english_loads() {
+        let lex = Lexicon::load("en", None).unwrap();
+        assert_eq!(lex.word("good").valence, 1.9);
+        assert!(lex.word("very").has(flag::BOOSTER));
+        assert!(lex.word("not").has(flag::NEGATION));
+        assert!(lex.phrase_count() > 100);
+        assert!(lex.emoji().len() > 1000);
+        // VADER's multi-word lexicon entries become phrases.
+        assert!((0..lex.phrase_count()).any(|i| &*lex.phrase(i).text == "fed up"));
+    }
+
+    #[test]
+    fn later_sources_override() {
+        let lex = build(&[
+            source(FileKind::VaderValence, "good\t1.9\t0.9\t[]\n:D\t2.3\n"),
+            source(FileKind::Valence, "# mine\nGood\t-1\nhold the line\t-1.5\n"),
+        ])
+        .unwrap();
+        assert_eq!(lex.word("good").valence, -1.0);
+        assert!(lex.word(":d").valence.is_nan(), "VADER never finds upper-case keys");
+        assert_eq!(&*lex.phrase(0).text, "hold the line");
+        assert_eq!(lex.phrase(0).words, 3);
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let cases = [
+            (FileKind::Valence, "good\t1\nbad\n", "test.tsv:2: lexicon: expected 'term<TAB>valence'"),
+            (FileKind::Valence, "good\tx\n", "test.tsv:1: lexicon: 'x' is not a number"),
+            (FileKind::Valence, "\n\ngood\t9\n", "test.tsv:3: lexicon: valence 9 is outside [-4, 4]"),
+            (FileKind::Rules, "booster\tvery\n", "test.tsv:1: lexicon: rule 'booster' needs a value"),
+            (FileKind::Rules, "frob\tvery\n", "test.tsv:1: lexicon: unknown rule role 'frob'"),
+        ];
+        for (kind, text, want) in cases {
+            let err = build(&[source(kind, text)]).unwrap_err().to_string();
+            assert!(err.starts_with(want), "{err:?} should start with {want:?}");
+        }
+    }
+}

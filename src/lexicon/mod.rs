@@ -1,0 +1,211 @@
+//! Lexicons: what each word and phrase is worth, and which words are rules.
+//!
+//! One [`Lexicon`] per language holds everything scoring needs, built once
+//! and shared read-only by all workers:
+//!
+//! - `words`: one hash entry per lowercase word with its valence (if any), its
+//!   booster increment (if any) and its rule flags (negator, contrast word,
+//!   VADER's named words). A token costs one look-up, whatever rules fire.
+//! - `phrases`: multi-word entries scanned by one Aho-Corasick automaton
+//!   (leftmost-longest) over the turn's space-padded phrase text, so a match
+//!   always covers whole tokens.
+//! - `emoji`: emoji to their text descriptions (VADER's emoji lexicon).
+//! - `idioms` and `booster_ngrams`: VADER's special cases, checked by its own
+//!   rule at fixed offsets, kept exactly for parity.
+
+mod load;
+
+pub use load::LexiconSource;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use rustc_hash::FxHashMap;
+
+use crate::error::{Error, Result};
+
+/// Rule flags of a word (bit set).
+pub mod flag {
+    /// Negates a following sentiment word (VADER `NEGATE`).
+    pub const NEGATION: u16 = 1 << 0;
+    /// A booster or dampener (VADER `BOOSTER_DICT`).
+    pub const BOOSTER: u16 = 1 << 1;
+    /// Contrastive conjunction ("but").
+    pub const CONTRAST: u16 = 1 << 2;
+    /// VADER's "no" rule.
+    pub const NO: u16 = 1 << 3;
+    /// "or"/"nor" in "no X or Y".
+    pub const OR_NOR: u16 = 1 << 4;
+    /// "never" in "never so/this".
+    pub const NEVER: u16 = 1 << 5;
+    /// "so"/"this" in "never so/this".
+    pub const SO_THIS: u16 = 1 << 6;
+    /// "without" in "without doubt".
+    pub const WITHOUT: u16 = 1 << 7;
+    /// "doubt" in "without doubt".
+    pub const DOUBT: u16 = 1 << 8;
+    /// "least" negation.
+    pub const LEAST: u16 = 1 << 9;
+    /// "at"/"very" before "least".
+    pub const LEAST_EXCEPTION: u16 = 1 << 10;
+    /// "kind" in "kind of".
+    pub const KIND: u16 = 1 << 11;
+    /// "of" in "kind of".
+    pub const OF: u16 = 1 << 12;
+}
+
+/// What the lexicon knows about one lowercase word.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct WordInfo {
+    /// Valence on VADER's -4..4 scale, or NaN when the word is not a
+    /// sentiment word (it may still carry rule flags).
+    pub valence: f64,
+    /// Booster increment (VADER's ±0.293), 0 when not a booster.
+    pub booster: f64,
+    /// Rule flags, see [`flag`].
+    pub flags: u16,
+}
+
+impl WordInfo {
+    const EMPTY: WordInfo = WordInfo { valence: f64::NAN, booster: 0.0, flags: 0 };
+
+    /// True when the word has a valence (VADER's `word in lexicon`).
+    #[inline]
+    pub fn is_sentiment(&self) -> bool {
+        !self.valence.is_nan()
+    }
+
+    /// True when any of `flags` is set.
+    #[inline]
+    pub fn has(&self, flags: u16) -> bool {
+        self.flags & flags != 0
+    }
+}
+
+/// A multi-word entry: a phrase with its own valence.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Phrase {
+    /// The normalised phrase: lowercase words joined by single spaces.
+    pub text: Box<str>,
+    /// Number of words.
+    pub words: usize,
+    /// Valence on VADER's -4..4 scale; replaces the words' own.
+    pub valence: f64,
+}
+
+/// A sequence of words with a value, for VADER's fixed-offset checks.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ngram {
+    /// Lowercase words.
+    pub words: Vec<Box<str>>,
+    /// The value.
+    pub value: f64,
+}
+
+/// Everything scoring needs for one language.
+#[derive(Clone, Debug)]
+pub struct Lexicon {
+    lang: String,
+    words: FxHashMap<Box<str>, WordInfo>,
+    emoji: FxHashMap<char, Box<str>>,
+    phrases: Vec<Phrase>,
+    automaton: Option<AhoCorasick>,
+    idioms: Vec<Ngram>,
+    booster_ngrams: Vec<Ngram>,
+    negation_infixes: Vec<Box<str>>,
+}
+
+impl Lexicon {
+    /// The built-in lexicon of `lang`, with the entries of `user` on top.
+    ///
+    /// Fails on a malformed user file, naming its path and line, or when the
+    /// language has no built-in lexicon.
+    pub fn load(lang: &str, user: Option<&std::path::Path>) -> Result<Lexicon> {
+        let mut sources = LexiconSource::builtin(lang).ok_or_else(|| {
+            Error::config(format!(
+                "no built-in lexicon for language '{lang}' (supported: {})",
+                crate::lang::SUPPORTED.join(", ")
+            ))
+        })?;
+        if let Some(dir) = user {
+            sources.extend(LexiconSource::user_dir(dir, lang)?);
+        }
+        let mut builder = load::Builder::new(lang);
+        for source in &sources {
+            builder.add(source)?;
+        }
+        builder.build()
+    }
+
+    /// The language code (ISO 639-1).
+    pub fn lang(&self) -> &str {
+        &self.lang
+    }
+
+    /// Looks up a lowercase word.
+    #[inline]
+    pub fn word(&self, lower: &str) -> &WordInfo {
+        self.words.get(lower).unwrap_or(&WordInfo::EMPTY)
+    }
+
+    /// True when `lower` negates (a negator, or contains an infix like `n't`).
+    #[inline]
+    pub fn is_negation(&self, lower: &str, info: &WordInfo) -> bool {
+        info.has(flag::NEGATION) || self.negation_infixes.iter().any(|n| lower.contains(&**n))
+    }
+
+    /// The emoji descriptions.
+    pub fn emoji(&self) -> &FxHashMap<char, Box<str>> {
+        &self.emoji
+    }
+
+    /// The phrase automaton over space-padded text, if there are phrases.
+    pub fn automaton(&self) -> Option<&AhoCorasick> {
+        self.automaton.as_ref()
+    }
+
+    /// The phrase for an automaton pattern id.
+    pub fn phrase(&self, pattern: usize) -> &Phrase {
+        &self.phrases[pattern]
+    }
+
+    /// Number of phrases.
+    pub fn phrase_count(&self) -> usize {
+        self.phrases.len()
+    }
+
+    /// Number of words with a valence.
+    pub fn word_count(&self) -> usize {
+        self.words.values().filter(|w| w.is_sentiment()).count()
+    }
+
+    /// VADER's special-case idioms.
+    pub fn idioms(&self) -> &[Ngram] {
+        &self.idioms
+    }
+
+    /// Multi-word boosters ("kind of", "sort of").
+    pub fn booster_ngrams(&self) -> &[Ngram] {
+        &self.booster_ngrams
+    }
+}
+
+/// Builds the phrase automaton: each pattern is `" w1  w2 "`, matched against
+/// text where every token form is wrapped in single spaces.
+fn build_automaton(phrases: &[Phrase]) -> Result<Option<AhoCorasick>> {
+    if phrases.is_empty() {
+        return Ok(None);
+    }
+    let patterns = phrases.iter().map(|p| {
+        let mut s = String::with_capacity(p.text.len() + 8);
+        for w in p.text.split(' ') {
+            s.push(' ');
+            s.push_str(w);
+            s.push(' ');
+        }
+        s
+    });
+    AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(patterns)
+        .map(Some)
+        .map_err(|e| Error::config(format!("cannot build the phrase automaton: {e}")))
+}

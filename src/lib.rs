@@ -1,0 +1,54 @@
+//! peakend scores how customers felt in contact-centre conversations and how
+//! they will remember them.
+//!
+//! Every turn of a transcript gets a valence in [-1, 1] (VADER's method over
+//! embedded lexicons, plus contact-centre phrases), and every interaction a
+//! peak-end summary: the experienced (mean) score, the peak, the end, the
+//! remembered (peak-end) score, the gap between them and whether the ending
+//! went wrong, with the words that drove each figure.
+//!
+//! The data flows through one module per station:
+//! [`input`] → [`text`] → [`lexicon`] → [`score`] → [`peak_end`] → [`output`],
+//! driven by [`batch`] (streaming, parallel, order-preserving) through
+//! [`engine`] (one interaction at a time).
+//!
+//! # Example
+//!
+//! ```
+//! use peakend::engine::{Engine, LangChoice};
+//! use peakend::record::{Interaction, Speaker, Turn};
+//! use peakend::score::{ScoreOptions, Scratch};
+//!
+//! let engine = Engine::new(LangChoice::Auto, None, ScoreOptions::default(), Default::default())?;
+//! let turn = |speaker, text: &str| Turn {
+//!     turn: 0, speaker, text: text.into(), start_ms: None, end_ms: None, line: 0,
+//! };
+//! let ix = Interaction {
+//!     id: "call-1".into(),
+//!     language: None,
+//!     turns: vec![
+//!         turn(Speaker::Customer, "Hi, my router is great but the bill is wrong."),
+//!         turn(Speaker::Agent, "I'm sorry about that, let me check."),
+//!         turn(Speaker::Customer, "Still not working. This is a waste of time!"),
+//!     ],
+//! };
+//! let scored = engine.score(&ix, &mut Scratch::default());
+//! assert_eq!(scored.summary.bad_ending, Some(true));
+//! # Ok::<(), peakend::error::Error>(())
+//! ```
+
+#![deny(missing_docs)]
+
+pub mod batch;
+pub mod engine;
+pub mod error;
+pub mod input;
+pub mod lang;
+pub mod lexicon;
+pub mod output;
+pub mod peak_end;
+pub mod record;
+pub mod score;
+pub mod text;
+
+pub use error::{Error, Result};

@@ -1,0 +1,272 @@
+//! The peak-end summary of one interaction: a pure function of its turns.
+//!
+//! Kahneman's peak-end rule (Kahneman, Fredrickson, Schreiber & Redelmeier
+//! 1993; Redelmeier & Kahneman 1996): people remember an experience by its
+//! most intense moment and its ending, not by its average. Over the
+//! customer's turns:
+//!
+//! - `experienced` = mean valence, weighted by turn duration when every
+//!   customer turn has timestamps (the experiencing self lives through time);
+//! - `peak` = the valence of the turn that maximises |v| × (bias if v < 0),
+//!   the first such turn on ties;
+//! - `end` = mean valence of the last `end_window` customer turns;
+//! - `remembered` = (peak_weight × peak + end_weight × end) / (sum of weights);
+//! - `gap` = remembered − experienced;
+//! - `bad_ending` = end < −0.05 (VADER's neutral band), or the end fell more
+//!   than `drop` below the mean of the customer turns before the window.
+//!
+//! The defaults were tuned on the USS dialogue sets (see README, "Choosing
+//! the defaults"). Nothing here does I/O or needs a lexicon.
+
+use crate::error::{Error, Result};
+
+/// A valence below this is negative (VADER's conventional neutral band).
+pub const NEGATIVE_BELOW: f64 = -0.05;
+
+/// Parameters of the summary.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PeakEndParams {
+    /// Factor on the intensity of negative moments when choosing the peak.
+    pub negativity_bias: f64,
+    /// Weight of the peak in `remembered`.
+    pub peak_weight: f64,
+    /// Weight of the end in `remembered`.
+    pub end_weight: f64,
+    /// How many final customer turns make the end.
+    pub end_window: usize,
+    /// `bad_ending` also when the end is this far below the customer's
+    /// earlier mean.
+    pub drop: f64,
+}
+
+impl Default for PeakEndParams {
+    fn default() -> Self {
+        PeakEndParams {
+            negativity_bias: 1.5,
+            peak_weight: 1.0,
+            end_weight: 1.0,
+            end_window: 3,
+            drop: 0.5,
+        }
+    }
+}
+
+impl PeakEndParams {
+    /// Checks the parameters, naming the first bad one.
+    pub fn validate(&self) -> Result<()> {
+        let finite_nonneg = |v: f64| v.is_finite() && v >= 0.0;
+        if !(self.negativity_bias.is_finite() && self.negativity_bias > 0.0) {
+            return Err(Error::config(format!(
+                "--negativity-bias must be a positive number, got {}",
+                self.negativity_bias
+            )));
+        }
+        if !finite_nonneg(self.peak_weight) || !finite_nonneg(self.end_weight) {
+            return Err(Error::config("--peak-weight and --end-weight must be >= 0"));
+        }
+        if self.peak_weight + self.end_weight <= 0.0 {
+            return Err(Error::config("--peak-weight and --end-weight cannot both be 0"));
+        }
+        if self.end_window == 0 {
+            return Err(Error::config("--end-window must be at least 1"));
+        }
+        if !finite_nonneg(self.drop) {
+            return Err(Error::config("--bad-ending-drop must be >= 0"));
+        }
+        Ok(())
+    }
+}
+
+/// One scored turn, as the summary needs it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Moment {
+    /// True for customer turns.
+    pub customer: bool,
+    /// Turn valence in [-1, 1].
+    pub valence: f64,
+    /// Duration in milliseconds, when known.
+    pub duration_ms: Option<i64>,
+}
+
+/// The summary. Customer figures are `None` when there is no customer turn.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct PeakEnd {
+    /// Number of customer turns.
+    pub customer_turns: usize,
+    /// Mean customer valence (duration-weighted when timestamps exist).
+    pub experienced: Option<f64>,
+    /// Valence of the most intense customer moment.
+    pub peak: Option<f64>,
+    /// Index (into the interaction's turns) of the peak.
+    pub peak_index: Option<usize>,
+    /// Valence of the ending.
+    pub end: Option<f64>,
+    /// Index of the first turn of the end window.
+    pub end_start_index: Option<usize>,
+    /// Weighted peak and end, in [-1, 1].
+    pub remembered: Option<f64>,
+    /// `remembered - experienced`.
+    pub gap: Option<f64>,
+    /// The ending went wrong.
+    pub bad_ending: Option<bool>,
+    /// Number of agent turns.
+    pub agent_turns: usize,
+    /// Mean agent valence.
+    pub agent_valence: Option<f64>,
+}
+
+/// Summarises one interaction.
+///
+/// # Example
+///
+/// ```
+/// use peakend::peak_end::{peak_end, Moment, PeakEndParams};
+///
+/// let m = |customer, valence| Moment { customer, valence, duration_ms: None };
+/// let turns = [m(true, 0.4), m(false, 0.5), m(true, -0.8), m(true, 0.6)];
+/// let p = PeakEndParams { end_window: 1, ..PeakEndParams::default() };
+/// let s = peak_end(&turns, &p);
+/// assert_eq!(s.peak, Some(-0.8));
+/// assert_eq!(s.end, Some(0.6));
+/// assert!((s.remembered.unwrap() - (-0.1)).abs() < 1e-12);
+/// ```
+pub fn peak_end(turns: &[Moment], p: &PeakEndParams) -> PeakEnd {
+    let mut out = PeakEnd::default();
+    let (mut agent_sum, mut sum, mut weighted, mut weight) = (0.0, 0.0, 0.0, 0.0);
+    let mut all_timed = true;
+    let mut best = f64::NEG_INFINITY;
+    for (i, t) in turns.iter().enumerate() {
+        if !t.customer {
+            out.agent_turns += 1;
+            agent_sum += t.valence;
+            continue;
+        }
+        out.customer_turns += 1;
+        sum += t.valence;
+        match t.duration_ms {
+            Some(d) if d > 0 => {
+                weighted += t.valence * d as f64;
+                weight += d as f64;
+            }
+            _ => all_timed = false,
+        }
+        let intensity = t.valence.abs() * if t.valence < 0.0 { p.negativity_bias } else { 1.0 };
+        if intensity > best {
+            best = intensity;
+            out.peak_index = Some(i);
+        }
+    }
+    if out.agent_turns > 0 {
+        out.agent_valence = Some(agent_sum / out.agent_turns as f64);
+    }
+    let n = out.customer_turns;
+    if n == 0 {
+        return out;
+    }
+    let experienced =
+        if all_timed && weight > 0.0 { weighted / weight } else { sum / n as f64 };
+    let peak = turns[out.peak_index.unwrap_or(0)].valence;
+
+    // The end window: the last `end_window` customer turns.
+    let window = p.end_window.min(n);
+    let mut end_sum = 0.0;
+    let mut seen = 0;
+    for (i, t) in turns.iter().enumerate().rev() {
+        if t.customer {
+            end_sum += t.valence;
+            seen += 1;
+            if seen == window {
+                out.end_start_index = Some(i);
+                break;
+            }
+        }
+    }
+    let end = end_sum / window as f64;
+    let before = n - window;
+    let earlier_mean = (before > 0).then(|| (sum - end_sum) / before as f64);
+
+    let remembered = ((p.peak_weight * peak + p.end_weight * end)
+        / (p.peak_weight + p.end_weight))
+        .clamp(-1.0, 1.0);
+    out.experienced = Some(experienced);
+    out.peak = Some(peak);
+    out.end = Some(end);
+    out.remembered = Some(remembered);
+    out.gap = Some(remembered - experienced);
+    out.bad_ending = Some(
+        end < NEGATIVE_BELOW || earlier_mean.is_some_and(|before| end < before - p.drop),
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(v: f64) -> Moment {
+        Moment { customer: true, valence: v, duration_ms: None }
+    }
+    fn a(v: f64) -> Moment {
+        Moment { customer: false, valence: v, duration_ms: None }
+    }
+    fn timed(v: f64, ms: i64) -> Moment {
+        Moment { customer: true, valence: v, duration_ms: Some(ms) }
+    }
+    fn one() -> PeakEndParams {
+        PeakEndParams { end_window: 1, ..PeakEndParams::default() }
+    }
+
+    #[test]
+    fn no_customer_turn_gives_no_figures() {
+        let s = peak_end(&[a(0.5), a(0.1)], &PeakEndParams::default());
+        assert_eq!(s.customer_turns, 0);
+        assert_eq!((s.experienced, s.peak, s.end, s.remembered, s.gap, s.bad_ending), (None, None, None, None, None, None));
+        assert_eq!(s.agent_turns, 2);
+        assert!((s.agent_valence.unwrap() - 0.3).abs() < 1e-12);
+        assert_eq!(peak_end(&[], &PeakEndParams::default()), PeakEnd::default());
+    }
+
+    #[test]
+    fn table() {
+        // (name, turns, params, peak index, end, bad ending)
+        let cases: Vec<(&str, Vec<Moment>, PeakEndParams, usize, f64, bool)> = vec![
+            ("bad ending after a good call", vec![c(0.8), a(0.5), c(0.6), c(-0.4)], one(), 0, -0.4, true),
+            ("recovery after angry peak", vec![c(-0.9), a(0.1), c(0.2), c(0.7)], one(), 0, 0.7, false),
+            ("flat call", vec![c(0.0), a(0.0), c(0.0)], one(), 0, 0.0, false),
+            ("negativity bias picks the negative", vec![c(0.7), c(-0.5)], one(), 1, -0.5, true),
+            ("no bias picks the stronger", vec![c(0.7), c(-0.5)], PeakEndParams { negativity_bias: 1.0, ..one() }, 0, -0.5, true),
+            ("ties go to the first", vec![c(0.5), c(0.5)], one(), 0, 0.5, false),
+            ("window of 3", vec![c(0.2), c(0.3), c(0.0), c(-0.3)], PeakEndParams::default(), 3, 0.0, false),
+            ("drop below earlier mean", vec![c(0.9), c(0.9), c(0.2)], one(), 0, 0.2, true),
+            ("agent turns are ignored", vec![a(-1.0), c(0.1), a(-1.0)], one(), 1, 0.1, false),
+        ];
+        for (name, turns, p, peak_index, end, bad) in cases {
+            let s = peak_end(&turns, &p);
+            assert_eq!(s.peak_index, Some(peak_index), "{name}");
+            assert!((s.end.unwrap() - end).abs() < 1e-12, "{name}: {:?}", s.end);
+            assert_eq!(s.bad_ending, Some(bad), "{name}");
+            let r = s.remembered.unwrap();
+            assert!((s.gap.unwrap() - (r - s.experienced.unwrap())).abs() < 1e-12, "{name}");
+        }
+    }
+
+    #[test]
+    fn experienced_is_duration_weighted_when_all_timed() {
+        let s = peak_end(&[timed(1.0, 3000), timed(0.0, 1000)], &one());
+        assert!((s.experienced.unwrap() - 0.75).abs() < 1e-12);
+        // One untimed customer turn: plain mean.
+        let s = peak_end(&[timed(1.0, 3000), c(0.0)], &one());
+        assert!((s.experienced.unwrap() - 0.5).abs() < 1e-12);
+    }
+
+    #[test]
+    fn weights() {
+        let p = PeakEndParams { peak_weight: 3.0, end_weight: 1.0, ..one() };
+        let s = peak_end(&[c(-0.8), c(0.4)], &p);
+        assert!((s.remembered.unwrap() - (-0.5)).abs() < 1e-12);
+        assert!(PeakEndParams { peak_weight: 0.0, end_weight: 0.0, ..one() }.validate().is_err());
+        assert!(PeakEndParams { end_window: 0, ..one() }.validate().is_err());
+        assert!(PeakEndParams { negativity_bias: f64::NAN, ..one() }.validate().is_err());
+        assert!(PeakEndParams::default().validate().is_ok());
+    }
+}

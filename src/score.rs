@@ -1,0 +1,446 @@
+//! Turn scoring: VADER's method over a [`Lexicon`], plus phrases.
+//!
+//! [`score_turn`] reproduces vaderSentiment 3.3.2's `polarity_scores`
+//! (Hutto & Gilbert, 2014) rule for rule: lexicon valence; the "no" rules;
+//! ALL-CAPS emphasis (+0.733) when only some words are in capitals; boosters
+//! and dampeners (±0.293, damped ×0.95 and ×0.9 two and three words back);
+//! negation within three words (×-0.74), except "never so/this" (×1.25) and
+//! "without doubt"; VADER's special-case idioms and "kind of"; "least";
+//! contrastive "but" (×0.5 before, ×1.5 after); `!` (+0.292 each, at most 4)
+//! and `?` (2-3: +0.18 each, more: +0.96) emphasis; normalisation
+//! x/sqrt(x²+15); and the positive/negative/neutral proportions.
+//!
+//! On top of that, phrases (contact-centre expressions and VADER's idioms)
+//! found by one automaton scan replace the words they cover with their own
+//! valence, and take negation, boosters and capitals like a word does.
+//!
+//! Departures from VADER, on purpose: the "but" rule scales each position
+//! (VADER rescales the first *equal value* it finds, a known bug), text
+//! without any token is neutral (1, not 0, so proportions sum to 1), and
+//! those listed in `text.rs`.
+//!
+//! All per-turn state lives in a [`Scratch`] that a worker reuses, so scoring
+//! allocates nothing per token (only the explanation string per turn).
+
+use std::fmt::Write as _;
+
+use crate::lexicon::{flag, Lexicon, WordInfo};
+use crate::text::{tokenize, Tokens};
+
+/// Negation scalar.
+const N_SCALAR: f64 = -0.74;
+/// ALL-CAPS increment.
+const C_INCR: f64 = 0.733;
+/// Normalisation constant: compound = x / sqrt(x² + ALPHA).
+const ALPHA: f64 = 15.0;
+const NO_PHRASE: u32 = u32::MAX;
+
+/// Options that change how turns are scored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ScoreOptions {
+    /// Apply the phrase lexicon (off: VADER's rules and lexicon only).
+    pub phrases: bool,
+}
+
+impl Default for ScoreOptions {
+    fn default() -> Self {
+        ScoreOptions { phrases: true }
+    }
+}
+
+/// The scores of one turn.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TurnScore {
+    /// Compound valence in [-1, 1] (VADER's `compound`, unrounded).
+    pub valence: f64,
+    /// Proportion of positive sentiment.
+    pub positive: f64,
+    /// Proportion of negative sentiment.
+    pub negative: f64,
+    /// Proportion of neutral tokens.
+    pub neutral: f64,
+    /// The terms that drove the score: `term:contribution` joined by `|`,
+    /// contributions on VADER's scale after all rules.
+    pub terms: String,
+}
+
+/// Per-worker buffers, reused for every turn.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    tokens: Tokens,
+    info: Vec<WordInfo>,
+    phrase_at: Vec<u32>,
+    sentiments: Vec<f64>,
+}
+
+/// Scores one turn's text.
+///
+/// # Example
+///
+/// ```
+/// use peakend::{lexicon::Lexicon, score::{score_turn, Scratch, ScoreOptions}};
+///
+/// let lex = Lexicon::load("en", None).unwrap();
+/// let mut scratch = Scratch::default();
+/// let s = score_turn(&lex, ScoreOptions { phrases: false }, "The book was good.", &mut scratch);
+/// assert_eq!(format!("{:.4}", s.valence), "0.4404");
+/// ```
+pub fn score_turn(lex: &Lexicon, opts: ScoreOptions, text: &str, s: &mut Scratch) -> TurnScore {
+    let phrases = opts.phrases && lex.automaton().is_some();
+    tokenize(text, lex.emoji(), phrases, &mut s.tokens);
+    let n = s.tokens.len();
+    if n == 0 {
+        return TurnScore { neutral: 1.0, ..TurnScore::default() };
+    }
+    s.info.clear();
+    s.info.extend((0..n).map(|i| *lex.word(s.tokens.lower(i))));
+    s.phrase_at.clear();
+    s.phrase_at.resize(n, NO_PHRASE);
+    if let (true, Some(ac)) = (phrases, lex.automaton()) {
+        for m in ac.find_iter(s.tokens.phrase_text()) {
+            let first = s.tokens.token_at_phrase_offset(m.start());
+            s.phrase_at[first] = m.pattern().as_u32();
+        }
+    }
+
+    let rules = Rules { lex, toks: &s.tokens, info: &s.info, cap_diff: cap_differential(&s.tokens) };
+    s.sentiments.clear();
+    let mut i = 0;
+    while i < n {
+        let info = &s.info[i];
+        if s.phrase_at[i] != NO_PHRASE {
+            let phrase = lex.phrase(s.phrase_at[i] as usize);
+            let width = phrase.words.min(n - i);
+            let upper = (i..i + width).all(|k| s.tokens.is_upper(k));
+            s.sentiments.push(rules.valence(i, phrase.valence, upper, true));
+            s.sentiments.extend(std::iter::repeat(0.0).take(width - 1));
+            i += width;
+            continue;
+        }
+        let v = if info.has(flag::BOOSTER)
+            || (i + 1 < n && info.has(flag::KIND) && s.info[i + 1].has(flag::OF))
+        {
+            0.0
+        } else if info.is_sentiment() {
+            rules.valence(i, info.valence, s.tokens.is_upper(i), false)
+        } else {
+            0.0
+        };
+        s.sentiments.push(v);
+        i += 1;
+    }
+
+    if let Some(bi) = s.info.iter().position(|w| w.has(flag::CONTRAST)) {
+        for (k, v) in s.sentiments.iter_mut().enumerate() {
+            if k < bi {
+                *v *= 0.5;
+            } else if k > bi {
+                *v *= 1.5;
+            }
+        }
+    }
+
+    let mut out = summarise(&s.sentiments, s.tokens.exclamations(), s.tokens.questions());
+    for (k, &v) in s.sentiments.iter().enumerate() {
+        if v != 0.0 {
+            if !out.terms.is_empty() {
+                out.terms.push('|');
+            }
+            if s.phrase_at[k] != NO_PHRASE {
+                out.terms.push_str(&lex.phrase(s.phrase_at[k] as usize).text);
+            } else {
+                out.terms.extend(s.tokens.label(k).chars().map(|c| if c == '|' { '¦' } else { c }));
+            }
+            let _ = write!(out.terms, ":{:.2}", v);
+        }
+    }
+    out
+}
+
+/// VADER's `allcap_differential`: some, but not all, tokens are ALL CAPS.
+fn cap_differential(toks: &Tokens) -> bool {
+    let upper = (0..toks.len()).filter(|&i| toks.is_upper(i)).count();
+    upper > 0 && upper < toks.len()
+}
+
+/// VADER's `score_valence`: sum, punctuation emphasis, normalisation and the
+/// proportions.
+fn summarise(sentiments: &[f64], exclamations: u32, questions: u32) -> TurnScore {
+    let ep = f64::from(exclamations.min(4)) * 0.292;
+    let qm = match questions {
+        0 | 1 => 0.0,
+        2 | 3 => f64::from(questions) * 0.18,
+        _ => 0.96,
+    };
+    let amplifier = ep + qm;
+    let mut sum: f64 = sentiments.iter().sum();
+    if sum > 0.0 {
+        sum += amplifier;
+    } else if sum < 0.0 {
+        sum -= amplifier;
+    }
+    let valence = (sum / (sum * sum + ALPHA).sqrt()).clamp(-1.0, 1.0);
+
+    let (mut pos, mut neg, mut neu) = (0.0, 0.0, 0.0);
+    for &v in sentiments {
+        if v > 0.0 {
+            pos += v + 1.0;
+        } else if v < 0.0 {
+            neg += v - 1.0;
+        } else {
+            neu += 1.0;
+        }
+    }
+    if pos > neg.abs() {
+        pos += amplifier;
+    } else if pos < neg.abs() {
+        neg -= amplifier;
+    }
+    let total = pos + neg.abs() + neu;
+    TurnScore {
+        valence,
+        positive: (pos / total).abs(),
+        negative: (neg / total).abs(),
+        neutral: (neu / total).abs(),
+        terms: String::new(),
+    }
+}
+
+/// The token-window rules of VADER's `sentiment_valence`.
+struct Rules<'a> {
+    lex: &'a Lexicon,
+    toks: &'a Tokens,
+    info: &'a [WordInfo],
+    cap_diff: bool,
+}
+
+impl Rules<'_> {
+    /// The valence of the sentiment item (word or phrase) starting at token
+    /// `i`, after the rules that look at the words before it.
+    fn valence(&self, i: usize, base: f64, upper: bool, phrase: bool) -> f64 {
+        let info = self.info;
+        let n = info.len();
+        let mut v = base;
+        // "no" as a negator of the next sentiment word, not a word itself.
+        if !phrase && info[i].has(flag::NO) && i != n - 1 && info[i + 1].is_sentiment() {
+            v = 0.0;
+        }
+        if (i > 0 && info[i - 1].has(flag::NO))
+            || (i > 1 && info[i - 2].has(flag::NO))
+            || (i > 2 && info[i - 3].has(flag::NO) && info[i - 1].has(flag::OR_NOR))
+        {
+            v = base * N_SCALAR;
+        }
+        if upper && self.cap_diff {
+            v += if v > 0.0 { C_INCR } else { -C_INCR };
+        }
+        for start in 0..3 {
+            if i <= start || info[i - start - 1].is_sentiment() {
+                continue;
+            }
+            let mut s = self.scalar_inc_dec(i - start - 1, v);
+            if s != 0.0 {
+                s *= [1.0, 0.95, 0.9][start];
+            }
+            v += s;
+            v = self.negation_check(v, start, i);
+            if start == 2 && !phrase {
+                v = self.special_idioms(v, i);
+            }
+        }
+        self.least_check(v, i)
+    }
+
+    /// VADER's `scalar_inc_dec`: the booster increment of token `j`, signed
+    /// like the valence, with the capitals increment.
+    fn scalar_inc_dec(&self, j: usize, valence: f64) -> f64 {
+        let w = &self.info[j];
+        if !w.has(flag::BOOSTER) {
+            return 0.0;
+        }
+        let mut s = if valence < 0.0 { -w.booster } else { w.booster };
+        if self.toks.is_upper(j) && self.cap_diff {
+            s += if valence > 0.0 { C_INCR } else { -C_INCR };
+        }
+        s
+    }
+
+    fn negated(&self, j: usize) -> bool {
+        self.lex.is_negation(self.toks.lower(j), &self.info[j])
+    }
+
+    /// VADER's `_negation_check` for the word `start + 1` tokens back.
+    fn negation_check(&self, v: f64, start: usize, i: usize) -> f64 {
+        let w = |k: usize| &self.info[i - k];
+        match start {
+            0 if self.negated(i - 1) => v * N_SCALAR,
+            1 if w(2).has(flag::NEVER) && w(1).has(flag::SO_THIS) => v * 1.25,
+            1 if w(2).has(flag::WITHOUT) && w(1).has(flag::DOUBT) => v,
+            1 if self.negated(i - 2) => v * N_SCALAR,
+            2 if (w(3).has(flag::NEVER) && w(2).has(flag::SO_THIS)) || w(1).has(flag::SO_THIS) => {
+                v * 1.25
+            }
+            2 if w(3).has(flag::WITHOUT) && (w(2).has(flag::DOUBT) || w(1).has(flag::DOUBT)) => v,
+            2 if self.negated(i - 3) => v * N_SCALAR,
+            _ => v,
+        }
+    }
+
+    /// True when tokens `start..start + len` spell `words`.
+    fn spells(&self, start: usize, words: &[Box<str>]) -> bool {
+        start + words.len() <= self.info.len()
+            && words.iter().enumerate().all(|(k, w)| self.toks.lower(start + k) == &**w)
+    }
+
+    fn idiom(&self, start: usize, len: usize) -> Option<f64> {
+        self.lex
+            .idioms()
+            .iter()
+            .find(|idiom| idiom.words.len() == len && self.spells(start, &idiom.words))
+            .map(|idiom| idiom.value)
+    }
+
+    /// VADER's `_special_idioms_check` (only reached with `i >= 3`).
+    fn special_idioms(&self, mut v: f64, i: usize) -> f64 {
+        let n = self.info.len();
+        for (start, len) in [(i - 1, 2), (i - 2, 3), (i - 2, 2), (i - 3, 3), (i - 3, 2)] {
+            if let Some(value) = self.idiom(start, len) {
+                v = value;
+                break;
+            }
+        }
+        if n - 1 > i {
+            if let Some(value) = self.idiom(i, 2) {
+                v = value;
+            }
+        }
+        if n - 1 > i + 1 {
+            if let Some(value) = self.idiom(i, 3) {
+                v = value;
+            }
+        }
+        for (start, len) in [(i - 3, 3), (i - 3, 2), (i - 2, 2)] {
+            for ngram in self.lex.booster_ngrams() {
+                if ngram.words.len() == len && self.spells(start, &ngram.words) {
+                    v += ngram.value;
+                }
+            }
+        }
+        v
+    }
+
+    /// VADER's `_least_check`.
+    fn least_check(&self, v: f64, i: usize) -> f64 {
+        let least = |k: usize| !self.info[k].is_sentiment() && self.info[k].has(flag::LEAST);
+        if i > 1 && least(i - 1) {
+            if self.info[i - 2].has(flag::LEAST_EXCEPTION) {
+                v
+            } else {
+                v * N_SCALAR
+            }
+        } else if i > 0 && least(i - 1) {
+            v * N_SCALAR
+        } else {
+            v
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::OnceLock;
+
+    fn lex() -> &'static Lexicon {
+        static LEX: OnceLock<Lexicon> = OnceLock::new();
+        LEX.get_or_init(|| Lexicon::load("en", None).unwrap())
+    }
+
+    fn score(text: &str, phrases: bool) -> TurnScore {
+        score_turn(lex(), ScoreOptions { phrases }, text, &mut Scratch::default())
+    }
+
+    /// One case per VADER rule; expected values from vaderSentiment 3.3.2.
+    #[test]
+    fn vader_rules() {
+        let cases: &[(&str, &str, f64)] = &[
+            ("lexicon word", "The book was good.", 0.4404),
+            ("exclamation", "VADER is smart, handsome, and funny!", 0.8439),
+            ("booster", "VADER is very smart, handsome, and funny.", 0.8545),
+            ("all caps", "VADER is VERY SMART, handsome, and FUNNY.", 0.9227),
+            ("caps and !!!", "VADER is VERY SMART, handsome, and FUNNY!!!", 0.9342),
+            ("negation nor", "VADER is not smart, handsome, nor funny.", -0.7424),
+            ("at least", "At least it isn't a horrible book.", 0.431),
+            ("kind of", "The book was only kind of good.", 0.3832),
+            ("but", "The plot was good, but the characters are uncompelling and the dialog is not great.", -0.7042),
+            ("caps slang", "Today SUX!", -0.5461),
+            ("kinda + but", "Today only kinda sux! But I'll get by, lol", 0.5249),
+            ("emoticons", "Make sure you :) or :D today!", 0.8633),
+            ("emoji", "Catch utf-8 emoji such as 💘 and 💋 and 😁", 0.875),
+            ("not bad", "Not bad at all", 0.431),
+            ("never", "Sentiment analysis has never been good.", -0.3412),
+            ("never this", "Sentiment analysis has never been this good!", 0.5672),
+            ("the shit", "With VADER, sentiment analysis is the shit!", 0.6476),
+            ("bad ass", "On the other hand, VADER is quite bad ass", 0.802),
+            ("without doubt", "Without a doubt, excellent idea.", 0.7013),
+            ("least", "Roger Dodger is one of the least compelling variations on this theme.", -0.1695),
+            ("no", "no problem at all", 0.3089),
+            ("questions", "Why would you do that??", 0.0),
+            ("empty", "", 0.0),
+        ];
+        for (name, text, want) in cases {
+            let got = score(text, false).valence;
+            assert!((got - want).abs() < 5e-5, "{name}: {text:?} gave {got}, VADER {want}");
+        }
+    }
+
+    #[test]
+    fn proportions_sum_to_one() {
+        for text in ["", "ok", "I am so happy!!", "terrible, awful service", "fine but slow"] {
+            let s = score(text, true);
+            let sum = s.positive + s.negative + s.neutral;
+            assert!((sum - 1.0).abs() < 1e-9, "{text:?}: {sum}");
+        }
+        assert_eq!(score("", true).neutral, 1.0);
+    }
+
+    #[test]
+    fn phrases_cover_their_words_and_take_negation() {
+        let cases: &[(&str, &str, f64)] = &[
+            // "working" alone is not a sentiment word; the phrase is negative.
+            ("it is working", "", 0.0),
+            ("it is still not working", "still not working", -1.0),
+            ("thank you so much", "thank you so much", 1.0),
+        ];
+        for (text, term, sign) in cases {
+            let s = score(text, true);
+            assert_eq!(s.valence.signum() * sign.abs(), *sign, "{text:?}: {s:?}");
+            if !term.is_empty() {
+                assert!(s.terms.starts_with(&format!("{term}:")), "{text:?}: {}", s.terms);
+            }
+        }
+        // A negator before a phrase flips it.
+        let plain = score("that fixed it", true).valence;
+        let negated = score("not that fixed it", true).valence;
+        assert!(plain > 0.0 && negated < 0.0, "{plain} {negated}");
+    }
+
+    #[test]
+    fn departures_from_vader() {
+        // Curly apostrophe negates like the ASCII one.
+        assert_eq!(score("I don\u{2019}t like it", false).valence, score("I don't like it", false).valence);
+        // Typographic quotes are stripped.
+        assert_eq!(score("\u{201C}great\u{201D}", false).valence, score("great", false).valence);
+        // "but" scales by position: x0.5 before, x1.5 after.
+        let s = score("good, but good", false);
+        assert!((s.valence - score("good but good", false).valence).abs() < 1e-12);
+        assert_eq!(s.terms, "good:0.95|good:2.85");
+    }
+
+    #[test]
+    fn terms_explain_the_score() {
+        let s = score("I am VERY angry, this is a waste of time", true);
+        assert!(s.terms.contains("angry:"), "{}", s.terms);
+        assert!(s.terms.contains("waste of time:"), "{}", s.terms);
+    }
+}
