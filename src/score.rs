@@ -100,6 +100,11 @@ pub fn score_turn(lex: &Lexicon, opts: ScoreOptions, text: &str, s: &mut Scratch
         for m in ac.find_iter(s.tokens.phrase_text()) {
             let first = s.tokens.token_at_phrase_offset(m.start());
             s.phrase_at[first] = m.pattern().as_u32();
+            let last = (first + lex.phrase(m.pattern().as_usize()).words).min(n);
+            for w in &mut s.info[first..last] {
+                w.flags = (w.flags & flag::CONTRAST) | flag::COVERED;
+                w.booster = 0.0;
+            }
         }
     }
 
@@ -112,7 +117,8 @@ pub fn score_turn(lex: &Lexicon, opts: ScoreOptions, text: &str, s: &mut Scratch
             let phrase = lex.phrase(s.phrase_at[i] as usize);
             let width = phrase.words.min(n - i);
             let upper = (i..i + width).all(|k| s.tokens.is_upper(k));
-            s.sentiments.push(rules.valence(i, phrase.valence, upper, true));
+            let item = if phrase.negated { Item::NegatedPhrase } else { Item::Phrase };
+            s.sentiments.push(rules.valence(i, phrase.valence, upper, item));
             s.sentiments.extend(std::iter::repeat(0.0).take(width - 1));
             i += width;
             continue;
@@ -122,7 +128,7 @@ pub fn score_turn(lex: &Lexicon, opts: ScoreOptions, text: &str, s: &mut Scratch
         {
             0.0
         } else if info.is_sentiment() {
-            rules.valence(i, info.valence, s.tokens.is_upper(i), false)
+            rules.valence(i, info.valence, s.tokens.is_upper(i), Item::Word)
         } else {
             0.0
         };
@@ -206,6 +212,17 @@ fn summarise(sentiments: &[f64], exclamations: u32, questions: u32) -> TurnScore
     }
 }
 
+/// What a sentiment item is, for the rules that treat them differently.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Item {
+    /// A lexicon word: every VADER rule applies.
+    Word,
+    /// A phrase: no "no"-word or idiom rule (they are about single words).
+    Phrase,
+    /// A phrase that contains its own negation: not negated again either.
+    NegatedPhrase,
+}
+
 /// The token-window rules of VADER's `sentiment_valence`.
 struct Rules<'a> {
     lex: &'a Lexicon,
@@ -217,7 +234,8 @@ struct Rules<'a> {
 impl Rules<'_> {
     /// The valence of the sentiment item (word or phrase) starting at token
     /// `i`, after the rules that look at the words before it.
-    fn valence(&self, i: usize, base: f64, upper: bool, phrase: bool) -> f64 {
+    fn valence(&self, i: usize, base: f64, upper: bool, item: Item) -> f64 {
+        let phrase = item != Item::Word;
         let info = self.info;
         let n = info.len();
         let mut v = base;
@@ -225,9 +243,9 @@ impl Rules<'_> {
         if !phrase && info[i].has(flag::NO) && i != n - 1 && info[i + 1].is_sentiment() {
             v = 0.0;
         }
-        if (i > 0 && info[i - 1].has(flag::NO))
+        if item != Item::NegatedPhrase && ((i > 0 && info[i - 1].has(flag::NO))
             || (i > 1 && info[i - 2].has(flag::NO))
-            || (i > 2 && info[i - 3].has(flag::NO) && info[i - 1].has(flag::OR_NOR))
+            || (i > 2 && info[i - 3].has(flag::NO) && info[i - 1].has(flag::OR_NOR)))
         {
             v = base * N_SCALAR;
         }
@@ -243,7 +261,9 @@ impl Rules<'_> {
                 s *= [1.0, 0.95, 0.9][start];
             }
             v += s;
-            v = self.negation_check(v, start, i);
+            if item != Item::NegatedPhrase {
+                v = self.negation_check(v, start, i);
+            }
             if start == 2 && !phrase {
                 v = self.special_idioms(v, i);
             }
@@ -419,6 +439,11 @@ mod tests {
                 assert!(s.terms.starts_with(&format!("{term}:")), "{text:?}: {}", s.terms);
             }
         }
+        // Negators inside a phrase are used up by it: "isn't working" does
+        // not negate the word after it.
+        assert!(score("it isn't working terrible", true).valence < score("it isn't working", true).valence);
+        // A phrase with its own negation is not negated again.
+        assert!(score("That is NOT acceptable. Still not working", true).valence < -0.5);
         // A negator before a phrase flips it.
         let plain = score("that fixed it", true).valence;
         let negated = score("not that fixed it", true).valence;

@@ -236,10 +236,19 @@ impl Builder {
     }
 
     pub(super) fn build(self) -> Result<Lexicon> {
+        let is_negator = |w: &str| {
+            self.words.get(w).is_some_and(|i| i.has(flag::NEGATION))
+                || self.negation_infixes.iter().any(|n| w.contains(&**n))
+        };
         let mut phrases: Vec<Phrase> = self
             .phrases
-            .into_iter()
-            .map(|(text, (words, valence))| Phrase { text, words, valence })
+            .iter()
+            .map(|(text, &(words, valence))| Phrase {
+                text: text.clone(),
+                words,
+                valence,
+                negated: text.split(' ').any(is_negator),
+            })
             .collect();
         phrases.sort_by(|a, b| a.text.cmp(&b.text));
         let automaton = build_automaton(&phrases)?;
@@ -302,6 +311,7 @@ mod tests {
         assert!(lex.word(":d").valence.is_nan(), "VADER never finds upper-case keys");
         assert_eq!(&*lex.phrase(0).text, "hold the line");
         assert_eq!(lex.phrase(0).words, 3);
+        assert!(!lex.phrase(0).negated);
     }
 
     #[test]

@@ -50,6 +50,9 @@ pub mod flag {
     pub const KIND: u16 = 1 << 11;
     /// "of" in "kind of".
     pub const OF: u16 = 1 << 12;
+    /// Set by scoring on the words a phrase covers: the phrase has used
+    /// them up, so they no longer negate, boost or act as "no".
+    pub const COVERED: u16 = 1 << 13;
 }
 
 /// What the lexicon knows about one lowercase word.
@@ -89,6 +92,9 @@ pub struct Phrase {
     pub words: usize,
     /// Valence on VADER's -4..4 scale; replaces the words' own.
     pub valence: f64,
+    /// The phrase contains a negator ("still not working"): it already says
+    /// what it means, so a negator before it does not flip it again.
+    pub negated: bool,
 }
 
 /// A sequence of words with a value, for VADER's fixed-offset checks.
@@ -149,6 +155,9 @@ impl Lexicon {
     /// True when `lower` negates (a negator, or contains an infix like `n't`).
     #[inline]
     pub fn is_negation(&self, lower: &str, info: &WordInfo) -> bool {
+        if info.has(flag::COVERED) {
+            return false;
+        }
         info.has(flag::NEGATION) || self.negation_infixes.iter().any(|n| lower.contains(&**n))
     }
 
