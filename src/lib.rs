@@ -45,6 +45,7 @@ pub mod error;
 pub mod input;
 pub mod lang;
 pub mod lexicon;
+pub mod number;
 pub mod output;
 pub mod peak_end;
 pub mod record;

@@ -171,19 +171,19 @@ impl Outputs {
         r.push_field(scored.language.as_bytes());
         push_int(r, num, Some(ix.turns.len() as i64));
         push_int(r, num, Some(s.customer_turns as i64));
-        push_f64(r, num, s.experienced);
-        push_f64(r, num, s.peak);
+        push_f64(r, s.experienced);
+        push_f64(r, s.peak);
         push_int(r, num, turn_no(s.peak_index));
-        push_f64(r, num, s.end);
-        push_f64(r, num, s.remembered);
-        push_f64(r, num, s.gap);
+        push_f64(r, s.end);
+        push_f64(r, s.remembered);
+        push_f64(r, s.gap);
         r.push_field(match s.bad_ending {
             Some(true) => b"true",
             Some(false) => b"false",
             None => b"",
         });
         push_int(r, num, Some(s.agent_turns as i64));
-        push_f64(r, num, s.agent_valence);
+        push_f64(r, s.agent_valence);
         push_int(r, num, turn_no(last_customer));
         r.push_field(s.peak_index.map_or("", |i| scored.turns[i].terms.as_str()).as_bytes());
         // The end's terms: those of the customer turns in the end window.
@@ -207,10 +207,10 @@ impl Outputs {
                 r.push_field(ix.id.as_bytes());
                 push_int(r, num, Some(t.turn));
                 r.push_field(t.speaker.as_str().as_bytes());
-                push_f64(r, num, Some(score.valence));
-                push_f64(r, num, Some(score.positive));
-                push_f64(r, num, Some(score.negative));
-                push_f64(r, num, Some(score.neutral));
+                push_f64(r, Some(score.valence));
+                push_f64(r, Some(score.positive));
+                push_f64(r, Some(score.negative));
+                push_f64(r, Some(score.neutral));
                 push_int(r, num, t.start_ms);
                 push_int(r, num, t.end_ms);
                 r.push_field(score.terms.as_bytes());
@@ -240,15 +240,11 @@ fn push_int(r: &mut ByteRecord, buf: &mut Vec<u8>, v: Option<i64>) {
 }
 
 /// Writes `v` with four decimals; never `-0.0000`.
-fn push_f64(r: &mut ByteRecord, buf: &mut Vec<u8>, v: Option<f64>) {
-    buf.clear();
-    if let Some(v) = v {
-        let _ = write!(buf, "{v:.4}");
-        if buf.first() == Some(&b'-') && buf.iter().all(|&b| matches!(b, b'-' | b'0' | b'.')) {
-            buf.remove(0);
-        }
+fn push_f64(r: &mut ByteRecord, v: Option<f64>) {
+    match v {
+        Some(v) => r.push_field(crate::number::fixed(v, 4).as_bytes()),
+        None => r.push_field(b""),
     }
-    r.push_field(buf);
 }
 
 #[cfg(test)]
@@ -258,9 +254,8 @@ mod tests {
     #[test]
     fn four_decimals_and_no_negative_zero() {
         let mut r = ByteRecord::new();
-        let mut buf = Vec::new();
         for v in [Some(0.12345), Some(-0.00001), Some(-0.5), None, Some(1.0)] {
-            push_f64(&mut r, &mut buf, v);
+            push_f64(&mut r, v);
         }
         let got: Vec<&[u8]> = r.iter().collect();
         assert_eq!(got, vec![&b"0.1235"[..], b"0.0000", b"-0.5000", b"", b"1.0000"]);

@@ -22,8 +22,6 @@
 //! All per-turn state lives in a [`Scratch`] that a worker reuses, so scoring
 //! allocates nothing per token (only the explanation string per turn).
 
-use std::fmt::Write as _;
-
 use crate::lexicon::{flag, Lexicon, WordInfo};
 use crate::text::{tokenize, Tokens};
 
@@ -157,7 +155,8 @@ pub fn score_turn(lex: &Lexicon, opts: ScoreOptions, text: &str, s: &mut Scratch
             } else {
                 out.terms.extend(s.tokens.label(k).chars().map(|c| if c == '|' { '¦' } else { c }));
             }
-            let _ = write!(out.terms, ":{:.2}", v);
+            out.terms.push(':');
+            out.terms.push_str(crate::number::fixed(v, 2).as_str());
         }
     }
     out

@@ -139,6 +139,14 @@ fn is_strip_punct(c: char) -> bool {
 /// Strips [`is_strip_punct`] characters from both ends.
 #[inline]
 pub fn trim_punct(s: &str) -> &str {
+    let b = s.as_bytes();
+    // Fast path: both ends ASCII (any multi-byte character ends in a byte
+    // >= 0x80, so an ASCII byte at an end is a whole character).
+    if let (Some(&first), Some(&last)) = (b.first(), b.last()) {
+        if first.is_ascii_alphanumeric() && last.is_ascii_alphanumeric() {
+            return s;
+        }
+    }
     s.trim_matches(is_strip_punct)
 }
 

@@ -17,7 +17,7 @@ mod load;
 
 pub use load::LexiconSource;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use rustc_hash::FxHashMap;
 
 use crate::error::{Error, Result};
@@ -212,7 +212,9 @@ fn build_automaton(phrases: &[Phrase]) -> Result<Option<AhoCorasick>> {
         }
         s
     });
+    // A DFA: the fastest search, and small for a few hundred phrases.
     AhoCorasick::builder()
+        .kind(Some(AhoCorasickKind::DFA))
         .match_kind(MatchKind::LeftmostLongest)
         .build(patterns)
         .map(Some)
