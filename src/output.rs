@@ -55,6 +55,7 @@ pub const TURN_COLUMNS: &[&str] = &[
 /// Where a CSV goes: standard output or a file made atomically.
 enum Sink {
     Stdout(io::Stdout),
+    Direct(File),
     File { file: File, target: PathBuf, temp: PathBuf },
 }
 
@@ -62,13 +63,13 @@ impl Write for Sink {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match self {
             Sink::Stdout(s) => s.write(buf),
-            Sink::File { file, .. } => file.write(buf),
+            Sink::Direct(file) | Sink::File { file, .. } => file.write(buf),
         }
     }
     fn flush(&mut self) -> io::Result<()> {
         match self {
             Sink::Stdout(s) => s.flush(),
-            Sink::File { file, .. } => file.flush(),
+            Sink::Direct(file) | Sink::File { file, .. } => file.flush(),
         }
     }
 }
@@ -93,6 +94,15 @@ impl CsvOut {
         let (sink, name) = match path {
             None => (Sink::Stdout(io::stdout()), PathBuf::from("<stdout>")),
             Some(p) if p == Path::new("-") => (Sink::Stdout(io::stdout()), PathBuf::from("<stdout>")),
+            // A device or pipe (`/dev/stdout`, a FIFO): write to it as it is;
+            // renaming a file over it would replace it.
+            Some(target) if target.exists() && !target.is_file() => {
+                let file = std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(target)
+                    .map_err(|e| Error::io(target, e))?;
+                (Sink::Direct(file), target.to_path_buf())
+            }
             Some(target) => {
                 let file_name = target.file_name().ok_or_else(|| {
                     Error::io(target, io::Error::new(io::ErrorKind::InvalidInput, "not a file path"))

@@ -239,3 +239,21 @@ fn unsupported_language_column_falls_back_with_a_warning() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("1 interactions in unsupported languages scored as en"), "{err}");
 }
+
+#[test]
+fn bundled_jsonl_matches_bundled_csv() {
+    let csv = TestCommand::new(&["score", &examples()]).stdout();
+    let jsonl = TestCommand::new(&["score", &data("examples/transcripts.jsonl").display().to_string()]).stdout();
+    eqnice!(csv, jsonl);
+}
+
+#[test]
+fn outputs_to_devices_are_written_in_place() {
+    // `--turns /dev/stdout` must write there, never rename a file over it.
+    let mut c = TestCommand::new(&["score", "-q", "-o", "/dev/null", "--turns", "/dev/stdout"]);
+    c.arg(examples());
+    let out = c.stdout();
+    assert!(out.starts_with(TURN_HEADER), "{out}");
+    assert!(!std::path::Path::new("/dev/stdout").is_file(), "/dev/stdout was replaced");
+    assert!(std::fs::metadata("/dev/null").unwrap().file_type().is_file() == false);
+}

@@ -6,20 +6,27 @@ The USS data is under its own licence: it is read in place from --data and never
 copied into the repository. When the folder is absent the script prints
 'skipped: ...' and exits 0.
 
-Per-turn valences for the customer turns come from one of two sources:
+Per-turn valences for the customer turns come from one of three sources:
 
+    --binary PATH      run `PATH score --turns` on the four sets into a temporary
+                       folder, twice: with the phrase lexicon (the default, the
+                       primary source) and with --no-phrases; vaderSentiment is
+                       added for comparison when it is installed (--no-vader: not)
     --vader            vaderSentiment 3.3.2 compound scores (cached in /tmp)
     --turns FILE...    per-turn CSVs written by `peakend score --turns FILE`
                        (columns interaction_id, turn, speaker, valence, ...)
 
 For each interaction and each parameter set it computes experienced (mean
 customer valence), peak (most intense customer turn, negative turns weighted by
-lambda), end (several definitions) and remembered = wp*peak + (1-wp)*end, and
-prints Spearman correlations against the human `overall` rating per data set
-(SGD, MultiWOZ, ReDial, CCPE) and their mean, as markdown. It also evaluates
-candidate `bad_ending` rules.
+lambda), end (several definitions, including adaptive windows for short
+interactions) and remembered = wp*peak + (1-wp)*end, and prints Spearman
+correlations against the human `overall` rating per data set (SGD, MultiWOZ,
+ReDial, CCPE) and their mean, as markdown. It then compares the end
+definitions, prices each negativity bias lambda > 1 against lambda = 1 with a
+paired bootstrap, and evaluates candidate `bad_ending` rules per end definition.
 
 Usage:
+    python3 tests/eval/uss_tune.py --binary target/release/peakend
     python3 tests/eval/uss_tune.py --vader
     python3 tests/eval/uss_tune.py --turns sgd.turns.csv mwoz.turns.csv ...
 """
@@ -32,7 +39,10 @@ import math
 import os
 import random
 import re
+import shutil
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -46,14 +56,22 @@ DATASETS = [  # (key, label, transcript file, interaction_id prefix)
 ]
 LABELS_FILE = "uss.labels.csv"
 
-LAMBDAS = [1.0, 1.5, 2.0, 3.0]
-END_VARIANTS = ["last", "mean2", "mean3", "last_nonneutral", "ewm3"]
+LAMBDAS = [1.0, 1.1, 1.25, 1.5, 2.0, 3.0]
+END_VARIANTS = ["last", "mean2", "mean3", "last_nonneutral", "ewm3", "adapt3", "adapt2"]
+# The end definitions compared in the "End definitions" and bad_ending sections.
+CANDIDATE_ENDS = ["last", "mean2", "mean3", "adapt3", "adapt2", "ewm3"]
+TUNE_LAMBDAS = [1.0, 1.1, 1.25, 1.5, 2.0]   # negativity bias priced against 1
+REM_LAMBDAS = [1.0, 1.25, 1.5]              # lambdas shown in the end-definition table
+LAST_ANGRY = -0.3                           # R5/R6: last customer turn at or below this
+DROP = 0.5                                  # R2/R6: end this far below the earlier mean
 END_DESCR = {
     "last": "last customer turn",
     "mean2": "mean of last 2 customer turns",
     "mean3": "mean of last 3 customer turns",
     "last_nonneutral": "last customer turn with |v| >= 0.05 (else last)",
     "ewm3": "weighted mean of last 3, weights 1, .5, .25 (latest heaviest)",
+    "adapt3": "mean of last min(3, ceil(n/3)) customer turns (n = customer turns)",
+    "adapt2": "mean of last min(3, ceil(n/2)) customer turns",
 }
 WPS = [0.25, 0.33, 0.5, 0.67, 0.75]
 NEUTRAL = 0.05
@@ -266,13 +284,26 @@ def peak_of(vs, lam):
     return vs[best_i]
 
 
+def window_len(n, variant):
+    """How many final customer turns the end definition reads (n >= 1)."""
+    if variant == "last":
+        return 1
+    if variant == "mean2":
+        return min(2, n)
+    if variant in ("mean3", "ewm3"):
+        return min(3, n)
+    if variant == "adapt3":
+        return min(3, math.ceil(n / 3))
+    if variant == "adapt2":
+        return min(3, math.ceil(n / 2))
+    raise ValueError(variant)
+
+
 def end_of(vs, variant):
     if variant == "last":
         return vs[-1]
-    if variant == "mean2":
-        return mean(vs[-2:])
-    if variant == "mean3":
-        return mean(vs[-3:])
+    if variant in ("mean2", "mean3", "adapt3", "adapt2"):
+        return mean(vs[-window_len(len(vs), variant):])
     if variant == "last_nonneutral":
         for v in reversed(vs):
             if abs(v) >= NEUTRAL:
@@ -314,6 +345,7 @@ def compute_scores(per):
             r["peak"] = {lam: peak_of(vs, lam) for lam in LAMBDAS}
             r["end"] = {e: end_of(vs, e) for e in END_VARIANTS}
             r["min"] = min(vs)
+            r["n"] = len(vs)
 
 
 def remembered(r, lam, end, wp):
@@ -348,13 +380,14 @@ def ds_cells(vals, m):
     return [fmt(vals[k]) for k, *_ in DATASETS] + [fmt(m)]
 
 
-def bootstrap_diff(per, fa, fb, n_boot, seed):
-    """Paired bootstrap (resampling interactions within each set) of
-    mean-over-sets Spearman(fa) - Spearman(fb). Returns (p2.5, p97.5, share<=0)."""
+def bootstrap_pre(pre, n_boot, seed):
+    """Paired bootstrap over pre = {set: (a, b, y)} (aligned lists): resample the
+    interactions within each set, n_boot times with a fixed seed, and return
+    (p2.5, p97.5, share <= 0) of mean-over-sets Spearman(a) - Spearman(b).
+    The same seed gives the same resamples, so intervals from one call to the
+    next are paired with each other too."""
     rng = random.Random(seed)
-    keys = [k for k, *_ in DATASETS]
-    pre = {k: ([fa(r) for r in per[k]], [fb(r) for r in per[k]], [r["y"] for r in per[k]])
-           for k in keys}
+    keys = [k for k, *_ in DATASETS if k in pre]
     diffs = []
     for _ in range(n_boot):
         d = 0.0
@@ -369,6 +402,15 @@ def bootstrap_diff(per, fa, fb, n_boot, seed):
     lo = diffs[int(0.025 * n_boot)]
     hi = diffs[min(n_boot - 1, int(0.975 * n_boot))]
     return lo, hi, sum(1 for d in diffs if d <= 0) / n_boot
+
+
+def bootstrap_diff(per, fa, fb, n_boot, seed):
+    """Paired bootstrap (resampling interactions within each set) of
+    mean-over-sets Spearman(fa) - Spearman(fb). Returns (p2.5, p97.5, share<=0)."""
+    keys = [k for k, *_ in DATASETS]
+    pre = {k: ([fa(r) for r in per[k]], [fb(r) for r in per[k]], [r["y"] for r in per[k]])
+           for k in keys}
+    return bootstrap_pre(pre, n_boot, seed)
 
 
 def bad_ending_rules():
