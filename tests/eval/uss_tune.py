@@ -75,6 +75,7 @@ END_DESCR = {
 }
 WPS = [0.25, 0.33, 0.5, 0.67, 0.75]
 NEUTRAL = 0.05
+NEGATIVE_BELOW = -0.05  # bad_ending R1: the binary's NEGATIVE_BELOW (VADER's neutral band)
 
 CUSTOMER = {"customer", "caller", "client", "user", "inbound"}
 AGENT = {"agent", "rep", "representative", "advisor", "system", "bot", "outbound"}
@@ -463,49 +464,12 @@ def bad_ending_table(per, end_variant):
     return "\n".join(lines)
 
 
-def main(argv=None):
-    ap = argparse.ArgumentParser(
-        description="Tune peak-end defaults on the USS data (Spearman vs human ratings).")
-    src = ap.add_mutually_exclusive_group(required=True)
-    src.add_argument("--vader", action="store_true",
-                     help="score customer turns with vaderSentiment 3.3.2 (cached in /tmp)")
-    src.add_argument("--turns", nargs="+", metavar="FILE",
-                     help="per-turn CSVs written by `peakend score --turns`")
-    ap.add_argument("--data", type=Path, default=DEFAULT_DATA,
-                    help=f"folder with the USS files (default: {DEFAULT_DATA})")
-    ap.add_argument("--top", type=int, default=10, help="grid rows to print (default 10)")
-    ap.add_argument("--bootstrap", type=int, default=300,
-                    help="paired bootstrap resamples for best vs defaults (0 = off)")
-    ap.add_argument("--seed", type=int, default=20240601)
-    args = ap.parse_args(argv)
+def sd(xs):
+    m = mean(xs)
+    return math.sqrt(sum((x - m) ** 2 for x in xs) / (len(xs) - 1)) if len(xs) > 1 else 0.0
 
-    data_dir = args.data
-    needed = [data_dir / LABELS_FILE] + ([data_dir / f for _k, _l, f, _p in DATASETS]
-                                         if args.vader else [])
-    if not data_dir.is_dir():
-        print(f"skipped: data folder {data_dir} is absent")
-        return 0
-    missing = [str(p) for p in needed if not p.exists()]
-    if missing:
-        print(f"skipped: missing in {data_dir}: {', '.join(missing)}")
-        return 0
 
-    labels = read_labels(data_dir)
-    if args.vader:
-        valences, source = vader_valences(read_transcripts(data_dir))
-    else:
-        valences, source = turns_valences(args.turns, data_dir)
-
-    per, skipped, unlabelled = build_rows(valences, labels)
-    compute_scores(per)
-    keys = [k for k, *_ in DATASETS]
-
-    print("# peakend: peak-end tuning on USS\n")
-    print(f"Valences: {source}. Spearman (average ranks) against `overall`.\n")
-    def sd(xs):
-        m = mean(xs)
-        return math.sqrt(sum((x - m) ** 2 for x in xs) / (len(xs) - 1)) if len(xs) > 1 else 0.0
-
+def print_data_table(per, skipped, unlabelled):
     print(table(["set", "interactions used", "skipped (no customer turn)", "customer turns",
                  "overall mean", "overall sd"],
                 [[lab, str(len(per[k])), str(skipped[k]),
@@ -515,6 +479,11 @@ def main(argv=None):
     if unlabelled:
         print(f"\n{unlabelled} interactions had no label and were ignored.")
 
+
+def report_grid(per, args):
+    """The original report: reference figures, components, the full grid with
+    bootstrap and leave-one-set-out, and the first bad_ending rules."""
+    keys = [k for k, *_ in DATASETS]
     # ---- reference figures
     print("\n## Reference figures\n")
     ref = [
@@ -620,6 +589,456 @@ def main(argv=None):
     for e in ends:
         print(f"\n### end = {e} ({END_DESCR[e]})\n")
         print(bad_ending_table(per, e))
+
+
+# ------------------------------------------------- end definitions, lambda, rules
+
+def before_window(r, e):
+    """Customer turns before the end window of definition e."""
+    return r["vs"][:-window_len(r["n"], e)]
+
+
+def window_rules():
+    """bad_ending rules evaluated per end definition e. R2 compares the end with
+    the customer turns before e's window (as the binary does for --end-window)."""
+    def r1(r, e):
+        return r["end"][e] < NEGATIVE_BELOW
+
+    def r2(r, e):
+        if r1(r, e):
+            return True
+        earlier = before_window(r, e)
+        return bool(earlier) and r["end"][e] < mean(earlier) - DROP
+
+    def r5(r, e):
+        return r1(r, e) or r["vs"][-1] <= LAST_ANGRY
+
+    def r6(r, e):
+        return r2(r, e) or r["vs"][-1] <= LAST_ANGRY
+
+    return [
+        ("R1", f"end < {NEGATIVE_BELOW:g}", r1),
+        ("R2", f"R1 or end < mean(customer turns before the end window) - {DROP:g}", r2),
+        ("R5", f"R1 or last customer turn <= {LAST_ANGRY:g}", r5),
+        ("R6", f"R2 or last customer turn <= {LAST_ANGRY:g}", r6),
+    ]
+
+
+
+def report_short(per):
+    bins = [("1", 1, 1), ("2", 2, 2), ("3", 3, 3), ("4-6", 4, 6), ("7+", 7, 10 ** 9)]
+    rows = []
+    for k, lab, *_ in DATASETS:
+        ns = [r["n"] for r in per[k]]
+        cells = [f"{sum(1 for n in ns if lo <= n <= hi)}" for _b, lo, hi in bins]
+        d3 = sum(1 for r in per[k] if window_len(r["n"], "adapt3") != window_len(r["n"], "mean3"))
+        d2 = sum(1 for r in per[k] if window_len(r["n"], "adapt2") != window_len(r["n"], "mean3"))
+        ns_sorted = sorted(ns)
+        rows.append([lab] + cells + [str(ns_sorted[len(ns) // 2]),
+                                     f"{100.0 * d3 / len(ns):.1f}%",
+                                     f"{100.0 * d2 / len(ns):.1f}%"])
+    print(table(["set"] + [f"n={b}" for b, *_ in bins] +
+                ["median n", "adapt3 window != 3", "adapt2 window != 3"], rows))
+
+
+def report_ends(per, args):
+    """Each candidate end alone and inside remembered (wp=0.5, several lambdas).
+    Returns the end with the best mean Spearman of remembered at lambda=1."""
+    rows = []
+    best = None
+    for e in CANDIDATE_ENDS:
+        vals, m = per_dataset(per, (lambda e: lambda r: r["end"][e])(e))
+        rows.append([f"**end = {e}** alone"] + ds_cells(vals, m))
+        for lam in REM_LAMBDAS:
+            f = (lambda e, lam: lambda r: remembered(r, lam, e, 0.5))(e, lam)
+            vals, m = per_dataset(per, f)
+            rows.append([f"remembered, end={e}, lambda={lam:g}"] + ds_cells(vals, m))
+            if lam == 1.0 and (best is None or m > best[1]):
+                best = (e, m)
+    print("\n".join(f"- {e}: {END_DESCR[e]}" for e in CANDIDATE_ENDS) + "\n")
+    print(table(ds_header("figure (wp=0.5)"), rows))
+    if args.bootstrap > 0:
+        print(f"\nPaired bootstrap ({args.bootstrap} resamples, seed {args.seed}) of the "
+              "difference in mean rho against end = mean3 (the binary's window of 3).\n")
+        brows = []
+        for e in CANDIDATE_ENDS:
+            if e == "mean3":
+                continue
+            for what, fa, fb in [
+                ("end alone", (lambda e: lambda r: r["end"][e])(e), lambda r: r["end"]["mean3"]),
+                ("remembered, lambda=1",
+                 (lambda e: lambda r: remembered(r, 1.0, e, 0.5))(e),
+                 lambda r: remembered(r, 1.0, "mean3", 0.5)),
+            ]:
+                d = per_dataset(per, fa)[1] - per_dataset(per, fb)[1]
+                lo, hi, p = bootstrap_diff(per, fa, fb, args.bootstrap, args.seed)
+                brows.append([f"{e} - mean3, {what}", fmt(d), f"[{fmt(lo)}, {fmt(hi)}]",
+                              f"{p:.2f}"])
+        print(table(["comparison", "difference", "95% interval", "share <= 0"], brows))
+    return best[0]
+
+
+def report_lambdas(per, end, args):
+    """Price each negativity bias lambda > 1 against lambda = 1 (same end, wp=0.5)."""
+    base = lambda r: remembered(r, 1.0, end, 0.5)  # noqa: E731
+    base_vals, base_m = per_dataset(per, base)
+    total = sum(len(per[k]) for k, *_ in DATASETS)
+    rows = []
+    for lam in TUNE_LAMBDAS:
+        f = (lambda lam: lambda r: remembered(r, lam, end, 0.5))(lam)
+        vals, m = per_dataset(per, f)
+        _pv, pm = per_dataset(per, (lambda lam: lambda r: r["peak"][lam])(lam))
+        moved = sum(1 for k, *_ in DATASETS for r in per[k] if r["peak"][lam] != r["peak"][1.0])
+        if lam == 1.0:
+            ci, p = "", ""
+        elif args.bootstrap > 0:
+            lo, hi, share = bootstrap_diff(per, f, base, args.bootstrap, args.seed)
+            ci, p = f"[{fmt(lo)}, {fmt(hi)}]", f"{1 - share:.2f}"
+        else:
+            ci, p = "n/a", "n/a"
+        rows.append([f"lambda={lam:g}"] + ds_cells(vals, m) +
+                    [fmt(m - base_m), ci, p, fmt(pm), f"{100.0 * moved / total:.1f}%"])
+    print(table(ds_header(f"remembered, end={end}, wp=0.5") +
+                ["diff vs lambda=1", f"95% interval ({args.bootstrap} paired resamples)",
+                 "share > 0", "peak alone (mean rho)", "peak turn changed"], rows))
+    del base_vals
+
+
+def report_bad_endings(per, ends):
+    """Share flagged and mean overall flagged vs not, per set and pooled."""
+    keys = [k for k, *_ in DATASETS]
+    labels = dict((k, lab) for k, lab, *_ in DATASETS)
+    for name, desc, _r in window_rules():
+        print(f"- {name}: {desc}")
+    print("\nPer set: share flagged / (mean overall not flagged - flagged). Pooled: over "
+          "all 3,500; 'diff within sets' = per-set differences averaged with the flagged "
+          "counts as weights (the sets' mean ratings differ); se = standard error of the "
+          "pooled difference.\n")
+    header = (["rule", "end"] + [labels[k] for k in keys] +
+              ["pooled flagged", "share", "mean flagged", "mean not", "diff", "se",
+               "diff within sets"])
+    body = []
+    for name, _desc, rule in window_rules():
+        for e in ends:
+            cells = []
+            pf, pn = [], []
+            wsum = wd = 0.0
+            for k in keys:
+                fl = [r["y"] for r in per[k] if rule(r, e)]
+                nf = [r["y"] for r in per[k] if not rule(r, e)]
+                pf += fl
+                pn += nf
+                share = 100.0 * len(fl) / (len(fl) + len(nf))
+                if fl and nf:
+                    d = mean(nf) - mean(fl)
+                    wsum += len(fl)
+                    wd += len(fl) * d
+                    cells.append(f"{share:.1f}% / {d:+.2f}")
+                else:
+                    cells.append(f"{share:.1f}% / n/a")
+            tot = len(pf) + len(pn)
+            if len(pf) > 1 and len(pn) > 1:
+                se = math.sqrt(sd(pf) ** 2 / len(pf) + sd(pn) ** 2 / len(pn))
+                d = f"{mean(pn) - mean(pf):+.2f}"
+                se_s = f"{se:.3f}"
+            else:
+                d = se_s = "n/a"
+            body.append([name, e] + cells +
+                        [f"{len(pf)}/{tot}", f"{100.0 * len(pf) / tot:.1f}%",
+                         fmt(mean(pf), 2), fmt(mean(pn), 2), d, se_s,
+                         f"{wd / wsum:+.2f}" if wsum else "n/a"])
+    print(table(header, body))
+
+
+def report_sources(sources, args):
+    """Item 1: the same figures from each valence source, and paired bootstraps of
+    the first source against the second."""
+    figs = [
+        ("experienced", lambda r: r["experienced"]),
+        ("end = last", lambda r: r["end"]["last"]),
+        ("end = mean3", lambda r: r["end"]["mean3"]),
+        ("end = adapt3", lambda r: r["end"]["adapt3"]),
+        ("peak, lambda=1", lambda r: r["peak"][1.0]),
+        ("remembered, lambda=1, end=last [README reference]",
+         lambda r: remembered(r, 1.0, "last", 0.5)),
+        ("remembered, lambda=1, end=mean3", lambda r: remembered(r, 1.0, "mean3", 0.5)),
+        ("remembered, lambda=1, end=adapt3", lambda r: remembered(r, 1.0, "adapt3", 0.5)),
+        ("remembered, lambda=1.5, end=mean3 [binary defaults]",
+         lambda r: remembered(r, 1.5, "mean3", 0.5)),
+    ]
+    rows = []
+    for name, f in figs:
+        for sname, per in sources:
+            rows.append([f"{name} — {sname}"] + ds_cells(*per_dataset(per, f)))
+    print(table(ds_header("figure — valences"), rows))
+    if args.bootstrap > 0 and len(sources) >= 2:
+        (na, pa), (nb, pb) = sources[0], sources[1]
+        print(f"\nPaired bootstrap ({args.bootstrap} resamples, seed {args.seed}) of "
+              f"mean rho, {na} - {nb}, on the same interactions.\n")
+        brows = []
+        for name, f in figs:
+            pre = {}
+            for k, *_ in DATASETS:
+                bmap = {r["iid"]: r for r in pb[k]}
+                common = [r for r in pa[k] if r["iid"] in bmap]
+                pre[k] = ([f(r) for r in common], [f(bmap[r["iid"]]) for r in common],
+                          [r["y"] for r in common])
+            d = mean([spearman(a, y) - spearman(b, y) for a, b, y in pre.values()])
+            lo, hi, p = bootstrap_pre(pre, args.bootstrap, args.seed)
+            brows.append([name, fmt(d), f"[{fmt(lo)}, {fmt(hi)}]", f"{p:.2f}"])
+        print(table(["figure", "difference", "95% interval", "share <= 0"], brows))
+
+
+def report_tuning(per, args):
+    print("\n## Customer turns per interaction (where the adaptive windows differ)\n")
+    report_short(per)
+    print("\n## End definitions: end alone and inside remembered (wp=0.5)\n")
+    best_end = report_ends(per, args)
+    lam_end = args.end or best_end
+    print(f"\nBest end by remembered (lambda=1): {best_end}.")
+    print(f"\n## Negativity bias: each lambda against lambda=1 (end={lam_end})\n")
+    print("'share > 0' = share of resamples where the lambda beats lambda=1; 'peak turn "
+          "changed' = interactions whose peak differs from lambda=1.\n")
+    report_lambdas(per, lam_end, args)
+    if args.end is None and lam_end != "mean3":
+        print("\n### Same, end=mean3\n")
+        report_lambdas(per, "mean3", args)
+    print("\n## bad_ending rules per end definition\n")
+    report_bad_endings(per, CANDIDATE_ENDS)
+
+
+# ------------------------------------------------------------- running the binary
+
+PRODUCT_CASES = [  # (id, [(speaker, text)], should it be a bad ending?)
+    ("short-angry-end", [
+        ("customer", "great and fine"),
+        ("agent", "Glad to hear it. Anything else?"),
+        ("customer", "NOT acceptable... I want to cancel my account!!"),
+    ], True),
+    ("long-angry-end", [
+        ("customer", "Hi, I need to change my flight."),
+        ("agent", "Sure, which booking?"),
+        ("customer", "The one to Boston on Friday."),
+        ("agent", "Found it. Morning or evening?"),
+        ("customer", "Morning please."),
+        ("agent", "There is a 9am. Shall I book it?"),
+        ("customer", "Yes, great."),
+        ("agent", "Done. Same seat type?"),
+        ("customer", "Window if possible."),
+        ("agent", "Window seat 14A. Anything else?"),
+        ("customer", "Great, that was quick, thank you!"),
+        ("agent", "There is a 200 dollar change fee."),
+        ("customer", "What? This is ridiculous, nobody told me about a fee. I want to "
+                     "cancel my account!"),
+    ], True),
+    ("short-recovered", [
+        ("customer", "My order never arrived, this is really annoying."),
+        ("agent", "Sorry about that, I have resent it with express shipping."),
+        ("customer", "Thanks, that works."),
+    ], False),
+    ("long-dip-recovered", [
+        ("customer", "Hello, I have a question about my bill."),
+        ("agent", "Of course."),
+        ("customer", "I was charged twice, which is frustrating."),
+        ("agent", "I see it, I will refund the second charge."),
+        ("customer", "Okay."),
+        ("agent", "It is refunded."),
+        ("customer", "Perfect, thank you so much for the help!"),
+    ], False),
+    ("neutral-close", [
+        ("customer", "I need the opening hours of the Main Street branch."),
+        ("agent", "It opens at 9 and closes at 5."),
+        ("customer", "Okay, bye."),
+    ], False),
+]
+
+
+def run_binary(binary, data_dir, out_dir, phrases, extra=()):
+    """Score the four sets; return the per-turn and per-interaction CSV paths."""
+    tag = "phrases" if phrases else "nophrases"
+    turns, inters = [], []
+    for key, _label, fname, _prefix in DATASETS:
+        t = out_dir / f"{key}.{tag}.turns.csv"
+        o = out_dir / f"{key}.{tag}.interactions.csv"
+        cmd = [str(binary), "score", "-q", str(data_dir / fname), "-o", str(o), "--turns", str(t)]
+        if not phrases:
+            cmd.append("--no-phrases")
+        cmd += list(extra)
+        res = subprocess.run(cmd, capture_output=True, text=True)
+        if res.returncode != 0:
+            sys.exit(f"error: {' '.join(cmd)} exited {res.returncode}: {res.stderr.strip()}")
+        turns.append(t)
+        inters.append(o)
+    return turns, inters
+
+
+def check_binary_summary(per, inter_files):
+    """The binary's own end and bad_ending (its defaults: window 3, drop 0.5)
+    against this script's end=mean3 and R2 on the same valences."""
+    rows = {}
+    for fn in inter_files:
+        with open(fn, newline="", encoding="utf-8") as f:
+            for row in csv.DictReader(f):
+                rows[row["interaction_id"]] = row
+    r2 = dict((n, f) for n, _d, f in window_rules())["R2"]
+    n = end_ok = bad_ok = 0
+    for k, *_ in DATASETS:
+        for r in per[k]:
+            b = rows.get(r["iid"])
+            if b is None or not b["end"]:
+                continue
+            n += 1
+            end_ok += abs(float(b["end"]) - r["end"]["mean3"]) < 1e-3
+            bad_ok += (b["bad_ending"] == "true") == r2(r, "mean3")
+    print(f"\nCheck against the binary's own columns (its defaults: end window 3, drop "
+          f"0.5): end = mean3 on {end_ok}/{n}, bad_ending = R2(mean3) on {bad_ok}/{n}.")
+
+
+def report_product_cases(binary, out_dir, extra=()):
+    path = out_dir / "product_cases.csv"
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["interaction_id", "turn", "speaker", "text"])
+        for iid, turns, _bad in PRODUCT_CASES:
+            for i, (sp, text) in enumerate(turns):
+                w.writerow([iid, i, sp, text])
+    tpath = out_dir / "product_cases.turns.csv"
+    res = subprocess.run([str(binary), "score", "-q", str(path), "-o",
+                          str(out_dir / "product_cases.out.csv"), "--turns", str(tpath)]
+                         + list(extra), capture_output=True, text=True)
+    if res.returncode != 0:
+        print(f"\n(product cases skipped: the binary exited {res.returncode})")
+        return
+    vals = {}
+    with open(tpath, newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            if speaker_role(row["speaker"]) == "customer" and row["valence"].strip():
+                vals.setdefault(row["interaction_id"], (None, []))[1].append(
+                    float(row["valence"]))
+    rules = window_rules()
+    print("\n## Product check: hand-written calls through the binary (phrases on)\n")
+    print("Cells: end value, then the rules that flag it. 'want' = should be a bad ending.\n")
+    rows = []
+    for iid, _turns, bad in PRODUCT_CASES:
+        vs = vals.get(iid, (None, []))[1]
+        if not vs:
+            continue
+        r = {"vs": vs, "n": len(vs), "end": {e: end_of(vs, e) for e in END_VARIANTS}}
+        cells = []
+        for e in CANDIDATE_ENDS:
+            fl = [name for name, _d, rule in rules if rule(r, e)]
+            cells.append(f"{r['end'][e]:+.2f} {','.join(fl) if fl else '-'}")
+        rows.append([iid, "yes" if bad else "no", " ".join(f"{v:+.2f}" for v in vs)] + cells)
+    print(table(["case", "want", "customer valences"] + [f"end={e}" for e in CANDIDATE_ENDS],
+                rows))
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(
+        description="Tune peak-end defaults on the USS data (Spearman vs human ratings).")
+    src = ap.add_mutually_exclusive_group(required=True)
+    src.add_argument("--binary", type=Path, metavar="PATH",
+                     help="run this peakend binary on the four sets (with and without "
+                          "--no-phrases) and evaluate its per-turn valences")
+    src.add_argument("--vader", action="store_true",
+                     help="score customer turns with vaderSentiment 3.3.2 (cached in /tmp)")
+    src.add_argument("--turns", nargs="+", metavar="FILE",
+                     help="per-turn CSVs written by `peakend score --turns`")
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA,
+                    help=f"folder with the USS files (default: {DEFAULT_DATA})")
+    ap.add_argument("--top", type=int, default=10, help="grid rows to print (default 10)")
+    ap.add_argument("--bootstrap", type=int, default=300,
+                    help="paired bootstrap resamples (0 = off; default 300)")
+    ap.add_argument("--seed", type=int, default=20240601)
+    ap.add_argument("--end", choices=CANDIDATE_ENDS,
+                    help="end definition for the lambda section (default: the best by "
+                         "remembered at lambda=1, and mean3 too)")
+    ap.add_argument("--no-vader", action="store_true",
+                    help="with --binary: do not add vaderSentiment for comparison")
+    ap.add_argument("--keep", type=Path, metavar="DIR",
+                    help="with --binary: write the binary's output here instead of a "
+                         "temporary folder (outside the repository, please)")
+    ap.add_argument("--binary-arg", action="append", default=[], metavar="ARG",
+                    help="with --binary: pass ARG on to `peakend score` (repeatable; "
+                         "e.g. --binary-arg=--lexicons --binary-arg=DIR)")
+    ap.add_argument("--no-grid", action="store_true",
+                    help="skip the original grid report (reference, components, grid, "
+                         "leave-one-set-out, first bad_ending rules)")
+    args = ap.parse_args(argv)
+
+    data_dir = args.data
+    needed = [data_dir / LABELS_FILE] + ([data_dir / f for _k, _l, f, _p in DATASETS]
+                                         if (args.vader or args.binary) else [])
+    if not data_dir.is_dir():
+        print(f"skipped: data folder {data_dir} is absent")
+        return 0
+    missing = [str(p) for p in needed if not p.exists()]
+    if missing:
+        print(f"skipped: missing in {data_dir}: {', '.join(missing)}")
+        return 0
+
+    labels = read_labels(data_dir)
+    sources = []  # (name, per, skipped, unlabelled, source description)
+    tmp = None
+    inter_files = None
+
+    def add(name, valences, source):
+        per, skipped, unlabelled = build_rows(valences, labels)
+        compute_scores(per)
+        sources.append((name, per, skipped, unlabelled, source))
+
+    if args.binary:
+        binary = args.binary.resolve()
+        if not (binary.is_file() and os.access(binary, os.X_OK)):
+            sys.exit(f"error: {args.binary} is not an executable file")
+        if args.keep:
+            out_dir = args.keep.resolve()
+            out_dir.mkdir(parents=True, exist_ok=True)
+        else:
+            tmp = tempfile.mkdtemp(prefix="peakend-uss-")
+            out_dir = Path(tmp)
+        version = subprocess.run([str(binary), "--version"], capture_output=True,
+                                 text=True).stdout.strip()
+        extra = args.binary_arg
+        shown = (" " + " ".join(extra)) if extra else ""
+        t_ph, inter_files = run_binary(binary, data_dir, out_dir, True, extra)
+        t_np, _ = run_binary(binary, data_dir, out_dir, False, extra)
+        add("phrases", turns_valences(t_ph, data_dir)[0],
+            f"{version}{shown} (phrase lexicon on)")
+        add("no-phrases", turns_valences(t_np, data_dir)[0], f"{version}{shown} --no-phrases")
+        if not args.no_vader:
+            try:
+                import vaderSentiment  # noqa: F401
+                add("VADER", *vader_valences(read_transcripts(data_dir)))
+            except ImportError:
+                print("note: vaderSentiment not installed, no VADER comparison",
+                      file=sys.stderr)
+    elif args.vader:
+        add("VADER", *vader_valences(read_transcripts(data_dir)))
+    else:
+        add("turns", *turns_valences(args.turns, data_dir))
+
+    try:
+        name, per, skipped, unlabelled, source = sources[0]
+        print("# peakend: peak-end tuning on USS\n")
+        print(f"Valences: {source}. Spearman (average ranks) against `overall`.\n")
+        print_data_table(per, skipped, unlabelled)
+        if len(sources) > 1:
+            print("\n## Valence sources compared (wp=0.5)\n")
+            for n_, _p, _s, _u, d in sources:
+                print(f"- {n_}: {d}")
+            print()
+            report_sources([(n_, p) for n_, p, *_ in sources], args)
+        if inter_files:
+            check_binary_summary(per, inter_files)
+        if not args.no_grid:
+            report_grid(per, args)
+        report_tuning(per, args)
+        if args.binary:
+            report_product_cases(binary, out_dir, args.binary_arg)
+    finally:
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
 
