@@ -96,7 +96,9 @@ pub struct ScoreArgs {
     #[arg(
         long,
         long_help = "Score with VADER's lexicon and rules only, without the phrase lexicon: \
-                     the valence is then vaderSentiment 3.3.2's compound (see README, parity)."
+                     the valence is then vaderSentiment 3.3.2's compound, except for the \
+                     departures listed in DESIGN.md (curly apostrophes, typographic quotes, \
+                     the 'but' fix)."
     )]
     pub no_phrases: bool,
 
@@ -112,13 +114,17 @@ pub struct ScoreArgs {
     #[arg(long, value_name = "W", default_value_t = 1.0)]
     pub end_weight: f64,
 
-    /// How many final customer turns make the end.
+    /// The most final customer turns that make the end (at most a third of them).
     #[arg(long, value_name = "N", default_value_t = peakend::peak_end::PeakEndParams::default().end_window)]
     pub end_window: usize,
 
     /// 'bad_ending' also when the end falls this far below the customer's earlier mean.
     #[arg(long, value_name = "D", default_value_t = peakend::peak_end::PeakEndParams::default().drop)]
     pub bad_ending_drop: f64,
+
+    /// 'bad_ending' also when the last customer turn is at or below this valence.
+    #[arg(long, value_name = "V", allow_negative_numbers = true, default_value_t = peakend::peak_end::PeakEndParams::default().last_below)]
+    pub bad_ending_last: f64,
 
     /// No progress bar and no summary on standard error.
     #[arg(short, long)]

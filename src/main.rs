@@ -67,6 +67,7 @@ fn score(args: ScoreArgs) -> anyhow::Result<()> {
         end_weight: args.end_weight,
         end_window: args.end_window,
         drop: args.bad_ending_drop,
+        last_below: args.bad_ending_last,
     };
     let options = ScoreOptions { phrases: !args.no_phrases };
     let engine = Engine::new(lang, args.lexicons.as_deref(), options, params)?;

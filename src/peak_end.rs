@@ -9,11 +9,15 @@
 //!   customer turn has timestamps (the experiencing self lives through time);
 //! - `peak` = the valence of the turn that maximises |v| × (bias if v < 0),
 //!   the first such turn on ties;
-//! - `end` = mean valence of the last `end_window` customer turns;
+//! - `end` = mean valence of the last k customer turns, k = min(`end_window`,
+//!   ⌈n/3⌉) for n customer turns: the final third of what the customer said,
+//!   at most `end_window` turns, so a short call's angry last turn is not
+//!   diluted by its opening;
 //! - `remembered` = (peak_weight × peak + end_weight × end) / (sum of weights);
 //! - `gap` = remembered − experienced;
 //! - `bad_ending` = end < −0.05 (VADER's neutral band), or the end fell more
-//!   than `drop` below the mean of the customer turns before the window.
+//!   than `drop` below the mean of the customer turns before the window, or
+//!   the very last customer turn is at or below `last_below`.
 //!
 //! The defaults were tuned on the USS dialogue sets (see README, "Choosing
 //! the defaults"). Nothing here does I/O or needs a lexicon.
@@ -32,21 +36,25 @@ pub struct PeakEndParams {
     pub peak_weight: f64,
     /// Weight of the end in `remembered`.
     pub end_weight: f64,
-    /// How many final customer turns make the end.
+    /// The most final customer turns that make the end (fewer in short
+    /// interactions: at most a third of the customer turns, rounded up).
     pub end_window: usize,
     /// `bad_ending` also when the end is this far below the customer's
     /// earlier mean.
     pub drop: f64,
+    /// `bad_ending` also when the last customer turn is at or below this.
+    pub last_below: f64,
 }
 
 impl Default for PeakEndParams {
     fn default() -> Self {
         PeakEndParams {
-            negativity_bias: 1.5,
+            negativity_bias: 1.1,
             peak_weight: 1.0,
             end_weight: 1.0,
             end_window: 3,
             drop: 0.5,
+            last_below: -0.5,
         }
     }
 }
@@ -72,6 +80,9 @@ impl PeakEndParams {
         }
         if !finite_nonneg(self.drop) {
             return Err(Error::config("--bad-ending-drop must be >= 0"));
+        }
+        if !(-1.0..=0.0).contains(&self.last_below) {
+            return Err(Error::config("--bad-ending-last must be between -1 and 0"));
         }
         Ok(())
     }
@@ -167,12 +178,17 @@ pub fn peak_end(turns: &[Moment], p: &PeakEndParams) -> PeakEnd {
         if all_timed && weight > 0.0 { weighted / weight } else { sum / n as f64 };
     let peak = turns[out.peak_index.unwrap_or(0)].valence;
 
-    // The end window: the last `end_window` customer turns.
-    let window = p.end_window.min(n);
+    // The end window: the final third of the customer turns, at most
+    // `end_window` of them.
+    let window = p.end_window.min(n.div_ceil(3));
     let mut end_sum = 0.0;
     let mut seen = 0;
+    let mut last = 0.0;
     for (i, t) in turns.iter().enumerate().rev() {
         if t.customer {
+            if seen == 0 {
+                last = t.valence;
+            }
             end_sum += t.valence;
             seen += 1;
             if seen == window {
@@ -194,7 +210,9 @@ pub fn peak_end(turns: &[Moment], p: &PeakEndParams) -> PeakEnd {
     out.remembered = Some(remembered);
     out.gap = Some(remembered - experienced);
     out.bad_ending = Some(
-        end < NEGATIVE_BELOW || earlier_mean.is_some_and(|before| end < before - p.drop),
+        end < NEGATIVE_BELOW
+            || earlier_mean.is_some_and(|before| end < before - p.drop)
+            || last <= p.last_below,
     );
     out
 }
@@ -233,10 +251,14 @@ mod tests {
             ("bad ending after a good call", vec![c(0.8), a(0.5), c(0.6), c(-0.4)], one(), 0, -0.4, true),
             ("recovery after angry peak", vec![c(-0.9), a(0.1), c(0.2), c(0.7)], one(), 0, 0.7, false),
             ("flat call", vec![c(0.0), a(0.0), c(0.0)], one(), 0, 0.0, false),
-            ("negativity bias picks the negative", vec![c(0.7), c(-0.5)], one(), 1, -0.5, true),
+            ("negativity bias picks the negative", vec![c(0.7), c(-0.65)], one(), 1, -0.65, true),
             ("no bias picks the stronger", vec![c(0.7), c(-0.5)], PeakEndParams { negativity_bias: 1.0, ..one() }, 0, -0.5, true),
             ("ties go to the first", vec![c(0.5), c(0.5)], one(), 0, 0.5, false),
-            ("window of 3", vec![c(0.2), c(0.3), c(0.0), c(-0.3)], PeakEndParams::default(), 3, 0.0, false),
+            ("window of 2 (a third of 4, rounded up)", vec![c(0.2), c(0.3), c(0.1), c(-0.1)], PeakEndParams::default(), 1, 0.0, false),
+            ("window of 3", vec![c(0.2), c(0.3), c(0.0), c(0.1), c(0.2), c(0.0), c(0.3), c(-0.3)], PeakEndParams::default(), 7, 0.0, false),
+            ("short call, angry last turn", vec![c(0.71), a(0.4), c(-0.68)], PeakEndParams::default(), 2, -0.68, true),
+            ("short call, recovered", vec![c(-0.70), a(0.4), c(0.44)], PeakEndParams::default(), 0, 0.44, false),
+            ("long call, very angry last turn", vec![c(0.8), c(0.9), c(0.8), c(0.7), c(0.86), c(0.9), c(-0.65)], PeakEndParams::default(), 1, (0.86 + 0.9 - 0.65) / 3.0, true),
             ("drop below earlier mean", vec![c(0.9), c(0.9), c(0.2)], one(), 0, 0.2, true),
             ("agent turns are ignored", vec![a(-1.0), c(0.1), a(-1.0)], one(), 1, 0.1, false),
         ];

@@ -62,7 +62,7 @@ proptest! {
         let moments: Vec<Moment> = turns.iter()
             .map(|&(customer, valence, duration_ms)| Moment { customer, valence, duration_ms })
             .collect();
-        let p = PeakEndParams { negativity_bias: bias, peak_weight: wp, end_weight: we, end_window: window, drop: 0.5 };
+        let p = PeakEndParams { negativity_bias: bias, peak_weight: wp, end_weight: we, end_window: window, drop: 0.5, last_below: -0.5 };
         let s = peak_end(&moments, &p);
         let customer: Vec<f64> = moments.iter().filter(|m| m.customer).map(|m| m.valence).collect();
         prop_assert_eq!(s.customer_turns, customer.len());

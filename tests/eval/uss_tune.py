@@ -749,6 +749,33 @@ def report_bad_endings(per, ends):
                          f"{wd / wsum:+.2f}" if wsum else "n/a"])
     print(table(header, body))
 
+    # What the last-turn clause adds on its own: flagged by R6 but not by R2.
+    rules = dict((n, f) for n, _d, f in window_rules())
+    print(f"\nFlags added by the last-turn clause alone (R6 and not R2): are they "
+          f"rated lower than the interactions nobody flags?\n")
+    rows = []
+    for e in ends:
+        added, none_ = [], []
+        wsum = wd = 0.0
+        for k in keys:
+            a = [r["y"] for r in per[k] if rules["R6"](r, e) and not rules["R2"](r, e)]
+            nf = [r["y"] for r in per[k] if not rules["R6"](r, e)]
+            added += a
+            none_ += nf
+            if a and nf:
+                wsum += len(a)
+                wd += len(a) * (mean(nf) - mean(a))
+        tot = sum(len(per[k]) for k in keys)
+        se = (math.sqrt(sd(added) ** 2 / len(added) + sd(none_) ** 2 / len(none_))
+              if len(added) > 1 else float("nan"))
+        rows.append([e, f"{len(added)}/{tot}", f"{100.0 * len(added) / tot:.1f}%",
+                     fmt(mean(added), 2), fmt(mean(none_), 2),
+                     f"{mean(none_) - mean(added):+.2f}" if added else "n/a",
+                     f"{se:.3f}" if added and len(added) > 1 else "n/a",
+                     f"{wd / wsum:+.2f}" if wsum else "n/a"])
+    print(table(["end", "added", "share", "mean added", "mean not flagged (R6)", "diff", "se",
+                 "diff within sets"], rows))
+
 
 def report_sources(sources, args):
     """Item 1: the same figures from each valence source, and paired bootstraps of
@@ -934,6 +961,7 @@ def report_product_cases(binary, out_dir, extra=()):
 
 
 def main(argv=None):
+    global LAST_ANGRY
     ap = argparse.ArgumentParser(
         description="Tune peak-end defaults on the USS data (Spearman vs human ratings).")
     src = ap.add_mutually_exclusive_group(required=True)
@@ -961,10 +989,13 @@ def main(argv=None):
     ap.add_argument("--binary-arg", action="append", default=[], metavar="ARG",
                     help="with --binary: pass ARG on to `peakend score` (repeatable; "
                          "e.g. --binary-arg=--lexicons --binary-arg=DIR)")
+    ap.add_argument("--last-angry", type=float, default=LAST_ANGRY, metavar="V",
+                    help=f"R5/R6: last customer turn at or below V (default {LAST_ANGRY:g})")
     ap.add_argument("--no-grid", action="store_true",
                     help="skip the original grid report (reference, components, grid, "
                          "leave-one-set-out, first bad_ending rules)")
     args = ap.parse_args(argv)
+    LAST_ANGRY = args.last_angry  # read by window_rules()
 
     data_dir = args.data
     needed = [data_dir / LABELS_FILE] + ([data_dir / f for _k, _l, f, _p in DATASETS]
