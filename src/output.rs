@@ -94,9 +94,9 @@ impl CsvOut {
         let (sink, name) = match path {
             None => (Sink::Stdout(io::stdout()), PathBuf::from("<stdout>")),
             Some(p) if p == Path::new("-") => (Sink::Stdout(io::stdout()), PathBuf::from("<stdout>")),
-            // A device or pipe (`/dev/stdout`, a FIFO): write to it as it is;
-            // renaming a file over it would replace it.
-            Some(target) if target.exists() && !target.is_file() => {
+            // Anything but a plain file (`/dev/stdout`, a FIFO, a symbolic
+            // link): write through it; renaming a file over it would replace it.
+            Some(target) if std::fs::symlink_metadata(target).is_ok_and(|m| !m.is_file()) => {
                 let file = std::fs::OpenOptions::new()
                     .write(true)
                     .open(target)

@@ -189,13 +189,7 @@ mod tests {
     use super::*;
 
     fn read_all(data: &str) -> Result<Vec<Interaction>> {
-        let mut r = CsvReader::new(data.as_bytes(), "t.csv".into())?;
-        let mut w = InputWarnings::default();
-        let mut out = Vec::new();
-        while let Some(ix) = r.next_interaction(&mut w)? {
-            out.push(ix);
-        }
-        Ok(out)
+        Ok(super::super::drain(CsvReader::new(data.as_bytes(), "t.csv".into())?)?.0)
     }
 
     #[test]
@@ -239,10 +233,8 @@ mod tests {
     #[test]
     fn invalid_utf8_text_is_decoded_lossily_and_counted() {
         let data = b"id,speaker,text\nA,customer,caf\xe9\n";
-        let mut r = CsvReader::new(&data[..], "t.csv".into()).unwrap();
-        let mut w = InputWarnings::default();
-        let ix = r.next_interaction(&mut w).unwrap().unwrap();
-        assert_eq!(ix.turns[0].text, "caf\u{fffd}");
+        let (ixs, w) = super::super::drain(CsvReader::new(&data[..], "t.csv".into()).unwrap()).unwrap();
+        assert_eq!(ixs[0].turns[0].text, "caf\u{fffd}");
         assert_eq!(w.invalid_utf8, 1);
     }
 }

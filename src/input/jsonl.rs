@@ -109,12 +109,7 @@ mod tests {
     use super::*;
 
     fn read_all(data: &str) -> Result<Vec<Interaction>> {
-        let mut r = JsonlReader::new(data.as_bytes(), "t.jsonl".into());
-        let mut out = Vec::new();
-        while let Some(ix) = r.next_interaction(&mut InputWarnings::default())? {
-            out.push(ix);
-        }
-        Ok(out)
+        Ok(super::super::drain(JsonlReader::new(data.as_bytes(), "t.jsonl".into()))?.0)
     }
 
     #[test]

@@ -212,6 +212,17 @@ impl Reader {
     }
 }
 
+/// Reads every interaction of one format reader (for the readers' tests).
+#[cfg(test)]
+fn drain(mut r: impl FormatReader) -> Result<(Vec<Interaction>, InputWarnings)> {
+    let mut warnings = InputWarnings::default();
+    let mut out = Vec::new();
+    while let Some(ix) = r.next_interaction(&mut warnings)? {
+        out.push(ix);
+    }
+    Ok((out, warnings))
+}
+
 /// Parses an optional integer cell (milliseconds or a turn number); accepts
 /// a decimal point (`1520.0`) and rounds it.
 fn parse_int(cell: &str) -> std::result::Result<Option<i64>, ()> {
