@@ -65,15 +65,17 @@ pub struct ScoreArgs {
     )]
     pub threads: Option<usize>,
 
-    /// Extra or overriding lexicon files: DIR/<lang>/valence.tsv, rules.tsv, emoji.tsv.
+    /// Extra or overriding lexicon files: DIR/<lang>/valence.tsv, rules.tsv, emoji.tsv, emotion.tsv.
     #[arg(
         long,
         value_name = "DIR",
         long_help = "Extra or overriding lexicon entries on top of the built-in ones. \
                      For each language, DIR/<lang>/valence.tsv holds 'term<TAB>valence' \
                      lines (VADER scale -4..4; a term of several words is a phrase), \
-                     DIR/<lang>/rules.tsv holds 'role<TAB>term[<TAB>value]' lines and \
-                     DIR/<lang>/emoji.tsv 'emoji<TAB>description' lines. See lexicons/README.md."
+                     DIR/<lang>/rules.tsv 'role<TAB>term[<TAB>value]' lines, \
+                     DIR/<lang>/emoji.tsv 'emoji<TAB>description' lines and \
+                     DIR/<lang>/emotion.tsv 'term<TAB>category<TAB>weight' lines. \
+                     See lexicons/README.md."
     )]
     pub lexicons: Option<PathBuf>,
 

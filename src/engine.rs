@@ -3,6 +3,7 @@
 
 use rustc_hash::FxHashMap;
 
+use crate::emotion::{summarise, EmotionMoment, EmotionSummary};
 use crate::error::Result;
 use crate::lang;
 use crate::lexicon::Lexicon;
@@ -41,6 +42,8 @@ pub struct Scored {
     pub turns: Vec<TurnScore>,
     /// The peak-end summary.
     pub summary: PeakEnd,
+    /// The emotional summary.
+    pub emotions: EmotionSummary,
 }
 
 impl Engine {
@@ -95,6 +98,12 @@ impl Engine {
             })
             .collect();
         let summary = peak_end(&moments, &self.params);
-        Scored { language, lang_fallback, turns, summary }
+        let emotion_moments: Vec<EmotionMoment> = moments
+            .iter()
+            .zip(&turns)
+            .map(|(m, s)| EmotionMoment { customer: m.customer, valence: m.valence, emotions: s.emotions })
+            .collect();
+        let emotions = summarise(&emotion_moments, summary.end_start_index);
+        Scored { language, lang_fallback, turns, summary, emotions }
     }
 }

@@ -40,6 +40,7 @@
 #![deny(missing_docs)]
 
 pub mod batch;
+pub mod emotion;
 pub mod engine;
 pub mod error;
 pub mod input;

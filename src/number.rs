@@ -38,6 +38,14 @@ pub fn fixed(x: f64, decimals: u32) -> Fixed {
         return out;
     }
     let n = scaled as u64;
+    if n == 0 {
+        // Most emotion intensities are 0: no digit loop for them.
+        const ZEROS: &[u8] = b"0.000000";
+        let len = if decimals == 0 { 1 } else { decimals as usize + 2 };
+        out.buf[..len].copy_from_slice(&ZEROS[..len]);
+        out.len = len;
+        return out;
+    }
     let mut digits = [0u8; 24];
     let mut len = 0;
     let mut v = n;

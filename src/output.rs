@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use csv::ByteRecord;
 
+use crate::emotion::Emotion;
 use crate::engine::Scored;
 use crate::error::{Error, Result};
 use crate::record::Interaction;
@@ -35,6 +36,10 @@ pub const INTERACTION_COLUMNS: &[&str] = &[
     "end_turn",
     "peak_terms",
     "end_terms",
+    "emotion",
+    "peak_emotion",
+    "end_emotion",
+    "empathy_after_peak",
 ];
 
 /// Per-turn columns, in order.
@@ -48,7 +53,18 @@ pub const TURN_COLUMNS: &[&str] = &[
     "neutral",
     "start_ms",
     "end_ms",
+    "emotion",
+    "anger",
+    "frustration",
+    "disappointment",
+    "anxiety",
+    "confusion",
+    "happiness",
+    "gratitude",
+    "empathy",
+    "apology",
     "terms",
+    "emotion_terms",
     "text",
 ];
 
@@ -209,6 +225,16 @@ impl Outputs {
             }
         }
         r.push_field(num);
+        let e = &scored.emotions;
+        r.push_field(emotion_name(e.dominant).as_bytes());
+        let peak_emotion = s.peak_index.map(|i| emotion_name(scored.turns[i].emotions.dominant()));
+        r.push_field(peak_emotion.unwrap_or("").as_bytes());
+        r.push_field(s.end_start_index.map_or("", |_| emotion_name(e.end)).as_bytes());
+        r.push_field(match e.empathy_after_worst {
+            Some(true) => b"true",
+            Some(false) => b"false",
+            None => b"",
+        });
         self.interactions.write(r)?;
 
         if let Some(out) = &mut self.turns {
@@ -223,7 +249,12 @@ impl Outputs {
                 push_f64(r, Some(score.neutral));
                 push_int(r, num, t.start_ms);
                 push_int(r, num, t.end_ms);
+                r.push_field(emotion_name(score.emotions.dominant()).as_bytes());
+                for v in score.emotions.0 {
+                    push_f64(r, Some(v));
+                }
                 r.push_field(score.terms.as_bytes());
+                r.push_field(score.emotion_terms.as_bytes());
                 r.push_field(t.text.as_bytes());
                 out.write(r)?;
             }
@@ -239,6 +270,11 @@ impl Outputs {
         }
         Ok(())
     }
+}
+
+/// An emotion's name, `neutral` for none.
+fn emotion_name(e: Option<Emotion>) -> &'static str {
+    e.map_or("neutral", Emotion::name)
 }
 
 fn push_int(r: &mut ByteRecord, buf: &mut Vec<u8>, v: Option<i64>) {

@@ -22,7 +22,10 @@
 //! All per-turn state lives in a [`Scratch`] that a worker reuses, so scoring
 //! allocates nothing per token (only the explanation string per turn).
 
-use crate::lexicon::{flag, Lexicon, WordInfo};
+use rustc_hash::FxHashMap;
+
+use crate::emotion::{Accumulator, Emotion, Emotions, QUESTION_CONFUSION};
+use crate::lexicon::{flag, Cues, Lexicon, WordInfo};
 use crate::text::{tokenize, Tokens};
 
 /// Negation scalar.
@@ -60,6 +63,10 @@ pub struct TurnScore {
     /// The terms that drove the score: `term:contribution` joined by `|`,
     /// contributions on VADER's scale after all rules.
     pub terms: String,
+    /// Emotion intensities.
+    pub emotions: Emotions,
+    /// The cues behind the emotions: `term:category:weight` joined by `|`.
+    pub emotion_terms: String,
 }
 
 /// Per-worker buffers, reused for every turn.
@@ -68,8 +75,16 @@ pub struct Scratch {
     tokens: Tokens,
     info: Vec<WordInfo>,
     phrase_at: Vec<u32>,
+    emotion_phrase_at: Vec<u32>,
     sentiments: Vec<f64>,
+    /// Emotion cues by stem, per lowercase word: stemming allocates, so each
+    /// distinct word is stemmed once per worker (bounded, per language).
+    stem_cache: FxHashMap<Box<str>, Cues>,
+    stem_cache_lang: String,
 }
+
+/// Distinct words a worker remembers stems for before starting afresh.
+const STEM_CACHE_MAX: usize = 1 << 16;
 
 /// Scores one turn's text.
 ///
@@ -94,14 +109,26 @@ pub fn score_turn(lex: &Lexicon, opts: ScoreOptions, text: &str, s: &mut Scratch
     s.info.extend((0..n).map(|i| *lex.word(s.tokens.lower(i))));
     s.phrase_at.clear();
     s.phrase_at.resize(n, NO_PHRASE);
+    s.emotion_phrase_at.clear();
+    s.emotion_phrase_at.resize(n, NO_PHRASE);
     if let (true, Some(ac)) = (phrases, lex.automaton()) {
         for m in ac.find_iter(s.tokens.phrase_text()) {
             let first = s.tokens.token_at_phrase_offset(m.start());
-            s.phrase_at[first] = m.pattern().as_u32();
-            let last = (first + lex.phrase(m.pattern().as_usize()).words).min(n);
-            for w in &mut s.info[first..last] {
-                w.flags = (w.flags & flag::CONTRAST) | flag::COVERED;
-                w.booster = 0.0;
+            let phrase = lex.phrase(m.pattern().as_usize());
+            let last = (first + phrase.words).min(n);
+            if !phrase.emotions.is_empty() {
+                s.emotion_phrase_at[first] = m.pattern().as_u32();
+                for w in &mut s.info[first..last] {
+                    w.emotions = Cues::default();
+                    w.flags |= flag::EMOTION_COVERED;
+                }
+            }
+            if phrase.valence.is_some() {
+                s.phrase_at[first] = m.pattern().as_u32();
+                for w in &mut s.info[first..last] {
+                    w.flags = (w.flags & (flag::CONTRAST | flag::EMOTION_COVERED)) | flag::COVERED;
+                    w.booster = 0.0;
+                }
             }
         }
     }
@@ -116,7 +143,8 @@ pub fn score_turn(lex: &Lexicon, opts: ScoreOptions, text: &str, s: &mut Scratch
             let width = phrase.words.min(n - i);
             let upper = (i..i + width).all(|k| s.tokens.is_upper(k));
             let item = if phrase.negated { Item::NegatedPhrase } else { Item::Phrase };
-            s.sentiments.push(rules.valence(i, phrase.valence, upper, item));
+            let valence = phrase.valence.unwrap_or(0.0);
+            s.sentiments.push(rules.valence(i, valence, upper, item));
             s.sentiments.extend(std::iter::repeat(0.0).take(width - 1));
             i += width;
             continue;
@@ -159,7 +187,72 @@ pub fn score_turn(lex: &Lexicon, opts: ScoreOptions, text: &str, s: &mut Scratch
             out.terms.push_str(crate::number::fixed(v, 2).as_str());
         }
     }
+    score_emotions(lex, s, &mut out);
     out
+}
+
+/// Emotion cues of the turn in `s` (tokenized and phrase-scanned), with the
+/// negation, booster and question rules (see `emotion.rs`).
+fn score_emotions(lex: &Lexicon, s: &mut Scratch, out: &mut TurnScore) {
+    if s.stem_cache_lang != lex.lang() || s.stem_cache.len() >= STEM_CACHE_MAX {
+        s.stem_cache.clear();
+        s.stem_cache_lang.clear();
+        s.stem_cache_lang.push_str(lex.lang());
+    }
+    let n = s.tokens.len();
+    let mut acc = Accumulator::default();
+    let mut question_word = false;
+    let mut i = 0;
+    while i < n {
+        question_word |= s.info[i].has(flag::QUESTION);
+        let (cues, width, negatable, label) = if s.emotion_phrase_at[i] != NO_PHRASE {
+            let p = lex.phrase(s.emotion_phrase_at[i] as usize);
+            (p.emotions, p.words.min(n - i), !p.negated, &*p.text)
+        } else if s.info[i].has(flag::EMOTION_COVERED) {
+            (Cues::default(), 1, false, "")
+        } else {
+            let lower = s.tokens.lower(i);
+            let mut cues = s.info[i].emotions;
+            if cues.is_empty() && lower.len() >= 3 && lower.bytes().all(|b| b.is_ascii_alphabetic() || b >= 0x80) {
+                cues = match s.stem_cache.get(lower) {
+                    Some(&c) => c,
+                    None => {
+                        let c = lex.stem_cues(lower);
+                        s.stem_cache.insert(lower.into(), c);
+                        c
+                    }
+                };
+            }
+            (cues, 1, true, s.tokens.label(i))
+        };
+        if !cues.is_empty() {
+            let negated = negatable
+                && (1..=3).any(|k| i >= k && lex.is_negation(s.tokens.lower(i - k), &s.info[i - k]));
+            let boost = if i > 0 && s.info[i - 1].has(flag::BOOSTER) { s.info[i - 1].booster } else { 0.0 };
+            for &(emotion, weight) in lex.cues(cues) {
+                if let Some((e, w)) = acc.add(emotion, weight, negated, boost) {
+                    push_emotion_term(&mut out.emotion_terms, label, e, w);
+                }
+            }
+        }
+        i += width;
+    }
+    if question_word && s.tokens.questions() > 0 {
+        acc.add(Emotion::Confusion, QUESTION_CONFUSION, false, 0.0);
+        push_emotion_term(&mut out.emotion_terms, "?", Emotion::Confusion, QUESTION_CONFUSION);
+    }
+    out.emotions = acc.finish();
+}
+
+fn push_emotion_term(terms: &mut String, label: &str, e: Emotion, w: f64) {
+    if !terms.is_empty() {
+        terms.push('|');
+    }
+    terms.extend(label.chars().map(|c| if c == '|' { '¦' } else { c }));
+    terms.push(':');
+    terms.push_str(e.name());
+    terms.push(':');
+    terms.push_str(crate::number::fixed(w, 2).as_str());
 }
 
 /// VADER's `allcap_differential`: some, but not all, tokens are ALL CAPS.
@@ -207,7 +300,7 @@ fn summarise(sentiments: &[f64], exclamations: u32, questions: u32) -> TurnScore
         positive: (pos / total).abs(),
         negative: (neg / total).abs(),
         neutral: (neu / total).abs(),
-        terms: String::new(),
+        ..TurnScore::default()
     }
 }
 
@@ -459,6 +552,47 @@ mod tests {
         let s = score("good, but good", false);
         assert!((s.valence - score("good but good", false).valence).abs() < 1e-12);
         assert_eq!(s.terms, "good:0.95|good:2.85");
+    }
+
+    /// Per category: a plain cue, a boosted cue, and a negated one.
+    #[test]
+    fn emotions_per_category() {
+        use Emotion::*;
+        // (text, expected dominant emotion or None for neutral)
+        let cases: &[(&str, Option<Emotion>)] = &[
+            ("I am so angry about this", Some(Anger)),
+            ("I am not angry, just tired", None),
+            ("This is still not working, third time calling", Some(Frustration)),
+            ("I'm really frustrated", Some(Frustration)),
+            ("I'm not frustrated at all", None),
+            ("Honestly I'm disappointed, I expected better", Some(Disappointment)),
+            ("I'm worried, it's urgent", Some(Anxiety)),
+            ("I'm not worried about it", None),
+            ("I don't understand what this charge means", Some(Confusion)),
+            ("How do I reset my password?", Some(Confusion)),
+            ("I'm so happy with the new router", Some(Happiness)),
+            ("I'm not happy with this at all", Some(Disappointment)),
+            ("Thank you so much, I really appreciate it", Some(Gratitude)),
+            ("I'm sorry to hear that, I understand how frustrating this must be", Some(Empathy)),
+            ("I apologise for the delay", Some(Apology)),
+            ("The invoice number is 4471", None),
+        ];
+        for (text, want) in cases {
+            let s = score(text, true);
+            assert_eq!(s.emotions.dominant(), *want, "{text:?}: {:?} {}", s.emotions, s.emotion_terms);
+        }
+    }
+
+    #[test]
+    fn emotion_boosters_scale_and_stems_match() {
+        let plain = score("I am angry", true).emotions.get(Emotion::Anger);
+        let boosted = score("I am very angry", true).emotions.get(Emotion::Anger);
+        let dampened = score("I am slightly angry", true).emotions.get(Emotion::Anger);
+        assert!(dampened < plain && plain < boosted, "{dampened} {plain} {boosted}");
+        // An inflected form found through its stem.
+        assert!(score("this is so frustrating", true).emotions.get(Emotion::Frustration) > 0.0);
+        // Without phrases, emotion words still count.
+        assert!(score("I am angry", false).emotions.get(Emotion::Anger) > 0.0);
     }
 
     #[test]

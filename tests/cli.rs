@@ -264,3 +264,56 @@ fn outputs_to_devices_are_written_in_place() {
         assert!(!std::fs::symlink_metadata(dev).unwrap().is_file(), "{dev} was replaced");
     }
 }
+
+#[test]
+fn emotions_on_the_bundled_examples() {
+    let mut c = TestCommand::new(&["score", "-q", "--turns", "turns.csv"]);
+    c.arg(examples());
+    let rows = csv_rows(&c.stdout());
+    let h = &rows[0];
+    let get = |id: &str, name: &str| {
+        rows.iter().find(|r| r[0] == id).unwrap_or_else(|| panic!("no {id}"))[col(h, name)].clone()
+    };
+    // (id, emotion, peak_emotion, end_emotion, empathy_after_peak)
+    let cases = [
+        ("cc-0001", "frustration", "frustration", "frustration", "true"), // outage, third call
+        ("cc-0004", "gratitude", "anger", "gratitude", "true"), // furious, then recovered
+        ("cc-0005", "neutral", "neutral", "neutral", ""), // flat address change
+        ("cc-0014", "anger", "anger", "anger", ""), // ends angry, no agent after it
+        ("cc-0020", "confusion", "confusion", "confusion", "false"), // estimated bill
+    ];
+    for (id, emotion, peak, end, empathy) in cases {
+        assert_eq!(
+            [get(id, "emotion"), get(id, "peak_emotion"), get(id, "end_emotion"), get(id, "empathy_after_peak")],
+            [emotion, peak, end, empathy],
+            "{id}"
+        );
+    }
+    let turns = csv_rows(&std::fs::read_to_string(c.path("turns.csv")).unwrap());
+    let th = &turns[0];
+    let names = ["anger", "frustration", "disappointment", "anxiety", "confusion", "happiness", "gratitude", "empathy", "apology"];
+    for r in &turns[1..] {
+        let values: Vec<f64> = names.iter().map(|n| r[col(th, n)].parse().unwrap()).collect();
+        assert!(values.iter().all(|v| (0.0..1.0).contains(v)), "{r:?}");
+        let emotion = &r[col(th, "emotion")];
+        assert!(emotion == "neutral" || names.contains(&emotion.as_str()), "{emotion}");
+    }
+    // Agent empathy is detected on the agent's side.
+    assert!(turns[1..].iter().any(|r| r[col(th, "speaker")] == "agent" && r[col(th, "emotion")] == "empathy"));
+}
+
+#[test]
+fn user_emotion_cues() {
+    let input = "id,speaker,text\na,customer,the engineer was a no-show\n";
+    let c = TestCommand::new(&[]);
+    c.file("lex/en/emotion.tsv", "engineer was a no-show\tfrustration\t1\n");
+    let mut cmd = TestCommand::new(&["score", "--lexicons"]);
+    cmd.arg(c.path("lex")).stdin(input);
+    let rows = csv_rows(&cmd.stdout());
+    assert_eq!(rows[1][col(&rows[0], "emotion")], "frustration");
+    c.file("lex2/en/emotion.tsv", "no-show\tfury\t1\n");
+    let mut bad = TestCommand::new(&["score", "--lexicons"]);
+    bad.arg(c.path("lex2")).stdin(input);
+    let err = bad.fails();
+    assert!(err.contains("emotion.tsv:1: lexicon: unknown emotion 'fury'"), "{err}");
+}

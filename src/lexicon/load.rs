@@ -9,6 +9,8 @@
 //!   comments; a term of two words or more is a phrase.
 //! - Emoji (`emoji_utf8_lexicon.txt`, user `emoji.tsv`): `emoji<TAB>words`.
 //! - Rules (`rules.tsv`): `role<TAB>term[<TAB>value]`, `#` comments.
+//! - Emotion (`emotion.tsv`): `term<TAB>category<TAB>weight`, `#` comments;
+//!   weight in (0, 1]; a term may have several categories.
 //!
 //! Every error names the file and the 1-based line.
 
@@ -17,7 +19,8 @@ use std::path::{Path, PathBuf};
 
 use rustc_hash::FxHashMap;
 
-use super::{build_automaton, flag, Lexicon, Ngram, Phrase, WordInfo};
+use super::{build_automaton, flag, Cues, Lexicon, Ngram, Phrase, StemmerBox, WordInfo};
+use crate::emotion::Emotion;
 use crate::error::{Error, Result};
 use crate::text::trim_punct;
 
@@ -35,6 +38,8 @@ pub enum FileKind {
     Emoji,
     /// `role<TAB>term[<TAB>value]`.
     Rules,
+    /// `term<TAB>category<TAB>weight`.
+    Emotion,
 }
 
 /// One lexicon file: where it came from, its layout and its text.
@@ -73,6 +78,7 @@ impl LexiconSource {
                 builtin!("en", "emoji_utf8_lexicon.txt", FileKind::Emoji),
                 builtin!("en", "rules.tsv", FileKind::Rules),
                 builtin!("en", "phrases.tsv", FileKind::Valence),
+                builtin!("en", "emotion.tsv", FileKind::Emotion),
             ]),
             _ => None,
         }
@@ -92,6 +98,7 @@ impl LexiconSource {
             ("valence.tsv", FileKind::Valence),
             ("rules.tsv", FileKind::Rules),
             ("emoji.tsv", FileKind::Emoji),
+            ("emotion.tsv", FileKind::Emotion),
         ] {
             let path = dir.join(lang).join(name);
             if path.is_file() {
@@ -108,7 +115,8 @@ pub(super) struct Builder {
     lang: String,
     words: FxHashMap<Box<str>, WordInfo>,
     emoji: FxHashMap<char, Box<str>>,
-    phrases: FxHashMap<Box<str>, (usize, f64)>,
+    phrases: FxHashMap<Box<str>, PhraseEntry>,
+    word_emotions: FxHashMap<Box<str>, Vec<(Emotion, f64)>>,
     idioms: Vec<Ngram>,
     booster_ngrams: Vec<Ngram>,
     negation_infixes: Vec<Box<str>>,
@@ -121,6 +129,7 @@ impl Builder {
             words: FxHashMap::default(),
             emoji: FxHashMap::default(),
             phrases: FxHashMap::default(),
+            word_emotions: FxHashMap::default(),
             idioms: Vec::new(),
             booster_ngrams: Vec::new(),
             negation_infixes: Vec::new(),
@@ -160,6 +169,7 @@ impl Builder {
                     }
                 }
                 FileKind::Rules => self.add_rule(&fields).map_err(at)?,
+                FileKind::Emotion => self.add_emotion(&fields).map_err(at)?,
             }
         }
         Ok(())
@@ -171,14 +181,52 @@ impl Builder {
             .map(|w| trim_punct(&w.to_lowercase()).to_string())
             .collect();
         if words.len() >= 2 {
-            if words.iter().all(|w| !w.is_empty()) {
-                let text = words.join(" ");
-                self.phrases.insert(text.into(), (words.len(), valence));
+            if let Some(entry) = self.phrase_entry(&words) {
+                entry.valence = Some(valence);
             }
             return;
         }
         let key: Box<str> = if fold_case { term.to_lowercase().into() } else { term.into() };
         self.words.entry(key).or_insert(WordInfo::EMPTY).valence = valence;
+    }
+
+    /// The phrase entry for normalised `words`, created if new; `None` when
+    /// a word is empty after normalisation (e.g. VADER's `( '}{' )`).
+    fn phrase_entry(&mut self, words: &[String]) -> Option<&mut PhraseEntry> {
+        if words.iter().any(|w| w.is_empty()) {
+            return None;
+        }
+        let text: Box<str> = words.join(" ").into();
+        Some(self.phrases.entry(text).or_insert_with(|| PhraseEntry { words: words.len(), ..Default::default() }))
+    }
+
+    fn add_emotion(&mut self, fields: &[&str]) -> std::result::Result<(), String> {
+        let [term, category, weight] = fields else {
+            return Err(format!("expected 'term<TAB>category<TAB>weight', found {:?}", fields.join("\t")));
+        };
+        let emotion = Emotion::parse(category.trim()).ok_or_else(|| {
+            let names: Vec<&str> = Emotion::ALL.iter().map(|e| e.name()).collect();
+            format!("unknown emotion '{}' (known: {})", category.trim(), names.join(", "))
+        })?;
+        let weight = parse_number(weight)?;
+        if !(weight > 0.0 && weight <= 1.0) {
+            return Err(format!("weight {weight} is outside (0, 1]"));
+        }
+        let words: Vec<String> =
+            term.split_whitespace().map(|w| trim_punct(&w.to_lowercase()).to_string()).collect();
+        let cues = match words.len() {
+            0 => return Err("empty term".to_string()),
+            1 if !words[0].is_empty() => self.word_emotions.entry(words[0].as_str().into()).or_default(),
+            1 => return Err(format!("term {term:?} is only punctuation")),
+            _ => match self.phrase_entry(&words) {
+                Some(entry) => &mut entry.emotions,
+                None => return Err(format!("term {term:?} has a word that is only punctuation")),
+            },
+        };
+        // A later line for the same term and category overrides the earlier.
+        cues.retain(|(e, _)| *e != emotion);
+        cues.push((emotion, weight));
+        Ok(())
     }
 
     fn add_rule(&mut self, fields: &[&str]) -> std::result::Result<(), String> {
@@ -222,12 +270,13 @@ impl Builder {
             "least" => flag::LEAST,
             "least-exception" => flag::LEAST_EXCEPTION,
             "kind" => flag::KIND,
+            "question" => flag::QUESTION,
             "of" => flag::OF,
             other => {
                 return Err(format!(
                     "unknown rule role '{other}' (known: negation, negation-contains, booster, \
                      contrast, idiom, no, or-nor, never, so-this, without, doubt, least, \
-                     least-exception, kind, of)"
+                     least-exception, kind, of, question)"
                 ))
             }
         };
@@ -235,22 +284,53 @@ impl Builder {
         Ok(())
     }
 
-    pub(super) fn build(self) -> Result<Lexicon> {
+    pub(super) fn build(mut self) -> Result<Lexicon> {
+        let mut emotion_cues = Vec::new();
+        let mut push = |cues: &[(Emotion, f64)]| {
+            let start = emotion_cues.len() as u32;
+            emotion_cues.extend_from_slice(cues);
+            Cues { start, len: cues.len() as u32 }
+        };
+
+        // Words: by surface form, and by stem for inflected forms.
+        let stemmer = stemmer_for(&self.lang);
+        let mut by_stem: FxHashMap<Box<str>, Vec<(Emotion, f64)>> = FxHashMap::default();
+        let mut words: Vec<_> = self.word_emotions.into_iter().collect();
+        words.sort_by(|a, b| a.0.cmp(&b.0));
+        for (word, cues) in &words {
+            let info = self.words.entry(word.clone()).or_insert(WordInfo::EMPTY);
+            info.emotions = push(cues);
+            if let Some(s) = &stemmer {
+                let merged = by_stem.entry(s.1.stem(word).as_ref().into()).or_default();
+                for &(e, w) in cues {
+                    match merged.iter_mut().find(|(m, _)| *m == e) {
+                        Some(slot) => slot.1 = slot.1.max(w),
+                        None => merged.push((e, w)),
+                    }
+                }
+            }
+        }
+        let mut stems: Vec<_> = by_stem.into_iter().collect();
+        stems.sort_by(|a, b| a.0.cmp(&b.0));
+        let stem_emotions = stems.into_iter().map(|(stem, cues)| (stem, push(&cues))).collect();
+
         let is_negator = |w: &str| {
             self.words.get(w).is_some_and(|i| i.has(flag::NEGATION))
                 || self.negation_infixes.iter().any(|n| w.contains(&**n))
         };
-        let mut phrases: Vec<Phrase> = self
-            .phrases
-            .iter()
-            .map(|(text, &(words, valence))| Phrase {
-                text: text.clone(),
-                words,
-                valence,
+        let mut entries: Vec<_> = self.phrases.into_iter().collect();
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        inherit_inner_phrases(&mut entries);
+        let phrases: Vec<Phrase> = entries
+            .into_iter()
+            .map(|(text, entry)| Phrase {
                 negated: text.split(' ').any(is_negator),
+                text,
+                words: entry.words,
+                valence: entry.valence,
+                emotions: push(&entry.emotions),
             })
             .collect();
-        phrases.sort_by(|a, b| a.text.cmp(&b.text));
         let automaton = build_automaton(&phrases)?;
         Ok(Lexicon {
             lang: self.lang,
@@ -261,8 +341,67 @@ impl Builder {
             idioms: self.idioms,
             booster_ngrams: self.booster_ngrams,
             negation_infixes: self.negation_infixes,
+            emotion_cues,
+            stem_emotions,
+            stemmer,
         })
     }
+}
+
+/// A phrase being built: valence and emotion cues may come from different
+/// files.
+#[derive(Default)]
+struct PhraseEntry {
+    words: usize,
+    valence: Option<f64>,
+    emotions: Vec<(Emotion, f64)>,
+}
+
+/// Valence and emotion phrases share one leftmost-longest automaton, so a
+/// longer phrase hides the shorter ones inside it ("sorry to hear that"
+/// hides the empathy cue "sorry to hear"). A phrase without valence (or
+/// without emotions) takes them from the longest phrase inside it that has
+/// them.
+fn inherit_inner_phrases(entries: &mut [(Box<str>, PhraseEntry)]) {
+    let padded: Vec<String> = entries.iter().map(|(t, _)| format!(" {t} ")).collect();
+    let longest_inside = |outer: usize, has: &dyn Fn(&PhraseEntry) -> bool| {
+        (0..entries.len())
+            .filter(|&j| j != outer && has(&entries[j].1) && padded[outer].contains(&padded[j]))
+            .max_by_key(|&j| (entries[j].1.words, std::cmp::Reverse(j)))
+    };
+    let inherited: Vec<(Option<usize>, Option<usize>)> = (0..entries.len())
+        .map(|i| {
+            let e = &entries[i].1;
+            let valence = if e.valence.is_none() { longest_inside(i, &|p| p.valence.is_some()) } else { None };
+            let emotions = if e.emotions.is_empty() { longest_inside(i, &|p| !p.emotions.is_empty()) } else { None };
+            (valence, emotions)
+        })
+        .collect();
+    for (i, (valence, emotions)) in inherited.into_iter().enumerate() {
+        if let Some(j) = valence {
+            entries[i].1.valence = entries[j].1.valence;
+        }
+        if let Some(j) = emotions {
+            entries[i].1.emotions = entries[j].1.emotions.clone();
+        }
+    }
+}
+
+/// The Snowball stemmer of a language, if it has one.
+fn stemmer_for(lang: &str) -> Option<StemmerBox> {
+    use rust_stemmers::Algorithm::*;
+    let algorithm = match lang {
+        "en" => English,
+        "fr" => French,
+        "it" => Italian,
+        "ro" => Romanian,
+        "es" => Spanish,
+        "de" => German,
+        "pt" => Portuguese,
+        "nl" => Dutch,
+        _ => return None,
+    };
+    Some(StemmerBox(algorithm, rust_stemmers::Stemmer::create(algorithm)))
 }
 
 fn parse_number(s: &str) -> std::result::Result<f64, String> {
@@ -315,6 +454,25 @@ mod tests {
     }
 
     #[test]
+    fn emotions_by_word_stem_and_phrase() {
+        let lex = build(&[
+            source(FileKind::Valence, "sorry to hear that\t0.4\n"),
+            source(FileKind::Emotion, "# cues\nfrustrated\tfrustration\t0.8\nsorry to hear\tempathy\t1\nfurious\tanger\t1\nfurious\tanger\t0.9\n"),
+        ])
+        .unwrap();
+        let cues = |c| lex.cues(c).to_vec();
+        assert_eq!(cues(lex.word("frustrated").emotions), vec![(Emotion::Frustration, 0.8)]);
+        assert_eq!(cues(lex.word("furious").emotions), vec![(Emotion::Anger, 0.9)], "later line wins");
+        // Inflected forms are found by their Snowball stem.
+        assert_eq!(cues(lex.stem_cues("frustrating")), vec![(Emotion::Frustration, 0.8)]);
+        assert!(lex.stem_cues("table").is_empty());
+        // The longer valence phrase inherits the empathy cue it hides.
+        let p = (0..lex.phrase_count()).map(|i| lex.phrase(i)).find(|p| &*p.text == "sorry to hear that").unwrap();
+        assert_eq!(p.valence, Some(0.4));
+        assert_eq!(cues(p.emotions), vec![(Emotion::Empathy, 1.0)]);
+    }
+
+    #[test]
     fn errors_name_the_line() {
         let cases = [
             (FileKind::Valence, "good\t1\nbad\n", "test.tsv:2: lexicon: expected 'term<TAB>valence'"),
@@ -322,6 +480,9 @@ mod tests {
             (FileKind::Valence, "\n\ngood\t9\n", "test.tsv:3: lexicon: valence 9 is outside [-4, 4]"),
             (FileKind::Rules, "booster\tvery\n", "test.tsv:1: lexicon: rule 'booster' needs a value"),
             (FileKind::Rules, "frob\tvery\n", "test.tsv:1: lexicon: unknown rule role 'frob'"),
+            (FileKind::Emotion, "mad\trage\t1\n", "test.tsv:1: lexicon: unknown emotion 'rage' (known: anger,"),
+            (FileKind::Emotion, "mad\tanger\t1.5\n", "test.tsv:1: lexicon: weight 1.5 is outside (0, 1]"),
+            (FileKind::Emotion, "mad\tanger\n", "test.tsv:1: lexicon: expected 'term<TAB>category<TAB>weight'"),
         ];
         for (kind, text, want) in cases {
             let err = build(&[source(kind, text)]).unwrap_err().to_string();

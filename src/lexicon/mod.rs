@@ -10,6 +10,9 @@
 //!   (leftmost-longest) over the turn's space-padded phrase text, so a match
 //!   always covers whole tokens.
 //! - `emoji`: emoji to their text descriptions (VADER's emoji lexicon).
+//! - `emotions`: the emotion cues of words (by surface form, and by Snowball
+//!   stem for words whose surface form is not listed) and phrases; phrases
+//!   share the one automaton with valence phrases.
 //! - `idioms` and `booster_ngrams`: VADER's special cases, checked by its own
 //!   rule at fixed offsets, kept exactly for parity.
 
@@ -20,6 +23,7 @@ pub use load::LexiconSource;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use rustc_hash::FxHashMap;
 
+use crate::emotion::Emotion;
 use crate::error::{Error, Result};
 
 /// Rule flags of a word (bit set).
@@ -53,6 +57,25 @@ pub mod flag {
     /// Set by scoring on the words a phrase covers: the phrase has used
     /// them up, so they no longer negate, boost or act as "no".
     pub const COVERED: u16 = 1 << 13;
+    /// A question word ("how", "what"): with a `?`, a cue of confusion.
+    pub const QUESTION: u16 = 1 << 14;
+    /// Set by scoring on the words an emotion phrase covers: the phrase's
+    /// cues replace theirs.
+    pub const EMOTION_COVERED: u16 = 1 << 15;
+}
+
+/// A slice of [`Lexicon::emotion_cues`]: the emotion cues of one entry.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Cues {
+    start: u32,
+    len: u32,
+}
+
+impl Cues {
+    /// True when the entry has no emotion cue.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
 }
 
 /// What the lexicon knows about one lowercase word.
@@ -65,10 +88,13 @@ pub struct WordInfo {
     pub booster: f64,
     /// Rule flags, see [`flag`].
     pub flags: u16,
+    /// Emotion cues of the surface form.
+    pub emotions: Cues,
 }
 
 impl WordInfo {
-    const EMPTY: WordInfo = WordInfo { valence: f64::NAN, booster: 0.0, flags: 0 };
+    const EMPTY: WordInfo =
+        WordInfo { valence: f64::NAN, booster: 0.0, flags: 0, emotions: Cues { start: 0, len: 0 } };
 
     /// True when the word has a valence (VADER's `word in lexicon`).
     #[inline]
@@ -90,10 +116,14 @@ pub struct Phrase {
     pub text: Box<str>,
     /// Number of words.
     pub words: usize,
-    /// Valence on VADER's -4..4 scale; replaces the words' own.
-    pub valence: f64,
+    /// Valence on VADER's -4..4 scale, replacing the words' own; `None` for
+    /// a phrase that is only an emotion cue (its words keep their valence).
+    pub valence: Option<f64>,
+    /// Emotion cues, replacing the words' own.
+    pub emotions: Cues,
     /// The phrase contains a negator ("still not working"): it already says
-    /// what it means, so a negator before it does not flip it again.
+    /// what it means, so a negator before it does not flip it again (neither
+    /// its valence nor its emotions).
     pub negated: bool,
 }
 
@@ -117,6 +147,24 @@ pub struct Lexicon {
     idioms: Vec<Ngram>,
     booster_ngrams: Vec<Ngram>,
     negation_infixes: Vec<Box<str>>,
+    emotion_cues: Vec<(Emotion, f64)>,
+    stem_emotions: FxHashMap<Box<str>, Cues>,
+    stemmer: Option<StemmerBox>,
+}
+
+/// The Snowball stemmer of a language (rust-stemmers has no `Debug`/`Clone`).
+pub(crate) struct StemmerBox(pub(crate) rust_stemmers::Algorithm, pub(crate) rust_stemmers::Stemmer);
+
+impl Clone for StemmerBox {
+    fn clone(&self) -> Self {
+        StemmerBox(self.0, rust_stemmers::Stemmer::create(self.0))
+    }
+}
+
+impl std::fmt::Debug for StemmerBox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Stemmer({:?})", self.0)
+    }
 }
 
 impl Lexicon {
@@ -179,6 +227,25 @@ impl Lexicon {
     /// Number of phrases.
     pub fn phrase_count(&self) -> usize {
         self.phrases.len()
+    }
+
+    /// The emotion cues of an entry.
+    #[inline]
+    pub fn cues(&self, c: Cues) -> &[(Emotion, f64)] {
+        &self.emotion_cues[c.start as usize..(c.start + c.len) as usize]
+    }
+
+    /// The emotion cues of a word not listed by its surface form, found by
+    /// its Snowball stem (`None` when the stem is not listed either, or the
+    /// language has no stemmer). Stemming allocates only when the stemmer
+    /// changes the word; [`crate::score::Scratch`] caches the answers.
+    pub fn stem_cues(&self, lower: &str) -> Cues {
+        match &self.stemmer {
+            Some(s) if !self.stem_emotions.is_empty() => {
+                self.stem_emotions.get(s.1.stem(lower).as_ref()).copied().unwrap_or_default()
+            }
+            _ => Cues::default(),
+        }
     }
 
     /// Number of words with a valence.
