@@ -9,7 +9,7 @@
 //! example, so the mix of vocabulary, phrases, emoji and turn lengths matches
 //! `examples/transcripts.csv` without repeating whole calls.
 
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter};
 
 const EXAMPLES: &str = include_str!("transcripts.csv");
 

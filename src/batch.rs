@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::engine::{Engine, Scored};
+use crate::engine::{Engine, LangFallback, Scored};
 use crate::error::{Error, Result};
 use crate::input::{InputWarnings, Reader};
 use crate::output::Outputs;
@@ -37,9 +37,12 @@ pub struct RunStats {
     pub turns: u64,
     /// Input bytes read.
     pub bytes: u64,
-    /// Interactions whose input language was unsupported (scored in the
-    /// default language).
-    pub lang_fallbacks: u64,
+    /// Interactions in an unsupported language (input or detected), scored
+    /// in the default language.
+    pub lang_unsupported: u64,
+    /// Interactions whose language could not be detected (too little text),
+    /// scored in the default language.
+    pub lang_undetected: u64,
     /// Tolerated input problems.
     pub warnings: InputWarnings,
     /// Wall time.
@@ -50,7 +53,11 @@ impl RunStats {
     fn add(&mut self, ix: &Interaction, scored: &Scored) {
         self.interactions += 1;
         self.turns += ix.turns.len() as u64;
-        self.lang_fallbacks += u64::from(scored.lang_fallback);
+        match scored.lang_fallback {
+            Some(LangFallback::Unsupported) => self.lang_unsupported += 1,
+            Some(LangFallback::Undetected) => self.lang_undetected += 1,
+            None => {}
+        }
     }
 }
 

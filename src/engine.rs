@@ -1,7 +1,8 @@
 //! Scoring one whole interaction: choose its language, score every turn,
 //! summarise the customer's turns with the peak-end rule.
 
-use rustc_hash::FxHashMap;
+use std::path::Path;
+use std::sync::OnceLock;
 
 use crate::emotion::{summarise, EmotionMoment, EmotionSummary};
 use crate::error::Result;
@@ -14,17 +15,29 @@ use crate::score::{score_turn, ScoreOptions, Scratch, TurnScore};
 /// How the language of an interaction is chosen.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LangChoice {
-    /// The input's `language` value when present and supported, otherwise
-    /// the default language (counted as a fallback).
+    /// The input's `language` value when present; otherwise detected from
+    /// the customer's text. Unsupported or undetectable: the default
+    /// language, counted in the summary.
     Auto,
     /// One language for everything.
     Fixed(&'static str),
 }
 
+/// Why an interaction was scored in the default language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LangFallback {
+    /// The input named, or detection found, a language without a lexicon.
+    Unsupported,
+    /// Too little text to detect the language reliably.
+    Undetected,
+}
+
 /// Everything needed to score interactions; shared read-only by workers.
 #[derive(Debug)]
 pub struct Engine {
-    lexicons: FxHashMap<&'static str, Lexicon>,
+    /// One slot per supported language, loaded on first use (start-up stays
+    /// fast however many languages ship).
+    lexicons: Vec<(&'static str, OnceLock<Lexicon>)>,
     lang: LangChoice,
     options: ScoreOptions,
     params: PeakEndParams,
@@ -35,9 +48,8 @@ pub struct Engine {
 pub struct Scored {
     /// The language the interaction was scored in.
     pub language: &'static str,
-    /// True when the input named no supported language and the default was
-    /// used although the input named one.
-    pub lang_fallback: bool,
+    /// Why the default language was used, if it was a fallback.
+    pub lang_fallback: Option<LangFallback>,
     /// One score per turn, in the interaction's turn order.
     pub turns: Vec<TurnScore>,
     /// The peak-end summary.
@@ -48,23 +60,81 @@ pub struct Scored {
 
 impl Engine {
     /// Loads the lexicons (built-in, plus `user_lexicons` on top).
+    ///
+    /// The default language, and every language the user's folder has files
+    /// for, are loaded now so that their errors surface before any input is
+    /// read; the others on first use.
     pub fn new(
         lang: LangChoice,
-        user_lexicons: Option<&std::path::Path>,
+        user_lexicons: Option<&Path>,
         options: ScoreOptions,
         params: PeakEndParams,
     ) -> Result<Engine> {
         params.validate()?;
-        let mut lexicons = FxHashMap::default();
+        let mut lexicons = Vec::new();
         for &code in lang::SUPPORTED {
-            lexicons.insert(code, Lexicon::load(code, user_lexicons)?);
+            let slot = OnceLock::new();
+            let has_user_files = user_lexicons.is_some_and(|d| d.join(code).is_dir());
+            if code == lang::DEFAULT || has_user_files || lang == LangChoice::Fixed(code) {
+                let _ = slot.set(Lexicon::load(code, user_lexicons)?);
+            }
+            lexicons.push((code, slot));
+        }
+        if let Some(dir) = user_lexicons {
+            // A missing folder is an error even when no language uses it.
+            crate::lexicon::LexiconSource::user_dir(dir, lang::DEFAULT)?;
         }
         Ok(Engine { lexicons, lang, options, params })
     }
 
-    /// The lexicon of a supported language.
+    /// The lexicon of a supported language, loading it on first use.
     pub fn lexicon(&self, code: &str) -> Option<&Lexicon> {
-        self.lexicons.get(code)
+        let (code, slot) = self.lexicons.iter().find(|(c, _)| *c == code)?;
+        Some(slot.get_or_init(|| {
+            // Languages with user files were loaded in `new`, so this loads
+            // built-in files only, which the test suite loads for every
+            // language (`lexicon::tests::every_builtin_lexicon_loads`).
+            Lexicon::load(code, None).expect("built-in lexicons load (tested)")
+        }))
+    }
+
+    /// The language an interaction is scored in, and why it is the default
+    /// when it is a fallback. `buf` is a reused buffer for detection text.
+    fn language_of(&self, ix: &Interaction, buf: &mut String) -> (&'static str, Option<LangFallback>) {
+        match &self.lang {
+            LangChoice::Fixed(code) => (*code, None),
+            LangChoice::Auto => match ix.language.as_deref() {
+                Some(value) => match lang::normalize(value) {
+                    Some(code) => (code, None),
+                    None => (lang::DEFAULT, Some(LangFallback::Unsupported)),
+                },
+                None => {
+                    buf.clear();
+                    // The customer's words; the agent's only if the customer said nothing.
+                    for customer in [true, false] {
+                        for t in ix.turns.iter().filter(|t| (t.speaker == Speaker::Customer) == customer) {
+                            if buf.len() >= lang::DETECT_BYTES {
+                                break;
+                            }
+                            buf.push_str(&t.text);
+                            buf.push(' ');
+                        }
+                        if !buf.trim().is_empty() {
+                            break;
+                        }
+                    }
+                    let mut end = buf.len().min(lang::DETECT_BYTES);
+                    while !buf.is_char_boundary(end) {
+                        end -= 1;
+                    }
+                    match lang::detect(&buf[..end]) {
+                        lang::Detected::Supported(code) => (code, None),
+                        lang::Detected::Unsupported => (lang::DEFAULT, Some(LangFallback::Unsupported)),
+                        lang::Detected::Unsure => (lang::DEFAULT, Some(LangFallback::Undetected)),
+                    }
+                }
+            },
+        }
     }
 
     /// The peak-end parameters.
@@ -74,17 +144,8 @@ impl Engine {
 
     /// Scores one interaction with a worker's scratch buffers.
     pub fn score(&self, ix: &Interaction, scratch: &mut Scratch) -> Scored {
-        let (language, lang_fallback) = match &self.lang {
-            LangChoice::Fixed(code) => (*code, false),
-            LangChoice::Auto => match ix.language.as_deref() {
-                Some(value) => match lang::normalize(value) {
-                    Some(code) => (code, false),
-                    None => (lang::DEFAULT, true),
-                },
-                None => (lang::DEFAULT, false),
-            },
-        };
-        let lex = &self.lexicons[language];
+        let (language, lang_fallback) = self.language_of(ix, scratch.text_buffer());
+        let lex = self.lexicon(language).or_else(|| self.lexicon(lang::DEFAULT)).expect("default loaded");
         let turns: Vec<TurnScore> =
             ix.turns.iter().map(|t| score_turn(lex, self.options, &t.text, scratch)).collect();
         let moments: Vec<Moment> = ix

@@ -139,10 +139,17 @@ fn summary(s: &RunStats) -> String {
         "peakend: {} interactions, {} turns, {:.2} s, {:.1} MB/s",
         s.interactions, s.turns, secs, mbps
     );
-    if s.lang_fallbacks > 0 {
+    if s.lang_unsupported > 0 {
         line += &format!(
             "; warning: {} interactions in unsupported languages scored as {}",
-            s.lang_fallbacks,
+            s.lang_unsupported,
+            peakend::lang::DEFAULT
+        );
+    }
+    if s.lang_undetected > 0 {
+        line += &format!(
+            "; warning: {} interactions too short to detect their language, scored as {}",
+            s.lang_undetected,
             peakend::lang::DEFAULT
         );
     }

@@ -81,6 +81,14 @@ pub struct Scratch {
     /// distinct word is stemmed once per worker (bounded, per language).
     stem_cache: FxHashMap<Box<str>, Cues>,
     stem_cache_lang: String,
+    text: String,
+}
+
+impl Scratch {
+    /// A reused text buffer (language detection).
+    pub fn text_buffer(&mut self) -> &mut String {
+        &mut self.text
+    }
 }
 
 /// Distinct words a worker remembers stems for before starting afresh.

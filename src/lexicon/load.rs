@@ -363,17 +363,37 @@ struct PhraseEntry {
 /// without emotions) takes them from the longest phrase inside it that has
 /// them.
 fn inherit_inner_phrases(entries: &mut [(Box<str>, PhraseEntry)]) {
-    let padded: Vec<String> = entries.iter().map(|(t, _)| format!(" {t} ")).collect();
-    let longest_inside = |outer: usize, has: &dyn Fn(&PhraseEntry) -> bool| {
-        (0..entries.len())
-            .filter(|&j| j != outer && has(&entries[j].1) && padded[outer].contains(&padded[j]))
-            .max_by_key(|&j| (entries[j].1.words, std::cmp::Reverse(j)))
+    let index: FxHashMap<&str, usize> = entries.iter().enumerate().map(|(i, (t, _))| (&**t, i)).collect();
+    // The phrases inside phrase `i`, longest first (contiguous word runs).
+    let inner = |i: usize| {
+        let words: Vec<&str> = entries[i].0.split(' ').collect();
+        let mut found = Vec::new();
+        for len in (2..words.len()).rev() {
+            for start in 0..=words.len() - len {
+                if let Some(&j) = index.get(words[start..start + len].join(" ").as_str()) {
+                    found.push(j);
+                }
+            }
+        }
+        found
     };
     let inherited: Vec<(Option<usize>, Option<usize>)> = (0..entries.len())
         .map(|i| {
             let e = &entries[i].1;
-            let valence = if e.valence.is_none() { longest_inside(i, &|p| p.valence.is_some()) } else { None };
-            let emotions = if e.emotions.is_empty() { longest_inside(i, &|p| !p.emotions.is_empty()) } else { None };
+            if e.valence.is_some() && !e.emotions.is_empty() {
+                return (None, None);
+            }
+            let inside = inner(i);
+            let valence = if e.valence.is_none() {
+                inside.iter().copied().find(|&j| entries[j].1.valence.is_some())
+            } else {
+                None
+            };
+            let emotions = if e.emotions.is_empty() {
+                inside.iter().copied().find(|&j| !entries[j].1.emotions.is_empty())
+            } else {
+                None
+            };
             (valence, emotions)
         })
         .collect();
@@ -437,6 +457,15 @@ mod tests {
         assert!(lex.emoji().len() > 1000);
         // VADER's multi-word lexicon entries become phrases.
         assert!((0..lex.phrase_count()).any(|i| &*lex.phrase(i).text == "fed up"));
+    }
+
+    #[test]
+    fn every_builtin_lexicon_loads() {
+        for &code in crate::lang::SUPPORTED {
+            let lex = Lexicon::load(code, None).unwrap_or_else(|e| panic!("{code}: {e}"));
+            assert!(lex.word_count() > 1000, "{code}: {} words", lex.word_count());
+            assert!(lex.phrase_count() > 100, "{code}: {} phrases", lex.phrase_count());
+        }
     }
 
     #[test]
