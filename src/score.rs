@@ -25,7 +25,7 @@
 use rustc_hash::FxHashMap;
 
 use crate::emotion::{Accumulator, Emotion, Emotions, QUESTION_CONFUSION};
-use crate::lexicon::{flag, Cues, Lexicon, WordInfo};
+use crate::lexicon::{flag, Cues, Lexicon, StemHit, WordInfo};
 use crate::text::{tokenize, Tokens};
 
 /// Negation scalar.
@@ -79,7 +79,7 @@ pub struct Scratch {
     sentiments: Vec<f64>,
     /// Emotion cues by stem, per lowercase word: stemming allocates, so each
     /// distinct word is stemmed once per worker (bounded, per language).
-    stem_cache: FxHashMap<Box<str>, Cues>,
+    stem_cache: FxHashMap<Box<str>, StemHit>,
     stem_cache_lang: String,
     text: String,
 }
@@ -108,13 +108,16 @@ const STEM_CACHE_MAX: usize = 1 << 16;
 /// ```
 pub fn score_turn(lex: &Lexicon, opts: ScoreOptions, text: &str, s: &mut Scratch) -> TurnScore {
     let phrases = opts.phrases && lex.automaton().is_some();
-    tokenize(text, lex.emoji(), phrases, &mut s.tokens);
+    tokenize(text, lex.emoji(), lex.elisions(), phrases, &mut s.tokens);
     let n = s.tokens.len();
     if n == 0 {
         return TurnScore { neutral: 1.0, ..TurnScore::default() };
     }
     s.info.clear();
     s.info.extend((0..n).map(|i| *lex.word(s.tokens.lower(i))));
+    if lex.has_stems() {
+        fill_from_stems(lex, s);
+    }
     s.phrase_at.clear();
     s.phrase_at.resize(n, NO_PHRASE);
     s.emotion_phrase_at.clear();
@@ -199,14 +202,43 @@ pub fn score_turn(lex: &Lexicon, opts: ScoreOptions, text: &str, s: &mut Scratch
     out
 }
 
-/// Emotion cues of the turn in `s` (tokenized and phrase-scanned), with the
-/// negation, booster and question rules (see `emotion.rs`).
-fn score_emotions(lex: &Lexicon, s: &mut Scratch, out: &mut TurnScore) {
+/// Words not listed as written take the valence (outside English) and the
+/// emotion cues of their Snowball stem.
+fn fill_from_stems(lex: &Lexicon, s: &mut Scratch) {
     if s.stem_cache_lang != lex.lang() || s.stem_cache.len() >= STEM_CACHE_MAX {
         s.stem_cache.clear();
         s.stem_cache_lang.clear();
         s.stem_cache_lang.push_str(lex.lang());
     }
+    for i in 0..s.tokens.len() {
+        let info = &mut s.info[i];
+        if info.is_sentiment() && !info.emotions.is_empty() {
+            continue;
+        }
+        let lower = s.tokens.lower(i);
+        if lower.len() < 3 || !lower.chars().all(char::is_alphabetic) {
+            continue;
+        }
+        let hit = match s.stem_cache.get(lower) {
+            Some(&hit) => hit,
+            None => {
+                let hit = lex.stem_hit(lower);
+                s.stem_cache.insert(lower.into(), hit);
+                hit
+            }
+        };
+        if !info.is_sentiment() && !info.has(flag::BOOSTER | flag::NEGATION) {
+            info.valence = hit.valence;
+        }
+        if info.emotions.is_empty() {
+            info.emotions = hit.cues;
+        }
+    }
+}
+
+/// Emotion cues of the turn in `s` (tokenized and phrase-scanned), with the
+/// negation, booster and question rules (see `emotion.rs`).
+fn score_emotions(lex: &Lexicon, s: &Scratch, out: &mut TurnScore) {
     let n = s.tokens.len();
     let mut acc = Accumulator::default();
     let mut question_word = false;
@@ -219,19 +251,7 @@ fn score_emotions(lex: &Lexicon, s: &mut Scratch, out: &mut TurnScore) {
         } else if s.info[i].has(flag::EMOTION_COVERED) {
             (Cues::default(), 1, false, "")
         } else {
-            let lower = s.tokens.lower(i);
-            let mut cues = s.info[i].emotions;
-            if cues.is_empty() && lower.len() >= 3 && lower.bytes().all(|b| b.is_ascii_alphabetic() || b >= 0x80) {
-                cues = match s.stem_cache.get(lower) {
-                    Some(&c) => c,
-                    None => {
-                        let c = lex.stem_cues(lower);
-                        s.stem_cache.insert(lower.into(), c);
-                        c
-                    }
-                };
-            }
-            (cues, 1, true, s.tokens.label(i))
+            (s.info[i].emotions, 1, true, s.tokens.label(i))
         };
         if !cues.is_empty() {
             let negated = negatable

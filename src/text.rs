@@ -193,10 +193,13 @@ fn push_lower(out: &mut String, s: &str) {
 }
 
 /// Splits `text` into `out`, replacing emoji by their descriptions from
-/// `emoji`. With `phrases`, also builds [`Tokens::phrase_text`].
+/// `emoji` and splitting elided articles (`elisions`, lowercase, such as
+/// `l'` or `dell'`) off the word they precede. With `phrases`, also builds
+/// [`Tokens::phrase_text`].
 pub fn tokenize(
     text: &str,
     emoji: &FxHashMap<char, Box<str>>,
+    elisions: &[Box<str>],
     phrases: bool,
     out: &mut Tokens,
 ) {
@@ -213,8 +216,15 @@ pub fn tokenize(
         out.questions += u32::from(b == b'?');
     }
     for word in source.split(is_py_space) {
-        if !word.is_empty() {
-            push_token(out, word, phrases);
+        if word.is_empty() {
+            continue;
+        }
+        match split_elision(word, elisions) {
+            Some((article, rest)) => {
+                push_token(out, article, phrases);
+                push_token(out, rest, phrases);
+            }
+            None => push_token(out, word, phrases),
         }
     }
     out.expanded = expanded;
@@ -242,6 +252,27 @@ fn expand_emoji(text: &str, emoji: &FxHashMap<char, Box<str>>, out: &mut String)
             }
         }
     }
+}
+
+/// `l'attente` -> (`l'`, `attente`) when `l'` is an elision of the language
+/// (case-insensitive, ASCII or curly apostrophe); leading punctuation such
+/// as `«` stays with the article.
+fn split_elision<'a>(word: &'a str, elisions: &[Box<str>]) -> Option<(&'a str, &'a str)> {
+    if elisions.is_empty() {
+        return None;
+    }
+    let start = word.len() - word.trim_start_matches(is_strip_punct).len();
+    let (pos, apostrophe) = word[start..].char_indices().find(|&(_, c)| c == '\'' || c == '\u{2019}')?;
+    let cut = start + pos + apostrophe.len_utf8();
+    if pos == 0 || pos > 8 || cut >= word.len() {
+        return None;
+    }
+    let article = &word[start..start + pos];
+    let known = elisions.iter().any(|e| {
+        let e = e.strip_suffix('\'').unwrap_or(e);
+        e.len() == article.len() && e.chars().zip(article.chars()).all(|(a, b)| b.to_lowercase().eq(std::iter::once(a)))
+    });
+    known.then(|| (&word[..cut], &word[cut..]))
 }
 
 fn push_token(out: &mut Tokens, word: &str, phrases: bool) {
@@ -275,7 +306,7 @@ mod tests {
         let mut emoji = FxHashMap::default();
         emoji.insert('😁', "beaming face with smiling eyes".into());
         let mut t = Tokens::default();
-        tokenize(text, &emoji, true, &mut t);
+        tokenize(text, &emoji, &[], true, &mut t);
         (0..t.len()).map(|i| t.lower(i).to_string()).collect()
     }
 
@@ -306,7 +337,7 @@ mod tests {
     #[test]
     fn caps_counts_and_phrase_text() {
         let mut t = Tokens::default();
-        tokenize("NOT good!! ok?", &FxHashMap::default(), true, &mut t);
+        tokenize("NOT good!! ok?", &FxHashMap::default(), &[], true, &mut t);
         assert!(t.is_upper(0));
         assert!(!t.is_upper(1));
         assert!(!t.is_upper(2));
@@ -317,6 +348,20 @@ mod tests {
         assert_eq!(t.token_at_phrase_offset(0), 0);
         assert_eq!(t.token_at_phrase_offset(6), 1);
         assert_eq!(t.token_at_phrase_offset(13), 2);
+    }
+
+    #[test]
+    fn elisions_split_off_their_word() {
+        let elisions: Vec<Box<str>> = ["l'", "n'", "dell'", "qu'"].into_iter().map(Box::from).collect();
+        let mut t = Tokens::default();
+        let lowers = |text: &str, t: &mut Tokens| {
+            tokenize(text, &FxHashMap::default(), &elisions, true, t);
+            (0..t.len()).map(|i| t.lower(i).to_string()).collect::<Vec<_>>()
+        };
+        assert_eq!(lowers("L'attente n'est pas finie", &mut t), ["l'", "attente", "n'", "est", "pas", "finie"]);
+        assert_eq!(lowers("dell\u{2019}ordine «l'attente»", &mut t), ["dell", "ordine", "«l'", "attente"]);
+        assert_eq!(lowers("don't aujourd'hui l'", &mut t), ["don't", "aujourd'hui", "l'"]);
+        assert_eq!(t.phrase_text(), " don't  aujourd'hui  l ");
     }
 
     #[test]

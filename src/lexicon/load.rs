@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 
 use rustc_hash::FxHashMap;
 
-use super::{build_automaton, flag, Cues, Lexicon, Ngram, Phrase, StemmerBox, WordInfo};
+use super::{build_automaton, flag, Cues, Lexicon, Ngram, Phrase, StemHit, StemmerBox, WordInfo};
 use crate::emotion::Emotion;
 use crate::error::{Error, Result};
 use crate::text::trim_punct;
@@ -120,6 +120,7 @@ pub(super) struct Builder {
     idioms: Vec<Ngram>,
     booster_ngrams: Vec<Ngram>,
     negation_infixes: Vec<Box<str>>,
+    elisions: Vec<Box<str>>,
 }
 
 impl Builder {
@@ -133,6 +134,7 @@ impl Builder {
             idioms: Vec::new(),
             booster_ngrams: Vec::new(),
             negation_infixes: Vec::new(),
+            elisions: Vec::new(),
         }
     }
 
@@ -245,6 +247,14 @@ impl Builder {
                 self.negation_infixes.push(term.into());
                 return Ok(());
             }
+            "elision" => {
+                let t = term.replace('\u{2019}', "'");
+                if !t.ends_with('\'') {
+                    return Err(format!("elision '{t}' must end with an apostrophe"));
+                }
+                self.elisions.push(t.into());
+                return Ok(());
+            }
             "booster" => {
                 let v = value()?;
                 if term.contains(' ') {
@@ -276,7 +286,7 @@ impl Builder {
                 return Err(format!(
                     "unknown rule role '{other}' (known: negation, negation-contains, booster, \
                      contrast, idiom, no, or-nor, never, so-this, without, doubt, least, \
-                     least-exception, kind, of, question)"
+                     least-exception, kind, of, question, elision)"
                 ))
             }
         };
@@ -292,16 +302,17 @@ impl Builder {
             Cues { start, len: cues.len() as u32 }
         };
 
-        // Words: by surface form, and by stem for inflected forms.
+        // Words: by surface form, and by stem for inflected forms. Valence
+        // by stem only outside English: VADER matches its lexicon as written.
         let stemmer = stemmer_for(&self.lang);
-        let mut by_stem: FxHashMap<Box<str>, Vec<(Emotion, f64)>> = FxHashMap::default();
+        let mut by_stem: FxHashMap<Box<str>, (Vec<(Emotion, f64)>, f64, u32)> = FxHashMap::default();
         let mut words: Vec<_> = self.word_emotions.into_iter().collect();
         words.sort_by(|a, b| a.0.cmp(&b.0));
         for (word, cues) in &words {
             let info = self.words.entry(word.clone()).or_insert(WordInfo::EMPTY);
             info.emotions = push(cues);
             if let Some(s) = &stemmer {
-                let merged = by_stem.entry(s.1.stem(word).as_ref().into()).or_default();
+                let merged = &mut by_stem.entry(s.1.stem(word).as_ref().into()).or_default().0;
                 for &(e, w) in cues {
                     match merged.iter_mut().find(|(m, _)| *m == e) {
                         Some(slot) => slot.1 = slot.1.max(w),
@@ -310,9 +321,25 @@ impl Builder {
                 }
             }
         }
+        if let (Some(s), false) = (&stemmer, self.lang == "en") {
+            let mut valued: Vec<(&Box<str>, f64)> =
+                self.words.iter().filter(|(_, i)| i.is_sentiment()).map(|(w, i)| (w, i.valence)).collect();
+            valued.sort_by(|a, b| a.0.cmp(b.0));
+            for (word, valence) in valued {
+                let entry = by_stem.entry(s.1.stem(word).as_ref().into()).or_default();
+                entry.1 += valence;
+                entry.2 += 1;
+            }
+        }
         let mut stems: Vec<_> = by_stem.into_iter().collect();
         stems.sort_by(|a, b| a.0.cmp(&b.0));
-        let stem_emotions = stems.into_iter().map(|(stem, cues)| (stem, push(&cues))).collect();
+        let stems = stems
+            .into_iter()
+            .map(|(stem, (cues, sum, n))| {
+                let valence = if n > 0 { sum / f64::from(n) } else { f64::NAN };
+                (stem, StemHit { valence, cues: push(&cues) })
+            })
+            .collect();
 
         let is_negator = |w: &str| {
             self.words.get(w).is_some_and(|i| i.has(flag::NEGATION))
@@ -342,8 +369,9 @@ impl Builder {
             booster_ngrams: self.booster_ngrams,
             negation_infixes: self.negation_infixes,
             emotion_cues,
-            stem_emotions,
+            stems,
             stemmer,
+            elisions: self.elisions,
         })
     }
 }

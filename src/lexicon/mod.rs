@@ -78,6 +78,22 @@ impl Cues {
     }
 }
 
+/// What a stem stands for: the valence (NaN when none; only languages other
+/// than English, whose VADER lexicon is matched as written) and emotion cues.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StemHit {
+    /// Valence of the words with this stem (their mean), or NaN.
+    pub valence: f64,
+    /// Emotion cues of the words with this stem.
+    pub cues: Cues,
+}
+
+impl Default for StemHit {
+    fn default() -> Self {
+        StemHit { valence: f64::NAN, cues: Cues::default() }
+    }
+}
+
 /// What the lexicon knows about one lowercase word.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct WordInfo {
@@ -148,7 +164,8 @@ pub struct Lexicon {
     booster_ngrams: Vec<Ngram>,
     negation_infixes: Vec<Box<str>>,
     emotion_cues: Vec<(Emotion, f64)>,
-    stem_emotions: FxHashMap<Box<str>, Cues>,
+    stems: FxHashMap<Box<str>, StemHit>,
+    elisions: Vec<Box<str>>,
     stemmer: Option<StemmerBox>,
 }
 
@@ -235,17 +252,31 @@ impl Lexicon {
         &self.emotion_cues[c.start as usize..(c.start + c.len) as usize]
     }
 
-    /// The emotion cues of a word not listed by its surface form, found by
-    /// its Snowball stem (`None` when the stem is not listed either, or the
-    /// language has no stemmer). Stemming allocates only when the stemmer
-    /// changes the word; [`crate::score::Scratch`] caches the answers.
-    pub fn stem_cues(&self, lower: &str) -> Cues {
+    /// What the lexicon knows of a word through its Snowball stem: used for
+    /// words not listed by their surface form. Stemming allocates when the
+    /// stemmer changes the word, so [`crate::score::Scratch`] caches answers.
+    pub fn stem_hit(&self, lower: &str) -> StemHit {
         match &self.stemmer {
-            Some(s) if !self.stem_emotions.is_empty() => {
-                self.stem_emotions.get(s.1.stem(lower).as_ref()).copied().unwrap_or_default()
+            Some(s) if !self.stems.is_empty() => {
+                self.stems.get(s.1.stem(lower).as_ref()).copied().unwrap_or_default()
             }
-            _ => Cues::default(),
+            _ => StemHit::default(),
         }
+    }
+
+    /// The emotion cues found through the stem (see [`Lexicon::stem_hit`]).
+    pub fn stem_cues(&self, lower: &str) -> Cues {
+        self.stem_hit(lower).cues
+    }
+
+    /// True when some words are found through their stems.
+    pub fn has_stems(&self) -> bool {
+        !self.stems.is_empty()
+    }
+
+    /// Elided prefixes split off a word (`l'`, `dell'`), lowercase.
+    pub fn elisions(&self) -> &[Box<str>] {
+        &self.elisions
     }
 
     /// Number of words with a valence.
