@@ -5,5 +5,6 @@ mod util;
 
 mod cli;
 mod golden;
+mod languages;
 mod parity;
 mod properties;
