@@ -69,6 +69,18 @@ macro_rules! builtin {
     };
 }
 
+/// The four files of a language other than English.
+macro_rules! builtin_language {
+    ($lang:literal) => {
+        vec![
+            builtin!($lang, "valence.tsv", FileKind::Valence),
+            builtin!($lang, "rules.tsv", FileKind::Rules),
+            builtin!($lang, "phrases.tsv", FileKind::Valence),
+            builtin!($lang, "emotion.tsv", FileKind::Emotion),
+        ]
+    };
+}
+
 impl LexiconSource {
     /// The embedded files of `lang`, or `None` for an unsupported language.
     pub fn builtin(lang: &str) -> Option<Vec<LexiconSource>> {
@@ -80,6 +92,8 @@ impl LexiconSource {
                 builtin!("en", "phrases.tsv", FileKind::Valence),
                 builtin!("en", "emotion.tsv", FileKind::Emotion),
             ]),
+            "it" => Some(builtin_language!("it")),
+            "nl" => Some(builtin_language!("nl")),
             _ => None,
         }
     }
