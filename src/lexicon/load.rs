@@ -94,6 +94,8 @@ impl LexiconSource {
             ]),
             "it" => Some(builtin_language!("it")),
             "nl" => Some(builtin_language!("nl")),
+            "pt" => Some(builtin_language!("pt")),
+            "es" => Some(builtin_language!("es")),
             _ => None,
         }
     }
@@ -233,7 +235,8 @@ impl Builder {
         let cues = match words.len() {
             0 => return Err("empty term".to_string()),
             1 if !words[0].is_empty() => self.word_emotions.entry(words[0].as_str().into()).or_default(),
-            1 => return Err(format!("term {term:?} is only punctuation")),
+            // An emoticon (":)") is looked up as written.
+            1 => self.word_emotions.entry(term.trim().to_lowercase().into()).or_default(),
             _ => match self.phrase_entry(&words) {
                 Some(entry) => &mut entry.emotions,
                 None => return Err(format!("term {term:?} has a word that is only punctuation")),
