@@ -96,6 +96,7 @@ impl LexiconSource {
             "nl" => Some(builtin_language!("nl")),
             "pt" => Some(builtin_language!("pt")),
             "es" => Some(builtin_language!("es")),
+            "de" => Some(builtin_language!("de")),
             _ => None,
         }
     }
