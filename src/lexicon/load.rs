@@ -97,6 +97,7 @@ impl LexiconSource {
             "pt" => Some(builtin_language!("pt")),
             "es" => Some(builtin_language!("es")),
             "de" => Some(builtin_language!("de")),
+            "ro" => Some(builtin_language!("ro")),
             _ => None,
         }
     }
