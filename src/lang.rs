@@ -7,7 +7,7 @@ use rustc_hash::FxHashMap;
 use whatlang::Lang;
 
 /// Languages with a built-in lexicon (ISO 639-1), in a fixed order.
-pub const SUPPORTED: &[&str] = &["en", "it", "nl", "pt", "es", "de", "ro"];
+pub const SUPPORTED: &[&str] = &["en", "fr", "it", "ro", "es", "de", "pt", "nl"];
 
 /// The language used when the input names none and detection is not sure,
 /// or names an unsupported one.

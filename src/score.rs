@@ -372,6 +372,7 @@ impl Rules<'_> {
         if upper && self.cap_diff {
             v += if v > 0.0 { C_INCR } else { -C_INCR };
         }
+        let mut negated = false;
         for start in 0..3 {
             if i <= start || info[i - start - 1].is_sentiment() {
                 continue;
@@ -381,8 +382,10 @@ impl Rules<'_> {
                 s *= [1.0, 0.95, 0.9][start];
             }
             v += s;
-            if item != Item::NegatedPhrase {
+            if item != Item::NegatedPhrase && !(negated && self.lex.negate_once()) {
+                let before = v;
                 v = self.negation_check(v, start, i);
+                negated |= v == before * N_SCALAR && v != before;
             }
             if start == 2 && !phrase {
                 v = self.special_idioms(v, i);

@@ -98,6 +98,7 @@ impl LexiconSource {
             "es" => Some(builtin_language!("es")),
             "de" => Some(builtin_language!("de")),
             "ro" => Some(builtin_language!("ro")),
+            "fr" => Some(builtin_language!("fr")),
             _ => None,
         }
     }
@@ -139,6 +140,7 @@ pub(super) struct Builder {
     booster_ngrams: Vec<Ngram>,
     negation_infixes: Vec<Box<str>>,
     elisions: Vec<Box<str>>,
+    negate_once: bool,
 }
 
 impl Builder {
@@ -153,6 +155,7 @@ impl Builder {
             booster_ngrams: Vec::new(),
             negation_infixes: Vec::new(),
             elisions: Vec::new(),
+            negate_once: false,
         }
     }
 
@@ -266,6 +269,10 @@ impl Builder {
                 self.negation_infixes.push(term.into());
                 return Ok(());
             }
+            "option" if term == "negate-once" => {
+                self.negate_once = true;
+                return Ok(());
+            }
             "elision" => {
                 let t = term.replace('\u{2019}', "'");
                 if !t.ends_with('\'') {
@@ -305,7 +312,7 @@ impl Builder {
                 return Err(format!(
                     "unknown rule role '{other}' (known: negation, negation-contains, booster, \
                      contrast, idiom, no, or-nor, never, so-this, without, doubt, least, \
-                     least-exception, kind, of, question, elision)"
+                     least-exception, kind, of, question, elision, option negate-once)"
                 ))
             }
         };
@@ -364,7 +371,23 @@ impl Builder {
             self.words.get(w).is_some_and(|i| i.has(flag::NEGATION))
                 || self.negation_infixes.iter().any(|n| w.contains(&**n))
         };
-        let mut entries: Vec<_> = self.phrases.into_iter().collect();
+        // Phrases are matched on tokens, and the tokenizer splits elided
+        // articles off ("n'a" -> "n'" "a", whose forms are "n" and "a"):
+        // spell the phrases the same way.
+        let mut phrases_by_text: FxHashMap<Box<str>, PhraseEntry> = FxHashMap::default();
+        let mut sorted: Vec<_> = self.phrases.into_iter().collect();
+        sorted.sort_by(|a, b| a.0.cmp(&b.0));
+        for (text, mut entry) in sorted {
+            let words = split_phrase_elisions(&text, &self.elisions);
+            entry.words = words.len();
+            let merged = phrases_by_text.entry(words.join(" ").into()).or_default();
+            merged.words = entry.words;
+            merged.valence = entry.valence.or(merged.valence);
+            if !entry.emotions.is_empty() {
+                merged.emotions = entry.emotions;
+            }
+        }
+        let mut entries: Vec<_> = phrases_by_text.into_iter().collect();
         entries.sort_by(|a, b| a.0.cmp(&b.0));
         inherit_inner_phrases(&mut entries);
         let phrases: Vec<Phrase> = entries
@@ -391,6 +414,7 @@ impl Builder {
             stems,
             stemmer,
             elisions: self.elisions,
+            negate_once: self.negate_once,
         })
     }
 }
@@ -452,6 +476,29 @@ fn inherit_inner_phrases(entries: &mut [(Box<str>, PhraseEntry)]) {
             entries[i].1.emotions = entries[j].1.emotions.clone();
         }
     }
+}
+
+/// The words of a phrase as the tokenizer will see them: elided articles
+/// split off and, like every token's phrase form, stripped of punctuation.
+fn split_phrase_elisions(text: &str, elisions: &[Box<str>]) -> Vec<String> {
+    let mut out = Vec::new();
+    for word in text.split(' ') {
+        let split = elisions.iter().find_map(|e| {
+            word.strip_prefix(&**e).filter(|rest| !rest.is_empty()).map(|rest| (&word[..e.len()], rest))
+        });
+        match split {
+            Some((article, rest)) => {
+                let a = trim_punct(article);
+                if !a.is_empty() {
+                    out.push(a.to_string());
+                }
+                out.push(trim_punct(rest).to_string());
+            }
+            None => out.push(word.to_string()),
+        }
+    }
+    out.retain(|w| !w.is_empty());
+    out
 }
 
 /// The Snowball stemmer of a language, if it has one.

@@ -166,6 +166,7 @@ pub struct Lexicon {
     emotion_cues: Vec<(Emotion, f64)>,
     stems: FxHashMap<Box<str>, StemHit>,
     elisions: Vec<Box<str>>,
+    negate_once: bool,
     stemmer: Option<StemmerBox>,
 }
 
@@ -272,6 +273,12 @@ impl Lexicon {
     /// True when some words are found through their stems.
     pub fn has_stems(&self) -> bool {
         !self.stems.is_empty()
+    }
+
+    /// True when several negators before one word negate it once ("ne ...
+    /// pas", "no ... ningún"): languages with negative concord.
+    pub fn negate_once(&self) -> bool {
+        self.negate_once
     }
 
     /// Elided prefixes split off a word (`l'`, `dell'`), lowercase.
