@@ -73,16 +73,8 @@ impl Emotion {
         Emotion::Apology,
     ];
 
-    /// The customer's categories.
-    pub const CUSTOMER: [Emotion; 7] = [
-        Emotion::Anger,
-        Emotion::Frustration,
-        Emotion::Disappointment,
-        Emotion::Anxiety,
-        Emotion::Confusion,
-        Emotion::Happiness,
-        Emotion::Gratitude,
-    ];
+    /// The customer's categories: all but the agent's two, which come last.
+    pub const CUSTOMER: &'static [Emotion] = Emotion::ALL.split_at(7).0;
 
     /// The category's name, as in lexicon files and output columns.
     pub fn name(self) -> &'static str {
@@ -214,8 +206,8 @@ pub fn summarise(turns: &[EmotionMoment], end_start: Option<usize>) -> EmotionSu
         Emotions(sum)
     };
     let any_customer = turns.iter().any(|t| t.customer);
-    let dominant = any_customer.then(|| customer_sum(0).dominant_among(&Emotion::CUSTOMER)).flatten();
-    let end = end_start.and_then(|s| customer_sum(s).dominant_among(&Emotion::CUSTOMER));
+    let dominant = any_customer.then(|| customer_sum(0).dominant_among(Emotion::CUSTOMER)).flatten();
+    let end = end_start.and_then(|s| customer_sum(s).dominant_among(Emotion::CUSTOMER));
 
     // The most negative customer moment (first on ties), if negative at all.
     let worst = turns
