@@ -186,15 +186,11 @@ pub fn score_turn(lex: &Lexicon, opts: ScoreOptions, text: &str, s: &mut Scratch
     let mut out = summarise(&s.sentiments, s.tokens.exclamations(), s.tokens.questions());
     for (k, &v) in s.sentiments.iter().enumerate() {
         if v != 0.0 {
-            if !out.terms.is_empty() {
-                out.terms.push('|');
-            }
-            if s.phrase_at[k] != NO_PHRASE {
-                out.terms.push_str(&lex.phrase(s.phrase_at[k] as usize).text);
-            } else {
-                out.terms.extend(s.tokens.label(k).chars().map(|c| if c == '|' { '¦' } else { c }));
-            }
-            out.terms.push(':');
+            let label = match s.phrase_at[k] {
+                NO_PHRASE => s.tokens.label(k),
+                p => &lex.phrase(p as usize).text,
+            };
+            push_label(&mut out.terms, label);
             out.terms.push_str(crate::number::fixed(v, 2).as_str());
         }
     }
@@ -272,12 +268,18 @@ fn score_emotions(lex: &Lexicon, s: &Scratch, out: &mut TurnScore) {
     out.emotions = acc.finish();
 }
 
-fn push_emotion_term(terms: &mut String, label: &str, e: Emotion, w: f64) {
+/// Starts an explanation entry: `|` between entries, then `label:`, with a
+/// `|` inside the label (emoticons like `:|`) written `¦` so entries split.
+fn push_label(terms: &mut String, label: &str) {
     if !terms.is_empty() {
         terms.push('|');
     }
     terms.extend(label.chars().map(|c| if c == '|' { '¦' } else { c }));
     terms.push(':');
+}
+
+fn push_emotion_term(terms: &mut String, label: &str, e: Emotion, w: f64) {
+    push_label(terms, label);
     terms.push_str(e.name());
     terms.push(':');
     terms.push_str(crate::number::fixed(w, 2).as_str());
@@ -383,9 +385,9 @@ impl Rules<'_> {
             }
             v += s;
             if item != Item::NegatedPhrase && !(negated && self.lex.negate_once()) {
-                let before = v;
-                v = self.negation_check(v, start, i);
-                negated |= v == before * N_SCALAR && v != before;
+                let factor = self.negation_factor(start, i);
+                v *= factor;
+                negated |= factor == N_SCALAR;
             }
             if start == 2 && !phrase {
                 v = self.special_idioms(v, i);
@@ -412,20 +414,19 @@ impl Rules<'_> {
         self.lex.is_negation(self.toks.lower(j), &self.info[j])
     }
 
-    /// VADER's `_negation_check` for the word `start + 1` tokens back.
-    fn negation_check(&self, v: f64, start: usize, i: usize) -> f64 {
+    /// VADER's `_negation_check` for the word `start + 1` tokens back, as
+    /// the factor it multiplies the valence by (`N_SCALAR` when it negates).
+    fn negation_factor(&self, start: usize, i: usize) -> f64 {
         let w = |k: usize| &self.info[i - k];
         match start {
-            0 if self.negated(i - 1) => v * N_SCALAR,
-            1 if w(2).has(flag::NEVER) && w(1).has(flag::SO_THIS) => v * 1.25,
-            1 if w(2).has(flag::WITHOUT) && w(1).has(flag::DOUBT) => v,
-            1 if self.negated(i - 2) => v * N_SCALAR,
-            2 if (w(3).has(flag::NEVER) && w(2).has(flag::SO_THIS)) || w(1).has(flag::SO_THIS) => {
-                v * 1.25
-            }
-            2 if w(3).has(flag::WITHOUT) && (w(2).has(flag::DOUBT) || w(1).has(flag::DOUBT)) => v,
-            2 if self.negated(i - 3) => v * N_SCALAR,
-            _ => v,
+            0 if self.negated(i - 1) => N_SCALAR,
+            1 if w(2).has(flag::NEVER) && w(1).has(flag::SO_THIS) => 1.25,
+            1 if w(2).has(flag::WITHOUT) && w(1).has(flag::DOUBT) => 1.0,
+            1 if self.negated(i - 2) => N_SCALAR,
+            2 if (w(3).has(flag::NEVER) && w(2).has(flag::SO_THIS)) || w(1).has(flag::SO_THIS) => 1.25,
+            2 if w(3).has(flag::WITHOUT) && (w(2).has(flag::DOUBT) || w(1).has(flag::DOUBT)) => 1.0,
+            2 if self.negated(i - 3) => N_SCALAR,
+            _ => 1.0,
         }
     }
 

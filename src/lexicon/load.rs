@@ -587,8 +587,8 @@ mod tests {
         assert_eq!(cues(lex.word("frustrated").emotions), vec![(Emotion::Frustration, 0.8)]);
         assert_eq!(cues(lex.word("furious").emotions), vec![(Emotion::Anger, 0.9)], "later line wins");
         // Inflected forms are found by their Snowball stem.
-        assert_eq!(cues(lex.stem_cues("frustrating")), vec![(Emotion::Frustration, 0.8)]);
-        assert!(lex.stem_cues("table").is_empty());
+        assert_eq!(cues(lex.stem_hit("frustrating").cues), vec![(Emotion::Frustration, 0.8)]);
+        assert!(lex.stem_hit("table").cues.is_empty());
         // The longer valence phrase inherits the empathy cue it hides.
         let p = (0..lex.phrase_count()).map(|i| lex.phrase(i)).find(|p| &*p.text == "sorry to hear that").unwrap();
         assert_eq!(p.valence, Some(0.4));

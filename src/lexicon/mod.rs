@@ -265,11 +265,6 @@ impl Lexicon {
         }
     }
 
-    /// The emotion cues found through the stem (see [`Lexicon::stem_hit`]).
-    pub fn stem_cues(&self, lower: &str) -> Cues {
-        self.stem_hit(lower).cues
-    }
-
     /// True when some words are found through their stems.
     pub fn has_stems(&self) -> bool {
         !self.stems.is_empty()
