@@ -2,9 +2,10 @@
 //!
 //! With one thread everything runs on the calling thread. With more, a reader
 //! thread fills batches of whole interactions (up to [`BATCH_TEXT_BYTES`] of
-//! text), the calling thread scores each batch on a rayon pool
-//! (`map_init` keeps one [`Scratch`] per rayon job and `collect` keeps input
-//! order), and a writer thread writes the results. Channels hold at most two
+//! text), the calling thread scores and formats each batch on a rayon pool
+//! in chunks of a few interactions (`map_init` keeps one [`Scratch`] per
+//! rayon job and `collect` keeps input order), and a writer thread only
+//! copies the formatted bytes out, so the serial part of a run stays small. Channels hold at most two
 //! batches each, so memory is bounded by a few batches plus the largest
 //! interaction, whatever the input size, and the output bytes are the same
 //! for any number of threads.
@@ -18,7 +19,7 @@ use rayon::prelude::*;
 use crate::engine::{Engine, LangFallback, Scored};
 use crate::error::{Error, Result};
 use crate::input::{InputWarnings, Reader};
-use crate::output::Outputs;
+use crate::output::{Outputs, Rows};
 use crate::record::Interaction;
 use crate::score::Scratch;
 
@@ -50,6 +51,13 @@ pub struct RunStats {
 }
 
 impl RunStats {
+    fn merge(&mut self, other: &RunStats) {
+        self.interactions += other.interactions;
+        self.turns += other.turns;
+        self.lang_unsupported += other.lang_unsupported;
+        self.lang_undetected += other.lang_undetected;
+    }
+
     fn add(&mut self, ix: &Interaction, scored: &Scored) {
         self.interactions += 1;
         self.turns += ix.turns.len() as u64;
@@ -97,6 +105,16 @@ pub fn run(
 
 type Batch = Vec<Interaction>;
 
+/// Interactions per rayon task: enough to amortise the hand-off, few enough
+/// to balance two workers on a batch.
+const CHUNK_INTERACTIONS: usize = 32;
+
+/// One scored, formatted chunk of a batch, with its figures.
+struct Chunk {
+    rows: Rows,
+    stats: RunStats,
+}
+
 fn parallel(
     reader: Reader,
     engine: &Engine,
@@ -110,22 +128,35 @@ fn parallel(
         .build()
         .map_err(|e| Error::config(format!("cannot start {threads} worker threads: {e}")))?;
     let bytes = reader.bytes_read();
+    let turns = out.has_turns();
     let (batch_tx, batch_rx) = sync_channel::<Batch>(2);
-    let (scored_tx, scored_rx) = sync_channel::<(Batch, Vec<Scored>)>(2);
+    let (chunks_tx, chunks_rx) = sync_channel::<Vec<Chunk>>(2);
 
     std::thread::scope(|scope| {
         let reading = scope.spawn(move || read_batches(reader, batch_tx));
-        let writing = scope.spawn(move || write_batches(out, scored_rx));
+        let writing = scope.spawn(move || write_batches(out, chunks_rx));
         for batch in batch_rx {
-            let scored: Vec<Scored> = pool.install(|| {
-                batch.par_iter().map_init(Scratch::default, |s, ix| engine.score(ix, s)).collect()
+            // Workers score and format; the writer only copies bytes out.
+            let chunks: Vec<Chunk> = pool.install(|| {
+                batch
+                    .par_chunks(CHUNK_INTERACTIONS)
+                    .map_init(Scratch::default, |scratch, chunk| {
+                        let mut formatted = Chunk { rows: Rows::default(), stats: RunStats::default() };
+                        for ix in chunk {
+                            let scored = engine.score(ix, scratch);
+                            formatted.rows.push(ix, &scored, turns);
+                            formatted.stats.add(ix, &scored);
+                        }
+                        formatted
+                    })
+                    .collect()
             });
-            if scored_tx.send((batch, scored)).is_err() {
+            if chunks_tx.send(chunks).is_err() {
                 break; // The writer failed; its error is reported below.
             }
             progress(bytes.load(Ordering::Relaxed));
         }
-        drop(scored_tx);
+        drop(chunks_tx);
         let written = writing.join().unwrap_or_else(|_| Err(Error::config("the writer thread panicked")));
         let read = reading.join().unwrap_or_else(|_| Err(Error::config("the reader thread panicked")));
         // A read error explains a short output, so it comes first.
@@ -156,14 +187,14 @@ fn read_batches(mut reader: Reader, tx: SyncSender<Batch>) -> Result<InputWarnin
     Ok(reader.warnings())
 }
 
-/// Writes every scored batch; commits nothing, since the reader may still
-/// fail.
-fn write_batches(mut out: Outputs, rx: Receiver<(Batch, Vec<Scored>)>) -> Result<(Outputs, RunStats)> {
+/// Writes every formatted chunk in order; commits nothing, since the reader
+/// may still fail.
+fn write_batches(mut out: Outputs, rx: Receiver<Vec<Chunk>>) -> Result<(Outputs, RunStats)> {
     let mut stats = RunStats::default();
-    for (batch, scored) in rx {
-        for (ix, s) in batch.iter().zip(&scored) {
-            out.write(ix, s)?;
-            stats.add(ix, s);
+    for chunks in rx {
+        for chunk in &chunks {
+            out.write_rows(&chunk.rows)?;
+            stats.merge(&chunk.stats);
         }
     }
     Ok((out, stats))

@@ -1,78 +1,127 @@
-//! Fast fixed-point formatting of figures for the CSV outputs.
+//! Fast number formatting for the CSV outputs.
 //!
 //! `format!("{:.4}", x)` falls back to exact big-number arithmetic (Dragon4)
 //! for many values and took a quarter of the run time in profiles; figures
 //! in [-1, 1] (and term contributions on VADER's ±4 scale) only need a
 //! scaled integer. Rounds half away from zero; never writes `-0.0000`.
+//! Everything appends to a caller's buffer, so formatting never allocates.
 
 /// A formatted number on the stack.
 pub struct Fixed {
-    buf: [u8; 32],
+    buf: [u8; 24],
     len: usize,
 }
 
 impl Fixed {
     /// The text.
     pub fn as_str(&self) -> &str {
-        // Only ASCII digits, '-', '.' (or the std fallback) are written.
-        std::str::from_utf8(&self.buf[..self.len]).unwrap_or("")
+        // Only ASCII digits, '-' and '.' are written.
+        std::str::from_utf8(self.as_bytes()).unwrap_or("")
     }
 
     /// The bytes.
     pub fn as_bytes(&self) -> &[u8] {
         &self.buf[..self.len]
     }
+
+    fn push(&mut self, b: u8) {
+        self.buf[self.len] = b;
+        self.len += 1;
+    }
 }
 
 /// Formats `x` with `decimals` (at most 6) digits after the point.
+#[inline]
 pub fn fixed(x: f64, decimals: u32) -> Fixed {
-    let decimals = decimals.min(6);
-    let mut out = Fixed { buf: [0; 32], len: 0 };
-    let scale = 10u64.pow(decimals);
-    let scaled = (x.abs() * scale as f64).round();
+    let decimals = decimals.min(6) as usize;
+    let mut out = Fixed { buf: [b'0'; 24], len: 0 };
+    let scale = POW10[decimals];
+    let scaled = x.abs() * scale as f64;
     if !scaled.is_finite() || scaled >= 1e15 {
+        // NaN, infinities and huge values never occur in scores; std copes.
         use std::io::Write;
         let mut cursor = std::io::Cursor::new(&mut out.buf[..]);
-        let _ = write!(cursor, "{:.*}", decimals as usize, x);
+        let _ = write!(cursor, "{x:.decimals$}");
         out.len = cursor.position() as usize;
         return out;
     }
-    let n = scaled as u64;
-    if n == 0 {
-        // Most emotion intensities are 0: no digit loop for them.
-        const ZEROS: &[u8] = b"0.000000";
-        let len = if decimals == 0 { 1 } else { decimals as usize + 2 };
-        out.buf[..len].copy_from_slice(&ZEROS[..len]);
-        out.len = len;
-        return out;
-    }
-    let mut digits = [0u8; 24];
-    let mut len = 0;
-    let mut v = n;
-    // At least decimals + 1 digits, so "0.0500" keeps its leading zeros.
-    while v > 0 || len <= decimals as usize {
-        digits[len] = b'0' + (v % 10) as u8;
-        v /= 10;
-        len += 1;
-    }
+    // Half away from zero; truncating a positive value is its floor.
+    let n = (scaled + 0.5) as u64;
     if x < 0.0 && n != 0 {
-        out.buf[out.len] = b'-';
-        out.len += 1;
+        out.push(b'-');
     }
-    for k in (0..len).rev() {
-        out.buf[out.len] = digits[k];
-        out.len += 1;
-        if k == decimals as usize && decimals > 0 {
-            out.buf[out.len] = b'.';
-            out.len += 1;
+    let (mut int, mut frac) = (n / scale, n % scale);
+    let int_start = out.len;
+    loop {
+        out.push(b'0' + (int % 10) as u8);
+        int /= 10;
+        if int == 0 {
+            break;
         }
+    }
+    out.buf[int_start..out.len].reverse();
+    if decimals > 0 {
+        out.push(b'.');
+        for k in (0..decimals).rev() {
+            out.buf[out.len + k] = b'0' + (frac % 10) as u8;
+            frac /= 10;
+        }
+        out.len += decimals;
     }
     out
 }
 
+/// Appends `x` with `decimals` digits.
+#[inline]
+pub fn push_fixed(out: &mut Vec<u8>, x: f64, decimals: u32) {
+    out.extend_from_slice(fixed(x, decimals).as_bytes());
+}
+
+/// Appends an integer.
+#[inline]
+pub fn push_int(out: &mut Vec<u8>, v: i64) {
+    if v < 0 {
+        out.push(b'-');
+    }
+    push_uint(out, v.unsigned_abs());
+}
+
+#[inline]
+fn push_uint(out: &mut Vec<u8>, mut v: u64) {
+    if v < 10 {
+        out.push(b'0' + v as u8);
+        return;
+    }
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    while v > 0 {
+        at -= 1;
+        digits[at] = b'0' + (v % 10) as u8;
+        v /= 10;
+    }
+    out.extend_from_slice(&digits[at..]);
+}
+
+const POW10: [u64; 7] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
+
 #[cfg(test)]
 mod tests {
-    use super::fixed;
+    use super::*;
+
+    fn fixed(x: f64, d: u32) -> String {
+        let mut v = Vec::new();
+        push_fixed(&mut v, x, d);
+        String::from_utf8(v).unwrap()
+    }
+
+    #[test]
+    fn integers() {
+        for v in [0i64, 7, 10, 99, 12345, -1, -980, i64::MIN, i64::MAX] {
+            let mut out = Vec::new();
+            push_int(&mut out, v);
+            assert_eq!(String::from_utf8(out).unwrap(), v.to_string());
+        }
+    }
 
     #[test]
     fn formats_like_std_for_ordinary_values() {

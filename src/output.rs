@@ -8,15 +8,15 @@
 //! complete-looking file behind.
 
 use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-
-use csv::ByteRecord;
 
 use crate::emotion::Emotion;
 use crate::engine::Scored;
 use crate::error::{Error, Result};
-use crate::record::Interaction;
+use crate::number;
+use crate::record::{Interaction, Speaker, Turn};
+use crate::score::TurnScore;
 
 /// Per-interaction columns, in order.
 pub const INTERACTION_COLUMNS: &[&str] = &[
@@ -99,9 +99,9 @@ impl Drop for Sink {
     }
 }
 
-/// One CSV output.
+/// One CSV output: rows arrive already formatted, as bytes.
 struct CsvOut {
-    writer: csv::Writer<BufWriter<Sink>>,
+    sink: Sink,
     name: PathBuf,
 }
 
@@ -131,22 +131,22 @@ impl CsvOut {
                 (Sink::File { file, target: target.to_path_buf(), temp }, target.to_path_buf())
             }
         };
-        let mut writer = csv::Writer::from_writer(BufWriter::with_capacity(1 << 16, sink));
-        writer.write_record(header).map_err(|e| write_error(&name, e))?;
-        Ok(CsvOut { writer, name })
+        let mut out = CsvOut { sink, name };
+        let mut line = header.join(",").into_bytes();
+        line.push(b'\n');
+        out.write(&line)?;
+        Ok(out)
     }
 
-    fn write(&mut self, record: &ByteRecord) -> Result<()> {
-        self.writer.write_byte_record(record).map_err(|e| write_error(&self.name, e))
+    fn write(&mut self, rows: &[u8]) -> Result<()> {
+        self.sink.write_all(rows).map_err(|e| Error::io(&self.name, e))
     }
 
     /// Flushes and, for a file, renames it into place.
-    fn commit(self) -> Result<()> {
-        let name = self.name;
-        let buffered = self.writer.into_inner().map_err(|e| Error::io(&name, e.into_error()))?;
-        let mut sink = buffered.into_inner().map_err(|e| Error::io(&name, e.into_error()))?;
-        sink.flush().map_err(|e| Error::io(&name, e))?;
-        if let Sink::File { file, target, temp } = &mut sink {
+    fn commit(mut self) -> Result<()> {
+        let name = &self.name;
+        self.sink.flush().map_err(|e| Error::io(name, e))?;
+        if let Sink::File { file, target, temp } = &mut self.sink {
             file.sync_all().map_err(|e| Error::io(&*target, e))?;
             std::fs::rename(&*temp, &*target).map_err(|e| Error::io(&*target, e))?;
             // Renamed: nothing left for Drop to remove.
@@ -156,19 +156,46 @@ impl CsvOut {
     }
 }
 
-fn write_error(name: &Path, err: csv::Error) -> Error {
-    match err.into_kind() {
-        csv::ErrorKind::Io(e) => Error::io(name, e),
-        other => Error::io(name, io::Error::other(format!("{other:?}"))),
+/// Rows of both CSVs formatted as bytes: workers format in parallel, and
+/// the writer only copies bytes out.
+#[derive(Debug, Default)]
+pub struct Rows {
+    /// Per-interaction rows.
+    pub interactions: Vec<u8>,
+    /// Per-turn rows (empty unless asked for).
+    pub turns: Vec<u8>,
+}
+
+impl Rows {
+    /// Appends one interaction's row and, with `turns`, its turn rows.
+    pub fn push(&mut self, ix: &Interaction, scored: &Scored, turns: bool) {
+        interaction_row(&mut self.interactions, ix, scored);
+        if turns {
+            for (t, score) in ix.turns.iter().zip(&scored.turns) {
+                turn_row(&mut self.turns, &ix.id, t, score);
+            }
+        }
+    }
+
+    /// Empties both buffers, keeping their capacity.
+    pub fn clear(&mut self) {
+        self.interactions.clear();
+        self.turns.clear();
+    }
+
+    fn len(&self) -> usize {
+        self.interactions.len() + self.turns.len()
     }
 }
+
+/// Bytes buffered by [`Outputs::write`] before they go to the files.
+const FLUSH_BYTES: usize = 1 << 16;
 
 /// Both outputs of a run.
 pub struct Outputs {
     interactions: CsvOut,
     turns: Option<CsvOut>,
-    record: ByteRecord,
-    num: Vec<u8>,
+    pending: Rows,
 }
 
 impl Outputs {
@@ -178,92 +205,50 @@ impl Outputs {
         Ok(Outputs {
             interactions: CsvOut::create(interactions, INTERACTION_COLUMNS)?,
             turns: turns.map(|p| CsvOut::create(Some(p), TURN_COLUMNS)).transpose()?,
-            record: ByteRecord::new(),
-            num: Vec::with_capacity(32),
+            pending: Rows::default(),
         })
+    }
+
+    /// True when the per-turn CSV is written.
+    pub fn has_turns(&self) -> bool {
+        self.turns.is_some()
     }
 
     /// Writes one interaction's row and, when asked for, its turn rows.
     pub fn write(&mut self, ix: &Interaction, scored: &Scored) -> Result<()> {
-        let s = &scored.summary;
-        let turn_no = |i: Option<usize>| i.map(|i| ix.turns[i].turn);
-        let last_customer = s.end_start_index.and_then(|_| {
-            ix.turns.iter().rposition(|t| t.speaker == crate::record::Speaker::Customer)
-        });
-        let r = &mut self.record;
-        let num = &mut self.num;
-        r.clear();
-        r.push_field(ix.id.as_bytes());
-        r.push_field(scored.language.as_bytes());
-        push_int(r, num, Some(ix.turns.len() as i64));
-        push_int(r, num, Some(s.customer_turns as i64));
-        push_f64(r, s.experienced);
-        push_f64(r, s.peak);
-        push_int(r, num, turn_no(s.peak_index));
-        push_f64(r, s.end);
-        push_f64(r, s.remembered);
-        push_f64(r, s.gap);
-        r.push_field(match s.bad_ending {
-            Some(true) => b"true",
-            Some(false) => b"false",
-            None => b"",
-        });
-        push_int(r, num, Some(s.agent_turns as i64));
-        push_f64(r, s.agent_valence);
-        push_int(r, num, turn_no(last_customer));
-        r.push_field(s.peak_index.map_or("", |i| scored.turns[i].terms.as_str()).as_bytes());
-        // The end's terms: those of the customer turns in the end window.
-        num.clear();
-        if let Some(start) = s.end_start_index {
-            for (t, score) in ix.turns[start..].iter().zip(&scored.turns[start..]) {
-                if t.speaker == crate::record::Speaker::Customer && !score.terms.is_empty() {
-                    if !num.is_empty() {
-                        num.push(b'|');
-                    }
-                    num.extend_from_slice(score.terms.as_bytes());
-                }
-            }
+        self.pending.push(ix, scored, self.turns.is_some());
+        if self.pending.len() >= FLUSH_BYTES {
+            self.flush_pending()?;
         }
-        r.push_field(num);
-        let e = &scored.emotions;
-        r.push_field(emotion_name(e.dominant).as_bytes());
-        let peak_emotion = s.peak_index.map(|i| emotion_name(scored.turns[i].emotions.dominant()));
-        r.push_field(peak_emotion.unwrap_or("").as_bytes());
-        r.push_field(s.end_start_index.map_or("", |_| emotion_name(e.end)).as_bytes());
-        r.push_field(match e.empathy_after_worst {
-            Some(true) => b"true",
-            Some(false) => b"false",
-            None => b"",
-        });
-        self.interactions.write(r)?;
+        Ok(())
+    }
 
+    /// Writes rows formatted elsewhere (by [`Rows::push`]), in order after
+    /// everything written so far.
+    pub fn write_rows(&mut self, rows: &Rows) -> Result<()> {
+        self.flush_pending()?;
+        self.write_both(rows)
+    }
+
+    fn flush_pending(&mut self) -> Result<()> {
+        let pending = std::mem::take(&mut self.pending);
+        let written = self.write_both(&pending);
+        self.pending = pending;
+        self.pending.clear();
+        written
+    }
+
+    fn write_both(&mut self, rows: &Rows) -> Result<()> {
+        self.interactions.write(&rows.interactions)?;
         if let Some(out) = &mut self.turns {
-            for (t, score) in ix.turns.iter().zip(&scored.turns) {
-                r.clear();
-                r.push_field(ix.id.as_bytes());
-                push_int(r, num, Some(t.turn));
-                r.push_field(t.speaker.as_str().as_bytes());
-                push_f64(r, Some(score.valence));
-                push_f64(r, Some(score.positive));
-                push_f64(r, Some(score.negative));
-                push_f64(r, Some(score.neutral));
-                push_int(r, num, t.start_ms);
-                push_int(r, num, t.end_ms);
-                r.push_field(emotion_name(score.emotions.dominant()).as_bytes());
-                for v in score.emotions.0 {
-                    push_f64(r, Some(v));
-                }
-                r.push_field(score.terms.as_bytes());
-                r.push_field(score.emotion_terms.as_bytes());
-                r.push_field(t.text.as_bytes());
-                out.write(r)?;
-            }
+            out.write(&rows.turns)?;
         }
         Ok(())
     }
 
     /// Flushes everything and moves file outputs into place.
-    pub fn commit(self) -> Result<()> {
+    pub fn commit(mut self) -> Result<()> {
+        self.flush_pending()?;
         self.interactions.commit()?;
         if let Some(t) = self.turns {
             t.commit()?;
@@ -272,25 +257,141 @@ impl Outputs {
     }
 }
 
+/// The per-interaction row.
+fn interaction_row(out: &mut Vec<u8>, ix: &Interaction, scored: &Scored) {
+    let s = &scored.summary;
+    let turn_no = |i: Option<usize>| i.map(|i| ix.turns[i].turn);
+    let last_customer = s.end_start_index.and_then(|_| ix.turns.iter().rposition(|t| t.speaker == Speaker::Customer));
+    first_text(out, ix.id.as_bytes());
+    raw(out, scored.language.as_bytes());
+    int(out, Some(ix.turns.len() as i64));
+    int(out, Some(s.customer_turns as i64));
+    figure(out, s.experienced);
+    figure(out, s.peak);
+    int(out, turn_no(s.peak_index));
+    figure(out, s.end);
+    figure(out, s.remembered);
+    figure(out, s.gap);
+    raw(out, flag(s.bad_ending));
+    int(out, Some(s.agent_turns as i64));
+    figure(out, s.agent_valence);
+    int(out, turn_no(last_customer));
+    text(out, s.peak_index.map_or("", |i| scored.turns[i].terms.as_str()).as_bytes());
+    // The end's terms: those of the customer turns in the end window, as
+    // one field.
+    out.push(b',');
+    let field_start = out.len();
+    if let Some(start) = s.end_start_index {
+        for (t, score) in ix.turns[start..].iter().zip(&scored.turns[start..]) {
+            if t.speaker == Speaker::Customer && !score.terms.is_empty() {
+                if out.len() > field_start {
+                    out.push(b'|');
+                }
+                out.extend_from_slice(score.terms.as_bytes());
+            }
+        }
+    }
+    quote_if_needed(out, field_start);
+    let e = &scored.emotions;
+    raw(out, emotion_name(e.dominant).as_bytes());
+    let peak_emotion = s.peak_index.map(|i| emotion_name(scored.turns[i].emotions.dominant()));
+    raw(out, peak_emotion.unwrap_or("").as_bytes());
+    raw(out, s.end_start_index.map_or("", |_| emotion_name(e.end)).as_bytes());
+    raw(out, flag(e.empathy_after_worst));
+    end_row(out);
+}
+
+/// One per-turn row.
+fn turn_row(out: &mut Vec<u8>, id: &str, t: &Turn, score: &TurnScore) {
+    first_text(out, id.as_bytes());
+    int(out, Some(t.turn));
+    raw(out, t.speaker.as_str().as_bytes());
+    for v in [score.valence, score.positive, score.negative, score.neutral] {
+        figure(out, Some(v));
+    }
+    int(out, t.start_ms);
+    int(out, t.end_ms);
+    raw(out, emotion_name(score.emotions.dominant()).as_bytes());
+    for v in score.emotions.0 {
+        figure(out, Some(v));
+    }
+    text(out, score.terms.as_bytes());
+    text(out, score.emotion_terms.as_bytes());
+    text(out, t.text.as_bytes());
+    end_row(out);
+}
+
 /// An emotion's name, `neutral` for none.
 fn emotion_name(e: Option<Emotion>) -> &'static str {
     e.map_or("neutral", Emotion::name)
 }
 
-fn push_int(r: &mut ByteRecord, buf: &mut Vec<u8>, v: Option<i64>) {
-    buf.clear();
-    if let Some(v) = v {
-        let _ = write!(buf, "{v}");
+fn flag(v: Option<bool>) -> &'static [u8] {
+    match v {
+        Some(true) => b"true",
+        Some(false) => b"false",
+        None => b"",
     }
-    r.push_field(buf);
 }
 
-/// Writes `v` with four decimals; never `-0.0000`.
-fn push_f64(r: &mut ByteRecord, v: Option<f64>) {
-    match v {
-        Some(v) => r.push_field(crate::number::fixed(v, 4).as_bytes()),
-        None => r.push_field(b""),
+// Field writers: every field but a row's first (`first_text`) starts with
+// the comma that separates it from the previous one.
+
+/// A row's first field: free text, no separator before it.
+fn first_text(out: &mut Vec<u8>, v: &[u8]) {
+    let start = out.len();
+    out.extend_from_slice(v);
+    quote_if_needed(out, start);
+}
+
+/// A field that never needs quoting (names, numbers, flags).
+fn raw(out: &mut Vec<u8>, v: &[u8]) {
+    out.push(b',');
+    out.extend_from_slice(v);
+}
+
+/// A field of free text, quoted when it holds `,` `"` or a line break
+/// (RFC 4180, as the csv crate writes it).
+fn text(out: &mut Vec<u8>, v: &[u8]) {
+    out.push(b',');
+    let start = out.len();
+    out.extend_from_slice(v);
+    quote_if_needed(out, start);
+}
+
+/// Quotes `out[start..]` in place when it needs it.
+fn quote_if_needed(out: &mut Vec<u8>, start: usize) {
+    if !out[start..].iter().any(|&b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+        return;
     }
+    let field = out.split_off(start);
+    out.push(b'"');
+    for &b in &field {
+        if b == b'"' {
+            out.push(b'"');
+        }
+        out.push(b);
+    }
+    out.push(b'"');
+}
+
+/// A figure with four decimals (never `-0.0000`), or an empty cell.
+fn figure(out: &mut Vec<u8>, v: Option<f64>) {
+    out.push(b',');
+    if let Some(v) = v {
+        number::push_fixed(out, v, 4);
+    }
+}
+
+fn int(out: &mut Vec<u8>, v: Option<i64>) {
+    out.push(b',');
+    if let Some(v) = v {
+        number::push_int(out, v);
+    }
+}
+
+fn end_row(out: &mut Vec<u8>) {
+    out.push(b'\n');
 }
 
 #[cfg(test)]
@@ -299,11 +400,21 @@ mod tests {
 
     #[test]
     fn four_decimals_and_no_negative_zero() {
-        let mut r = ByteRecord::new();
+        let mut out = Vec::new();
         for v in [Some(0.12345), Some(-0.00001), Some(-0.5), None, Some(1.0)] {
-            push_f64(&mut r, v);
+            figure(&mut out, v);
         }
-        let got: Vec<&[u8]> = r.iter().collect();
-        assert_eq!(got, vec![&b"0.1235"[..], b"0.0000", b"-0.5000", b"", b"1.0000"]);
+        assert_eq!(out, b",0.1235,0.0000,-0.5000,,1.0000");
+    }
+
+    #[test]
+    fn text_is_quoted_only_when_needed() {
+        let mut out = Vec::new();
+        first_text(&mut out, b"plain");
+        for v in [&b"a,b"[..], b"say \"hi\"", b"two\nlines", b"cr\r", b""] {
+            text(&mut out, v);
+        }
+        end_row(&mut out);
+        assert_eq!(out, b"plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\"cr\r\",\n");
     }
 }
