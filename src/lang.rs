@@ -48,14 +48,14 @@ pub enum Detected {
 }
 
 /// Function words that each point to one language (`lexicons/stopwords.tsv`).
-fn stopwords() -> &'static FxHashMap<&'static str, &'static str> {
-    static TABLE: OnceLock<FxHashMap<&'static str, &'static str>> = OnceLock::new();
+fn stopwords() -> &'static FxHashMap<&'static [u8], &'static str> {
+    static TABLE: OnceLock<FxHashMap<&'static [u8], &'static str>> = OnceLock::new();
     TABLE.get_or_init(|| {
         include_str!("../lexicons/stopwords.tsv")
             .lines()
             .filter(|l| !l.starts_with('#'))
             .filter_map(|l| l.split_once('\t'))
-            .map(|(lang, word)| (word.trim(), lang.trim()))
+            .map(|(lang, word)| (word.trim().as_bytes(), lang.trim()))
             .collect()
     })
 }
@@ -67,18 +67,34 @@ fn stopwords() -> &'static FxHashMap<&'static str, &'static str> {
 fn by_function_words(text: &str) -> Option<&'static str> {
     let table = stopwords();
     let mut counts: [(usize, &str); 8] = [(0, ""); 8];
-    let mut lower = String::with_capacity(24);
-    for word in text.split(|c: char| !(c.is_alphabetic() || c == '\'' || c == '\u{2019}')) {
-        if word.is_empty() || word.len() > 16 {
-            continue;
-        }
-        lower.clear();
-        lower.extend(word.chars().flat_map(char::to_lowercase).map(|c| if c == '\u{2019}' { '\'' } else { c }));
-        if let Some(&lang) = table.get(lower.as_str()) {
-            match counts.iter_mut().find(|(n, l)| *l == lang || *n == 0) {
-                Some(slot) => *slot = (slot.0 + 1, lang),
-                None => continue,
+    let mut count = |word: &[u8]| {
+        if let Some(&lang) = table.get(word) {
+            if let Some(slot) = counts.iter_mut().find(|(n, l)| *l == lang || *n == 0) {
+                *slot = (slot.0 + 1, lang);
             }
+        }
+    };
+    if text.is_ascii() {
+        // Most text: lowercase each short word into a stack buffer.
+        let mut buf = [0u8; 16];
+        for word in text.as_bytes().split(|&b| !(b.is_ascii_alphabetic() || b == b'\'')) {
+            if word.is_empty() || word.len() > 16 {
+                continue;
+            }
+            let lower = &mut buf[..word.len()];
+            lower.copy_from_slice(word);
+            lower.make_ascii_lowercase();
+            count(lower);
+        }
+    } else {
+        let mut lower = String::with_capacity(24);
+        for word in text.split(|c: char| !(c.is_alphabetic() || c == '\'' || c == '\u{2019}')) {
+            if word.is_empty() || word.len() > 16 {
+                continue;
+            }
+            lower.clear();
+            lower.extend(word.chars().flat_map(char::to_lowercase).map(|c| if c == '\u{2019}' { '\'' } else { c }));
+            count(lower.as_bytes());
         }
     }
     counts.sort_by(|a, b| b.0.cmp(&a.0));

@@ -339,9 +339,11 @@ fn flag(v: Option<bool>) -> &'static [u8] {
 
 /// A row's first field: free text, no separator before it.
 fn first_text(out: &mut Vec<u8>, v: &[u8]) {
-    let start = out.len();
-    out.extend_from_slice(v);
-    quote_if_needed(out, start);
+    if needs_quotes(v) {
+        push_quoted(out, v);
+    } else {
+        out.extend_from_slice(v);
+    }
 }
 
 /// A field that never needs quoting (names, numbers, flags).
@@ -354,25 +356,33 @@ fn raw(out: &mut Vec<u8>, v: &[u8]) {
 /// (RFC 4180, as the csv crate writes it).
 fn text(out: &mut Vec<u8>, v: &[u8]) {
     out.push(b',');
-    let start = out.len();
-    out.extend_from_slice(v);
-    quote_if_needed(out, start);
+    first_text(out, v);
 }
 
-/// Quotes `out[start..]` in place when it needs it.
+fn needs_quotes(v: &[u8]) -> bool {
+    memchr::memchr3(b',', b'"', b'\n', v).is_some() || memchr::memchr(b'\r', v).is_some()
+}
+
+/// `"v"`, with each `"` inside doubled.
+fn push_quoted(out: &mut Vec<u8>, v: &[u8]) {
+    out.reserve(v.len() + 2);
+    out.push(b'"');
+    let mut from = 0;
+    for q in memchr::memchr_iter(b'"', v) {
+        out.extend_from_slice(&v[from..=q]);
+        out.push(b'"');
+        from = q + 1;
+    }
+    out.extend_from_slice(&v[from..]);
+    out.push(b'"');
+}
+
+/// Quotes `out[start..]` in place when it needs it (a field built in place).
 fn quote_if_needed(out: &mut Vec<u8>, start: usize) {
-    if !out[start..].iter().any(|&b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
-        return;
+    if needs_quotes(&out[start..]) {
+        let field = out.split_off(start);
+        push_quoted(out, &field);
     }
-    let field = out.split_off(start);
-    out.push(b'"');
-    for &b in &field {
-        if b == b'"' {
-            out.push(b'"');
-        }
-        out.push(b);
-    }
-    out.push(b'"');
 }
 
 /// A figure with four decimals (never `-0.0000`), or an empty cell.

@@ -114,7 +114,14 @@ pub fn score_turn(lex: &Lexicon, opts: ScoreOptions, text: &str, s: &mut Scratch
         return TurnScore { neutral: 1.0, ..TurnScore::default() };
     }
     s.info.clear();
-    s.info.extend((0..n).map(|i| *lex.word(s.tokens.lower(i))));
+    s.info.extend((0..n).map(|i| {
+        let lower = s.tokens.lower(i);
+        let mut info = *lex.word(lower);
+        if lex.has_negation_infix(lower) {
+            info.flags |= flag::NEGATION_INFIX;
+        }
+        info
+    }));
     if lex.has_stems() {
         fill_from_stems(lex, s);
     }
@@ -137,7 +144,7 @@ pub fn score_turn(lex: &Lexicon, opts: ScoreOptions, text: &str, s: &mut Scratch
             if phrase.valence.is_some() {
                 s.phrase_at[first] = m.pattern().as_u32();
                 for w in &mut s.info[first..last] {
-                    w.flags = (w.flags & (flag::CONTRAST | flag::EMOTION_COVERED)) | flag::COVERED;
+                    w.flags = (w.flags & (flag::CONTRAST | flag::EMOTION_COVERED | flag::NGRAM_START)) | flag::COVERED;
                     w.booster = 0.0;
                 }
             }
@@ -251,7 +258,7 @@ fn score_emotions(lex: &Lexicon, s: &Scratch, out: &mut TurnScore) {
         };
         if !cues.is_empty() {
             let negated = negatable
-                && (1..=3).any(|k| i >= k && lex.is_negation(s.tokens.lower(i - k), &s.info[i - k]));
+                && (1..=3).any(|k| i >= k && s.info[i - k].negates());
             let boost = if i > 0 && s.info[i - 1].has(flag::BOOSTER) { s.info[i - 1].booster } else { 0.0 };
             for &(emotion, weight) in lex.cues(cues) {
                 if let Some((e, w)) = acc.add(emotion, weight, negated, boost) {
@@ -271,7 +278,10 @@ fn score_emotions(lex: &Lexicon, s: &Scratch, out: &mut TurnScore) {
 /// Starts an explanation entry: `|` between entries, then `label:`, with a
 /// `|` inside the label (emoticons like `:|`) written `¦` so entries split.
 fn push_label(terms: &mut String, label: &str) {
-    if !terms.is_empty() {
+    if terms.is_empty() {
+        // Most explanations fit: one allocation instead of a few regrowths.
+        terms.reserve(64);
+    } else {
         terms.push('|');
     }
     terms.extend(label.chars().map(|c| if c == '|' { '¦' } else { c }));
@@ -411,7 +421,7 @@ impl Rules<'_> {
     }
 
     fn negated(&self, j: usize) -> bool {
-        self.lex.is_negation(self.toks.lower(j), &self.info[j])
+        self.info[j].negates()
     }
 
     /// VADER's `_negation_check` for the word `start + 1` tokens back, as
@@ -437,6 +447,9 @@ impl Rules<'_> {
     }
 
     fn idiom(&self, start: usize, len: usize) -> Option<f64> {
+        if !self.info[start].has(flag::NGRAM_START) {
+            return None;
+        }
         self.lex
             .idioms()
             .iter()
@@ -464,6 +477,9 @@ impl Rules<'_> {
             }
         }
         for (start, len) in [(i - 3, 3), (i - 3, 2), (i - 2, 2)] {
+            if !self.info[start].has(flag::NGRAM_START) {
+                continue;
+            }
             for ngram in self.lex.booster_ngrams() {
                 if ngram.words.len() == len && self.spells(start, &ngram.words) {
                     v += ngram.value;

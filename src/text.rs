@@ -215,6 +215,11 @@ pub fn tokenize(
         out.exclamations += u32::from(b == b'!');
         out.questions += u32::from(b == b'?');
     }
+    if source.is_ascii() {
+        tokenize_ascii(source, elisions, phrases, out);
+        out.expanded = expanded;
+        return;
+    }
     for word in source.split(is_py_space) {
         if word.is_empty() {
             continue;
@@ -228,6 +233,113 @@ pub fn tokenize(
         }
     }
     out.expanded = expanded;
+}
+
+/// The common case, ASCII text, a byte at a time: the same tokens as the
+/// general path (`tests::ascii_path_matches_general_path`), without
+/// decoding characters. The whole text is lowercased once, so a token's
+/// lowercase form is a range of it, at the token's own offsets.
+fn tokenize_ascii(text: &str, elisions: &[Box<str>], phrases: bool, out: &mut Tokens) {
+    out.lower.push_str(text);
+    out.lower.make_ascii_lowercase();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    loop {
+        while i < bytes.len() && class(bytes[i]) & SPACE != 0 {
+            i += 1;
+        }
+        if i == bytes.len() {
+            break;
+        }
+        let start = i;
+        let mut seen = 0;
+        while i < bytes.len() && class(bytes[i]) & SPACE == 0 {
+            seen |= class(bytes[i]);
+            i += 1;
+        }
+        if !elisions.is_empty() {
+            if let Some((article, _)) = split_elision(&text[start..i], elisions) {
+                let cut = start + article.len();
+                push_ascii_token(out, bytes, start, cut, phrases);
+                push_ascii_token(out, bytes, cut, i, phrases);
+                continue;
+            }
+        }
+        push_ascii_word(out, bytes, start, i, seen, phrases);
+    }
+}
+
+/// Byte classes for [`tokenize_ascii`].
+const SPACE: u8 = 1;
+const PUNCT: u8 = 2;
+const UPPER: u8 = 4;
+const LOWER: u8 = 8;
+
+#[inline]
+fn class(b: u8) -> u8 {
+    const TABLE: [u8; 128] = {
+        let mut t = [0u8; 128];
+        let mut b = 0;
+        while b < 128 {
+            let c = b as u8;
+            t[b] = if matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | 0x1c..=0x1f) {
+                SPACE
+            } else if c.is_ascii_punctuation() {
+                PUNCT
+            } else if c.is_ascii_uppercase() {
+                UPPER
+            } else if c.is_ascii_lowercase() {
+                LOWER
+            } else {
+                0
+            };
+            b += 1;
+        }
+        t
+    };
+    TABLE[(b & 0x7f) as usize]
+}
+
+/// [`push_ascii_word`] for a part of a word (an elided article, or what
+/// follows it).
+fn push_ascii_token(out: &mut Tokens, bytes: &[u8], start: usize, end: usize, phrases: bool) {
+    let seen = bytes[start..end].iter().fold(0, |seen, &b| seen | class(b));
+    push_ascii_word(out, bytes, start, end, seen, phrases);
+}
+
+/// [`push_token`] for the ASCII word `bytes[start..end]`, whose byte
+/// classes together are `seen`.
+#[inline]
+fn push_ascii_word(out: &mut Tokens, bytes: &[u8], start: usize, end: usize, seen: u8, phrases: bool) {
+    let (mut s, mut e) = (start, end);
+    if seen & PUNCT != 0 {
+        while s < e && class(bytes[s]) & PUNCT != 0 {
+            s += 1;
+        }
+        while e > s && class(bytes[e - 1]) & PUNCT != 0 {
+            e -= 1;
+        }
+    }
+    // VADER keeps the original when stripping leaves <= 2 characters.
+    let (lower_start, lower_end) = if e - s <= 2 { (start, end) } else { (s, e) };
+    let (mut phrase_start, mut phrase_end) = (0, 0);
+    if phrases {
+        // The phrase form is the lowercase stripped word.
+        out.phrase_text.push(' ');
+        phrase_start = out.phrase_text.len();
+        out.phrase_text.push_str(&out.lower[s..e]);
+        phrase_end = out.phrase_text.len();
+        out.phrase_text.push(' ');
+    }
+    // Punctuation has no case, so the classes of the whole word are those
+    // of the stripped one.
+    out.tokens.push(Token {
+        lower_start: lower_start as u32,
+        lower_end: lower_end as u32,
+        phrase_start: phrase_start as u32,
+        phrase_end: phrase_end as u32,
+        upper: seen & UPPER != 0 && seen & LOWER == 0,
+    });
 }
 
 /// VADER's emoji pass: each emoji becomes its description, preceded by a
@@ -362,6 +474,34 @@ mod tests {
         assert_eq!(lowers("dell\u{2019}ordine «l'attente»", &mut t), ["dell", "ordine", "«l'", "attente"]);
         assert_eq!(lowers("don't aujourd'hui l'", &mut t), ["don't", "aujourd'hui", "l'"]);
         assert_eq!(t.phrase_text(), " don't  aujourd'hui  l ");
+    }
+
+    #[test]
+    fn ascii_path_matches_general_path() {
+        let elisions: Vec<Box<str>> = ["l'", "n'"].into_iter().map(Box::from).collect();
+        let texts = [
+            "Hello, World!! I don't know :) <3 (great) good,bad it. is ... ?? ",
+            "L'attente n'est PAS finie, GREAT job!!! a\u{1c}b \t\x0b\x0c x",
+            "'' '' ,, a, ab, abc, ABC! A1! :D :-( -- --- 'l'avis' n'",
+        ];
+        for text in texts {
+            for phrases in [false, true] {
+                let mut fast = Tokens::default();
+                tokenize(text, &FxHashMap::default(), &elisions, phrases, &mut fast);
+                // The general path, forced by a non-ASCII character that
+                // stands alone as its own token at the end.
+                let mut slow = Tokens::default();
+                tokenize(&format!("{text} \u{e9}"), &FxHashMap::default(), &elisions, phrases, &mut slow);
+                assert_eq!(fast.len() + 1, slow.len(), "{text}");
+                for i in 0..fast.len() {
+                    assert_eq!(fast.lower(i), slow.lower(i), "{text}");
+                    assert_eq!(fast.is_upper(i), slow.is_upper(i), "{text} {i}");
+                    assert_eq!(fast.label(i), slow.label(i), "{text} {i}");
+                }
+                let slow_phrase = slow.phrase_text().strip_suffix(" \u{e9} ").unwrap_or(slow.phrase_text());
+                assert_eq!(fast.phrase_text(), slow_phrase, "{text}");
+            }
+        }
     }
 
     #[test]

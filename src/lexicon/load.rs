@@ -401,6 +401,12 @@ impl Builder {
             })
             .collect();
         let automaton = build_automaton(&phrases)?;
+        for ngram in self.idioms.iter().chain(&self.booster_ngrams) {
+            if let Some(first) = ngram.words.first() {
+                let info = self.words.entry(first.clone()).or_insert(WordInfo::EMPTY);
+                info.flags |= flag::NGRAM_START;
+            }
+        }
         Ok(Lexicon {
             lang: self.lang,
             words: self.words,

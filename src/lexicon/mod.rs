@@ -29,39 +29,45 @@ use crate::error::{Error, Result};
 /// Rule flags of a word (bit set).
 pub mod flag {
     /// Negates a following sentiment word (VADER `NEGATE`).
-    pub const NEGATION: u16 = 1 << 0;
+    pub const NEGATION: u32 = 1 << 0;
     /// A booster or dampener (VADER `BOOSTER_DICT`).
-    pub const BOOSTER: u16 = 1 << 1;
+    pub const BOOSTER: u32 = 1 << 1;
     /// Contrastive conjunction ("but").
-    pub const CONTRAST: u16 = 1 << 2;
+    pub const CONTRAST: u32 = 1 << 2;
     /// VADER's "no" rule.
-    pub const NO: u16 = 1 << 3;
+    pub const NO: u32 = 1 << 3;
     /// "or"/"nor" in "no X or Y".
-    pub const OR_NOR: u16 = 1 << 4;
+    pub const OR_NOR: u32 = 1 << 4;
     /// "never" in "never so/this".
-    pub const NEVER: u16 = 1 << 5;
+    pub const NEVER: u32 = 1 << 5;
     /// "so"/"this" in "never so/this".
-    pub const SO_THIS: u16 = 1 << 6;
+    pub const SO_THIS: u32 = 1 << 6;
     /// "without" in "without doubt".
-    pub const WITHOUT: u16 = 1 << 7;
+    pub const WITHOUT: u32 = 1 << 7;
     /// "doubt" in "without doubt".
-    pub const DOUBT: u16 = 1 << 8;
+    pub const DOUBT: u32 = 1 << 8;
     /// "least" negation.
-    pub const LEAST: u16 = 1 << 9;
+    pub const LEAST: u32 = 1 << 9;
     /// "at"/"very" before "least".
-    pub const LEAST_EXCEPTION: u16 = 1 << 10;
+    pub const LEAST_EXCEPTION: u32 = 1 << 10;
     /// "kind" in "kind of".
-    pub const KIND: u16 = 1 << 11;
+    pub const KIND: u32 = 1 << 11;
     /// "of" in "kind of".
-    pub const OF: u16 = 1 << 12;
+    pub const OF: u32 = 1 << 12;
     /// Set by scoring on the words a phrase covers: the phrase has used
     /// them up, so they no longer negate, boost or act as "no".
-    pub const COVERED: u16 = 1 << 13;
+    pub const COVERED: u32 = 1 << 13;
     /// A question word ("how", "what"): with a `?`, a cue of confusion.
-    pub const QUESTION: u16 = 1 << 14;
+    pub const QUESTION: u32 = 1 << 14;
     /// Set by scoring on the words an emotion phrase covers: the phrase's
     /// cues replace theirs.
-    pub const EMOTION_COVERED: u16 = 1 << 15;
+    pub const EMOTION_COVERED: u32 = 1 << 15;
+    /// The first word of one of VADER's idioms or booster n-grams: only
+    /// then are they spelled out (`special_idioms`).
+    pub const NGRAM_START: u32 = 1 << 16;
+    /// Set by scoring on a token that negates by an infix (`n't`), so the
+    /// infix search runs once per token, not once per rule.
+    pub const NEGATION_INFIX: u32 = 1 << 17;
 }
 
 /// A slice of [`Lexicon::emotion_cues`]: the emotion cues of one entry.
@@ -103,7 +109,7 @@ pub struct WordInfo {
     /// Booster increment (VADER's ±0.293), 0 when not a booster.
     pub booster: f64,
     /// Rule flags, see [`flag`].
-    pub flags: u16,
+    pub flags: u32,
     /// Emotion cues of the surface form.
     pub emotions: Cues,
 }
@@ -111,6 +117,13 @@ pub struct WordInfo {
 impl WordInfo {
     const EMPTY: WordInfo =
         WordInfo { valence: f64::NAN, booster: 0.0, flags: 0, emotions: Cues { start: 0, len: 0 } };
+
+    /// True when the word negates: a negator, or a token with an infix like
+    /// `n't` (marked by scoring), unless a phrase has used it up.
+    #[inline]
+    pub fn negates(&self) -> bool {
+        !self.has(flag::COVERED) && self.has(flag::NEGATION | flag::NEGATION_INFIX)
+    }
 
     /// True when the word has a valence (VADER's `word in lexicon`).
     #[inline]
@@ -120,7 +133,7 @@ impl WordInfo {
 
     /// True when any of `flags` is set.
     #[inline]
-    pub fn has(&self, flags: u16) -> bool {
+    pub fn has(&self, flags: u32) -> bool {
         self.flags & flags != 0
     }
 }
@@ -218,14 +231,12 @@ impl Lexicon {
         self.words.get(lower).unwrap_or(&WordInfo::EMPTY)
     }
 
-    /// True when `lower` negates (a negator, or contains an infix like `n't`).
+    /// True when `lower` contains a negation infix such as `n't`.
     #[inline]
-    pub fn is_negation(&self, lower: &str, info: &WordInfo) -> bool {
-        if info.has(flag::COVERED) {
-            return false;
-        }
-        info.has(flag::NEGATION) || self.negation_infixes.iter().any(|n| lower.contains(&**n))
+    pub fn has_negation_infix(&self, lower: &str) -> bool {
+        self.negation_infixes.iter().any(|n| lower.contains(&**n))
     }
+
 
     /// The emoji descriptions.
     pub fn emoji(&self) -> &FxHashMap<char, Box<str>> {
@@ -315,6 +326,9 @@ fn build_automaton(phrases: &[Phrase]) -> Result<Option<AhoCorasick>> {
     // A DFA: the fastest search, and small for a few hundred phrases.
     AhoCorasick::builder()
         .kind(Some(AhoCorasickKind::DFA))
+        // Every pattern starts with a space, which is every other byte of
+        // the text: a start-byte prefilter only slows the scan down.
+        .prefilter(false)
         .match_kind(MatchKind::LeftmostLongest)
         .build(patterns)
         .map(Some)
