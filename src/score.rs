@@ -25,7 +25,7 @@
 use rustc_hash::FxHashMap;
 
 use crate::emotion::{Accumulator, Emotion, Emotions, QUESTION_CONFUSION};
-use crate::lexicon::{flag, Cues, Lexicon, StemHit, WordInfo};
+use crate::lexicon::{flag, Cues, Lexicon, WordInfo};
 use crate::text::{tokenize, Tokens};
 
 /// Negation scalar.
@@ -77,10 +77,11 @@ pub struct Scratch {
     phrase_at: Vec<u32>,
     emotion_phrase_at: Vec<u32>,
     sentiments: Vec<f64>,
-    /// Emotion cues by stem, per lowercase word: stemming allocates, so each
-    /// distinct word is stemmed once per worker (bounded, per language).
-    stem_cache: FxHashMap<Box<str>, StemHit>,
-    stem_cache_lang: String,
+    /// [`Lexicon::token_info`] per lowercase token, for the lexicon
+    /// `word_cache_of`: one look-up per token instead of a word look-up, a
+    /// stem look-up and stemming (which allocates). Bounded.
+    word_cache: FxHashMap<Box<str>, WordInfo>,
+    word_cache_of: Option<u64>,
     text: String,
 }
 
@@ -91,8 +92,8 @@ impl Scratch {
     }
 }
 
-/// Distinct words a worker remembers stems for before starting afresh.
-const STEM_CACHE_MAX: usize = 1 << 16;
+/// Distinct words a worker remembers before starting afresh.
+const WORD_CACHE_MAX: usize = 1 << 16;
 
 /// Scores one turn's text.
 ///
@@ -113,17 +114,22 @@ pub fn score_turn(lex: &Lexicon, opts: ScoreOptions, text: &str, s: &mut Scratch
     if n == 0 {
         return TurnScore { neutral: 1.0, ..TurnScore::default() };
     }
+    if s.word_cache_of != Some(lex.id()) || s.word_cache.len() >= WORD_CACHE_MAX {
+        s.word_cache.clear();
+        s.word_cache_of = Some(lex.id());
+    }
     s.info.clear();
-    s.info.extend((0..n).map(|i| {
+    for i in 0..n {
         let lower = s.tokens.lower(i);
-        let mut info = *lex.word(lower);
-        if lex.has_negation_infix(lower) {
-            info.flags |= flag::NEGATION_INFIX;
-        }
-        info
-    }));
-    if lex.has_stems() {
-        fill_from_stems(lex, s);
+        let info = match s.word_cache.get(lower) {
+            Some(&info) => info,
+            None => {
+                let info = lex.token_info(lower);
+                s.word_cache.insert(lower.into(), info);
+                info
+            }
+        };
+        s.info.push(info);
     }
     s.phrase_at.clear();
     s.phrase_at.resize(n, NO_PHRASE);
@@ -205,40 +211,6 @@ pub fn score_turn(lex: &Lexicon, opts: ScoreOptions, text: &str, s: &mut Scratch
     out
 }
 
-/// Words not listed as written take the valence (outside English) and the
-/// emotion cues of their Snowball stem.
-fn fill_from_stems(lex: &Lexicon, s: &mut Scratch) {
-    if s.stem_cache_lang != lex.lang() || s.stem_cache.len() >= STEM_CACHE_MAX {
-        s.stem_cache.clear();
-        s.stem_cache_lang.clear();
-        s.stem_cache_lang.push_str(lex.lang());
-    }
-    for i in 0..s.tokens.len() {
-        let info = &mut s.info[i];
-        if info.is_sentiment() && !info.emotions.is_empty() {
-            continue;
-        }
-        let lower = s.tokens.lower(i);
-        if lower.len() < 3 || !lower.chars().all(char::is_alphabetic) {
-            continue;
-        }
-        let hit = match s.stem_cache.get(lower) {
-            Some(&hit) => hit,
-            None => {
-                let hit = lex.stem_hit(lower);
-                s.stem_cache.insert(lower.into(), hit);
-                hit
-            }
-        };
-        if !info.is_sentiment() && !info.has(flag::BOOSTER | flag::NEGATION) {
-            info.valence = hit.valence;
-        }
-        if info.emotions.is_empty() {
-            info.emotions = hit.cues;
-        }
-    }
-}
-
 /// Emotion cues of the turn in `s` (tokenized and phrase-scanned), with the
 /// negation, booster and question rules (see `emotion.rs`).
 fn score_emotions(lex: &Lexicon, s: &Scratch, out: &mut TurnScore) {
@@ -248,15 +220,16 @@ fn score_emotions(lex: &Lexicon, s: &Scratch, out: &mut TurnScore) {
     let mut i = 0;
     while i < n {
         question_word |= s.info[i].has(flag::QUESTION);
-        let (cues, width, negatable, label) = if s.emotion_phrase_at[i] != NO_PHRASE {
+        let (cues, width, negatable, phrase) = if s.emotion_phrase_at[i] != NO_PHRASE {
             let p = lex.phrase(s.emotion_phrase_at[i] as usize);
-            (p.emotions, p.words.min(n - i), !p.negated, &*p.text)
+            (p.emotions, p.words.min(n - i), !p.negated, Some(&*p.text))
         } else if s.info[i].has(flag::EMOTION_COVERED) {
-            (Cues::default(), 1, false, "")
+            (Cues::default(), 1, false, None)
         } else {
-            (s.info[i].emotions, 1, true, s.tokens.label(i))
+            (s.info[i].emotions, 1, true, None)
         };
         if !cues.is_empty() {
+            let label = phrase.unwrap_or_else(|| s.tokens.label(i));
             let negated = negatable
                 && (1..=3).any(|k| i >= k && s.info[i - k].negates());
             let boost = if i > 0 && s.info[i - 1].has(flag::BOOSTER) { s.info[i - 1].booster } else { 0.0 };
@@ -284,7 +257,11 @@ fn push_label(terms: &mut String, label: &str) {
     } else {
         terms.push('|');
     }
-    terms.extend(label.chars().map(|c| if c == '|' { '¦' } else { c }));
+    if label.contains('|') {
+        terms.extend(label.chars().map(|c| if c == '|' { '¦' } else { c }));
+    } else {
+        terms.push_str(label);
+    }
     terms.push(':');
 }
 

@@ -407,7 +407,9 @@ impl Builder {
                 info.flags |= flag::NGRAM_START;
             }
         }
+        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         Ok(Lexicon {
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             lang: self.lang,
             words: self.words,
             emoji: self.emoji,

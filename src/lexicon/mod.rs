@@ -168,6 +168,9 @@ pub struct Ngram {
 /// Everything scoring needs for one language.
 #[derive(Clone, Debug)]
 pub struct Lexicon {
+    /// Unique per loaded lexicon, so per-worker caches know whose answers
+    /// they hold.
+    id: u64,
     lang: String,
     words: FxHashMap<Box<str>, WordInfo>,
     emoji: FxHashMap<char, Box<str>>,
@@ -234,7 +237,8 @@ impl Lexicon {
     /// True when `lower` contains a negation infix such as `n't`.
     #[inline]
     pub fn has_negation_infix(&self, lower: &str) -> bool {
-        self.negation_infixes.iter().any(|n| lower.contains(&**n))
+        // Tokens are short: a window compare beats building a searcher.
+        self.negation_infixes.iter().any(|n| lower.as_bytes().windows(n.len()).any(|w| w == n.as_bytes()))
     }
 
 
@@ -274,6 +278,34 @@ impl Lexicon {
             }
             _ => StemHit::default(),
         }
+    }
+
+    /// Everything the lexicon says of one lowercase token: its entry as
+    /// written; for words not listed as written, the valence (outside
+    /// English) and emotion cues of their Snowball stem; and the
+    /// [`flag::NEGATION_INFIX`] mark. A pure function of the token, which
+    /// [`crate::score::Scratch`] caches per worker.
+    pub fn token_info(&self, lower: &str) -> WordInfo {
+        let mut info = *self.word(lower);
+        if self.has_negation_infix(lower) {
+            info.flags |= flag::NEGATION_INFIX;
+        }
+        let known = info.is_sentiment() && !info.emotions.is_empty();
+        if self.has_stems() && !known && lower.len() >= 3 && lower.chars().all(char::is_alphabetic) {
+            let hit = self.stem_hit(lower);
+            if !info.is_sentiment() && !info.has(flag::BOOSTER | flag::NEGATION) {
+                info.valence = hit.valence;
+            }
+            if info.emotions.is_empty() {
+                info.emotions = hit.cues;
+            }
+        }
+        info
+    }
+
+    /// This lexicon's identity (unique per load).
+    pub fn id(&self) -> u64 {
+        self.id
     }
 
     /// True when some words are found through their stems.
