@@ -3,14 +3,16 @@
 //! With one thread everything runs on the calling thread. With more, a reader
 //! thread fills batches of whole interactions (up to [`BATCH_TEXT_BYTES`] of
 //! text), the calling thread scores and formats each batch on a rayon pool
-//! in chunks of a few interactions (`map_init` keeps one [`Scratch`] per
-//! rayon job and `collect` keeps input order), and a writer thread only
+//! in chunks of a few interactions (each worker thread keeps one
+//! [`Scratch`], whose caches stay warm for the run, and `collect` keeps
+//! input order), and a writer thread only
 //! copies the formatted bytes out, so the serial part of a run stays small. Channels hold at most two
 //! batches each, so memory is bounded by a few batches plus the largest
 //! interaction, whatever the input size, and the output bytes are the same
 //! for any number of threads.
 
 use std::sync::atomic::Ordering;
+use std::sync::Mutex;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::time::{Duration, Instant};
 
@@ -129,6 +131,7 @@ fn parallel(
         .map_err(|e| Error::config(format!("cannot start {threads} worker threads: {e}")))?;
     let bytes = reader.bytes_read();
     let turns = out.has_turns();
+    let scratches: Vec<Mutex<Scratch>> = (0..threads).map(|_| Mutex::new(Scratch::default())).collect();
     let (batch_tx, batch_rx) = sync_channel::<Batch>(2);
     let (chunks_tx, chunks_rx) = sync_channel::<Vec<Chunk>>(2);
 
@@ -140,10 +143,13 @@ fn parallel(
             let chunks: Vec<Chunk> = pool.install(|| {
                 batch
                     .par_chunks(CHUNK_INTERACTIONS)
-                    .map_init(Scratch::default, |scratch, chunk| {
+                    .map(|chunk| {
+                        // This worker's scratch: its caches stay warm for the whole run.
+                        let slot = &scratches[rayon::current_thread_index().unwrap_or(0) % scratches.len()];
+                        let mut scratch = slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
                         let mut formatted = Chunk { rows: Rows::default(), stats: RunStats::default() };
                         for ix in chunk {
-                            let scored = engine.score(ix, scratch);
+                            let scored = engine.score(ix, &mut scratch);
                             formatted.rows.push(ix, &scored, turns);
                             formatted.stats.add(ix, &scored);
                         }

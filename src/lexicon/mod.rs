@@ -355,9 +355,10 @@ fn build_automaton(phrases: &[Phrase]) -> Result<Option<AhoCorasick>> {
         }
         s
     });
-    // A DFA: the fastest search, and small for a few hundred phrases.
+    // A contiguous NFA: with thousands of phrase and emotion patterns a DFA
+    // table outgrows the CPU caches, and measured 40% slower end to end.
     AhoCorasick::builder()
-        .kind(Some(AhoCorasickKind::DFA))
+        .kind(Some(AhoCorasickKind::ContiguousNFA))
         // Every pattern starts with a space, which is every other byte of
         // the text: a start-byte prefilter only slows the scan down.
         .prefilter(false)
