@@ -134,10 +134,16 @@ fn parallel(
     let scratches: Vec<Mutex<Scratch>> = (0..threads).map(|_| Mutex::new(Scratch::default())).collect();
     let (batch_tx, batch_rx) = sync_channel::<Batch>(2);
     let (chunks_tx, chunks_rx) = sync_channel::<Vec<Chunk>>(2);
+    // Scored batches go back to the reader thread to be freed there, and
+    // written row buffers back to the workers: memory is freed by the
+    // thread that allocated it (no allocator lock traffic) or reused.
+    let (done_tx, done_rx) = std::sync::mpsc::channel::<Batch>();
+    let spare_rows: Mutex<Vec<Rows>> = Mutex::new(Vec::new());
+    let spare_rows = &spare_rows;
 
     std::thread::scope(|scope| {
-        let reading = scope.spawn(move || read_batches(reader, batch_tx));
-        let writing = scope.spawn(move || write_batches(out, chunks_rx));
+        let reading = scope.spawn(move || read_batches(reader, batch_tx, done_rx));
+        let writing = scope.spawn(move || write_batches(out, chunks_rx, spare_rows));
         for batch in batch_rx {
             // Workers score and format; the writer only copies bytes out.
             let chunks: Vec<Chunk> = pool.install(|| {
@@ -147,7 +153,8 @@ fn parallel(
                         // This worker's scratch: its caches stay warm for the whole run.
                         let slot = &scratches[rayon::current_thread_index().unwrap_or(0) % scratches.len()];
                         let mut scratch = slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-                        let mut formatted = Chunk { rows: Rows::default(), stats: RunStats::default() };
+                        let rows = spare_rows.lock().ok().and_then(|mut spare| spare.pop()).unwrap_or_default();
+                        let mut formatted = Chunk { rows, stats: RunStats::default() };
                         for ix in chunk {
                             let scored = engine.score(ix, &mut scratch);
                             formatted.rows.push(ix, &scored, turns);
@@ -160,9 +167,11 @@ fn parallel(
             if chunks_tx.send(chunks).is_err() {
                 break; // The writer failed; its error is reported below.
             }
+            let _ = done_tx.send(batch);
             progress(bytes.load(Ordering::Relaxed));
         }
         drop(chunks_tx);
+        drop(done_tx);
         let written = writing.join().unwrap_or_else(|_| Err(Error::config("the writer thread panicked")));
         let read = reading.join().unwrap_or_else(|_| Err(Error::config("the reader thread panicked")));
         // A read error explains a short output, so it comes first.
@@ -174,10 +183,13 @@ fn parallel(
     })
 }
 
-fn read_batches(mut reader: Reader, tx: SyncSender<Batch>) -> Result<InputWarnings> {
+fn read_batches(mut reader: Reader, tx: SyncSender<Batch>, done: Receiver<Batch>) -> Result<InputWarnings> {
     let mut batch = Vec::new();
     let mut text = 0;
     while let Some(ix) = reader.next_interaction()? {
+        while let Ok(scored) = done.try_recv() {
+            drop(scored);
+        }
         text += ix.text_bytes();
         batch.push(ix);
         if text >= BATCH_TEXT_BYTES || batch.len() >= BATCH_INTERACTIONS {
@@ -195,12 +207,16 @@ fn read_batches(mut reader: Reader, tx: SyncSender<Batch>) -> Result<InputWarnin
 
 /// Writes every formatted chunk in order; commits nothing, since the reader
 /// may still fail.
-fn write_batches(mut out: Outputs, rx: Receiver<Vec<Chunk>>) -> Result<(Outputs, RunStats)> {
+fn write_batches(mut out: Outputs, rx: Receiver<Vec<Chunk>>, spare: &Mutex<Vec<Rows>>) -> Result<(Outputs, RunStats)> {
     let mut stats = RunStats::default();
     for chunks in rx {
-        for chunk in &chunks {
+        for mut chunk in chunks {
             out.write_rows(&chunk.rows)?;
             stats.merge(&chunk.stats);
+            chunk.rows.clear();
+            if let Ok(mut spare) = spare.lock() {
+                spare.push(chunk.rows);
+            }
         }
     }
     Ok((out, stats))
