@@ -11,7 +11,7 @@
 //! x/sqrt(x²+15); and the positive/negative/neutral proportions.
 //!
 //! On top of that, phrases (contact-centre expressions and VADER's idioms)
-//! found by one automaton scan replace the words they cover with their own
+//! found by the phrase automaton (run from the tokens that can start one) replace the words they cover with their own
 //! valence, and take negation, boosters and capitals like a word does.
 //!
 //! Departures from VADER, on purpose: the "but" rule scales each position
@@ -22,6 +22,7 @@
 //! All per-turn state lives in a [`Scratch`] that a worker reuses, so scoring
 //! allocates nothing per token (only the explanation string per turn).
 
+use aho_corasick::{Anchored, Input};
 use rustc_hash::FxHashMap;
 
 use crate::emotion::{Accumulator, Emotion, Emotions, QUESTION_CONFUSION};
@@ -136,8 +137,21 @@ pub fn score_turn(lex: &Lexicon, opts: ScoreOptions, text: &str, s: &mut Scratch
     s.emotion_phrase_at.clear();
     s.emotion_phrase_at.resize(n, NO_PHRASE);
     if let (true, Some(ac)) = (phrases, lex.automaton()) {
-        for m in ac.find_iter(s.tokens.phrase_text()) {
-            let first = s.tokens.token_at_phrase_offset(m.start());
+        // Leftmost-longest matches, left to right: from each token that
+        // can start a phrase, the longest phrase there; after a match, on
+        // from the token that follows it.
+        let text = s.tokens.phrase_text();
+        let mut first = 0;
+        while first < n {
+            if !s.info[first].has(flag::PHRASE_START) {
+                first += 1;
+                continue;
+            }
+            let input = Input::new(text).span(s.tokens.phrase_offset(first)..text.len()).anchored(Anchored::Yes);
+            let Some(m) = ac.find(input) else {
+                first += 1;
+                continue;
+            };
             let phrase = lex.phrase(m.pattern().as_usize());
             let last = (first + phrase.words).min(n);
             if !phrase.emotions.is_empty() {
@@ -154,6 +168,7 @@ pub fn score_turn(lex: &Lexicon, opts: ScoreOptions, text: &str, s: &mut Scratch
                     w.booster = 0.0;
                 }
             }
+            first = last.max(first + 1);
         }
     }
 

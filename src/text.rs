@@ -88,12 +88,11 @@ impl Tokens {
         &self.phrase_text
     }
 
-    /// The token whose phrase form starts at byte `pos - 1` of
-    /// [`Tokens::phrase_text`] or contains `pos`; used to map phrase matches
-    /// back to tokens.
-    pub fn token_at_phrase_offset(&self, pos: usize) -> usize {
-        let pos = pos as u32;
-        self.tokens.partition_point(|t| t.phrase_end < pos)
+    /// Where token `i`'s padded form (`" form "`) starts in
+    /// [`Tokens::phrase_text`]: where a phrase starting at it would match.
+    #[inline]
+    pub fn phrase_offset(&self, i: usize) -> usize {
+        self.tokens[i].phrase_start as usize - 1
     }
 
     /// Count of `!` in the text (VADER counts the whole text).
@@ -457,9 +456,9 @@ mod tests {
         assert_eq!(t.questions(), 1);
         assert_eq!(t.phrase_text(), " not  good  ok ");
         assert_eq!(t.label(1), "good");
-        assert_eq!(t.token_at_phrase_offset(0), 0);
-        assert_eq!(t.token_at_phrase_offset(6), 1);
-        assert_eq!(t.token_at_phrase_offset(13), 2);
+        assert_eq!(t.phrase_offset(0), 0);
+        assert_eq!(t.phrase_offset(1), 5);
+        assert_eq!(t.phrase_offset(2), 11);
     }
 
     #[test]

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 
 use rustc_hash::FxHashMap;
 
-use super::{build_automaton, flag, Cues, Lexicon, Ngram, Phrase, StemHit, StemmerBox, WordInfo};
+use super::{build_automaton, flag, phrase_starts, Cues, Lexicon, Ngram, Phrase, StemHit, StemmerBox, WordInfo};
 use crate::emotion::Emotion;
 use crate::error::{Error, Result};
 use crate::text::trim_punct;
@@ -401,6 +401,7 @@ impl Builder {
             })
             .collect();
         let automaton = build_automaton(&phrases)?;
+        let phrase_starts = phrase_starts(&phrases);
         for ngram in self.idioms.iter().chain(&self.booster_ngrams) {
             if let Some(first) = ngram.words.first() {
                 let info = self.words.entry(first.clone()).or_insert(WordInfo::EMPTY);
@@ -415,6 +416,7 @@ impl Builder {
             emoji: self.emoji,
             phrases,
             automaton,
+            phrase_starts,
             idioms: self.idioms,
             booster_ngrams: self.booster_ngrams,
             negation_infixes: self.negation_infixes,

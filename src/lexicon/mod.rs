@@ -20,8 +20,8 @@ mod load;
 
 pub use load::LexiconSource;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
-use rustc_hash::FxHashMap;
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind, StartKind};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::emotion::Emotion;
 use crate::error::{Error, Result};
@@ -68,6 +68,9 @@ pub mod flag {
     /// Set by scoring on a token that negates by an infix (`n't`), so the
     /// infix search runs once per token, not once per rule.
     pub const NEGATION_INFIX: u32 = 1 << 17;
+    /// The token's phrase form is the first word of a phrase: the phrase
+    /// automaton is only run from such tokens.
+    pub const PHRASE_START: u32 = 1 << 18;
 }
 
 /// A slice of [`Lexicon::emotion_cues`]: the emotion cues of one entry.
@@ -176,6 +179,9 @@ pub struct Lexicon {
     emoji: FxHashMap<char, Box<str>>,
     phrases: Vec<Phrase>,
     automaton: Option<AhoCorasick>,
+    /// First words of the phrases: only tokens with one of these forms can
+    /// start a phrase match.
+    phrase_starts: FxHashSet<Box<str>>,
     idioms: Vec<Ngram>,
     booster_ngrams: Vec<Ngram>,
     negation_infixes: Vec<Box<str>>,
@@ -290,6 +296,9 @@ impl Lexicon {
         if self.has_negation_infix(lower) {
             info.flags |= flag::NEGATION_INFIX;
         }
+        if self.phrase_starts.contains(crate::text::trim_punct(lower)) {
+            info.flags |= flag::PHRASE_START;
+        }
         let known = info.is_sentiment() && !info.emotions.is_empty();
         if self.has_stems() && !known && lower.len() >= 3 && lower.chars().all(char::is_alphabetic) {
             let hit = self.stem_hit(lower);
@@ -340,12 +349,21 @@ impl Lexicon {
     }
 }
 
+/// The first words of the phrases, as [`build_automaton`] spells them.
+fn phrase_starts(phrases: &[Phrase]) -> FxHashSet<Box<str>> {
+    phrases.iter().filter_map(|p| p.text.split(' ').next()).map(Box::from).collect()
+}
+
 /// Builds the phrase automaton: each pattern is `" w1  w2 "`, matched against
 /// text where every token form is wrapped in single spaces.
 fn build_automaton(phrases: &[Phrase]) -> Result<Option<AhoCorasick>> {
     if phrases.is_empty() {
         return Ok(None);
     }
+    // Anchored: scoring runs it from each token that can start a phrase
+    // (`flag::PHRASE_START`), which finds the same leftmost-longest matches
+    // as an unanchored scan (matches start only at tokens) and skips the
+    // bytes that cannot start one.
     let patterns = phrases.iter().map(|p| {
         let mut s = String::with_capacity(p.text.len() + 8);
         for w in p.text.split(' ') {
@@ -363,6 +381,7 @@ fn build_automaton(phrases: &[Phrase]) -> Result<Option<AhoCorasick>> {
         // the text: a start-byte prefilter only slows the scan down.
         .prefilter(false)
         .match_kind(MatchKind::LeftmostLongest)
+        .start_kind(StartKind::Anchored)
         .build(patterns)
         .map(Some)
         .map_err(|e| Error::config(format!("cannot build the phrase automaton: {e}")))
