@@ -31,8 +31,10 @@ Input columns (CSV header, case-insensitive): interaction_id, speaker, text
 (required); turn, start_ms, end_ms, language (optional). See the README for
 every alias, the JSON Lines layout and every output column.
 
-Exit status: 0 success, 1 bad input or usage (the message names the file and
-line).";
+Exit status: 0 success (rows set aside with --rejects are counted on standard
+error); 1 bad input or usage (the message names the file and line), or a failed
+write; 130 interrupted by SIGINT (Ctrl-C), 143 by SIGTERM, 129 by SIGHUP. A
+failed or interrupted run leaves no output file and no temporary file.";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum InputFormat {
@@ -94,6 +96,41 @@ pub struct ScoreArgs {
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub input_format: Option<InputFormat>,
 
+    /// CSV delimiter: one character, or 'tab' [default: detected from the header].
+    #[arg(
+        long,
+        value_name = "C",
+        value_parser = parse_delimiter,
+        long_help = "CSV delimiter: one ASCII character, or 'tab' (also '\\t'). By default it \
+                     is detected from the header line: the most frequent of ',' ';' tab and '|'."
+    )]
+    pub delimiter: Option<u8>,
+
+    /// Write rows that cannot be scored to FILE and go on, instead of stopping.
+    #[arg(
+        long,
+        value_name = "FILE",
+        long_help = "Write rows that cannot be scored to FILE (a CSV: line,reason,raw,file) \
+                     and go on, instead of stopping at the first one: an unknown speaker, a \
+                     wrong number of fields, a turn or timestamp that is not a number, an \
+                     empty id, an unterminated quote, an interaction whose rows are not \
+                     contiguous, a JSON line that cannot be read. Every input row is then \
+                     either scored or listed, and the summary counts them. A missing or empty \
+                     file, or a header without a required column, still stops the run. The \
+                     file is written atomically, like the outputs."
+    )]
+    pub rejects: Option<PathBuf>,
+
+    /// Group rows by interaction id in memory when they are not contiguous.
+    #[arg(
+        long,
+        long_help = "Group the rows of each interaction by id in memory, in order of first \
+                     appearance, instead of refusing an interaction whose rows are not \
+                     contiguous. The whole input is then held in memory; sorting the input by \
+                     interaction id keeps memory bounded."
+    )]
+    pub group_unsorted: bool,
+
     /// Score with VADER's lexicon and rules only (no phrase lexicon).
     #[arg(
         long,
@@ -131,4 +168,47 @@ pub struct ScoreArgs {
     /// No progress bar and no summary on standard error.
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+/// Parses `--delimiter`: one ASCII character other than a quote or a line
+/// end, or `tab` / `\t`.
+fn parse_delimiter(s: &str) -> Result<u8, String> {
+    match s {
+        "tab" | "TAB" | "\\t" | "\t" => Ok(b'\t'),
+        _ => match s.as_bytes() {
+            [b] if b.is_ascii() && !matches!(b, b'"' | b'\n' | b'\r') => Ok(*b),
+            _ => Err(format!(
+                "'{s}' is not a delimiter: give one ASCII character other than a quote or a line end, or 'tab'"
+            )),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delimiters() {
+        assert_eq!(parse_delimiter(";"), Ok(b';'));
+        assert_eq!(parse_delimiter("tab"), Ok(b'\t'));
+        assert_eq!(parse_delimiter("\\t"), Ok(b'\t'));
+        assert_eq!(parse_delimiter("\t"), Ok(b'\t'));
+        assert!(parse_delimiter("\"").is_err());
+        assert!(parse_delimiter(";;").is_err());
+        assert!(parse_delimiter("é").is_err());
+    }
+
+    #[test]
+    fn flags_that_interact() {
+        let args = |a: &[&str]| match Cli::try_parse_from(a) {
+            Ok(Cli { command: Command::Score(s) }) => s,
+            Err(e) => panic!("{e}"),
+        };
+        let s = args(&["peakend", "score", "--rejects", "r.csv", "--group-unsorted", "--delimiter", "tab", "x.csv"]);
+        assert_eq!(s.rejects.as_deref(), Some(std::path::Path::new("r.csv")));
+        assert!(s.group_unsorted);
+        assert_eq!(s.delimiter, Some(b'\t'));
+        assert!(Cli::try_parse_from(["peakend", "score", "--delimiter", "ab"]).is_err());
+    }
 }

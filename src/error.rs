@@ -33,6 +33,8 @@ pub enum ErrorKind {
         path: PathBuf,
         /// 1-based line number where the row starts.
         line: u64,
+        /// 1-based column (byte) within the line, when it helps.
+        column: Option<u64>,
         /// What is wrong with it.
         msg: String,
     },
@@ -64,7 +66,12 @@ impl Error {
 
     /// An input error at `path:line`.
     pub fn input(path: impl Into<PathBuf>, line: u64, msg: impl Into<String>) -> Error {
-        Error::from(ErrorKind::Input { path: path.into(), line, msg: msg.into() })
+        Error::from(ErrorKind::Input { path: path.into(), line, column: None, msg: msg.into() })
+    }
+
+    /// An input error at `path:line:column`.
+    pub fn input_at(path: impl Into<PathBuf>, line: u64, column: u64, msg: impl Into<String>) -> Error {
+        Error::from(ErrorKind::Input { path: path.into(), line, column: Some(column), msg: msg.into() })
     }
 
     /// A lexicon error at `path:line`.
@@ -101,8 +108,11 @@ impl fmt::Display for Error {
             ErrorKind::Lexicon { path, line, msg } => {
                 write!(f, "{}:{}: lexicon: {}", path.display(), line, msg)
             }
-            ErrorKind::Input { path, line, msg } => {
+            ErrorKind::Input { path, line, column: None, msg } => {
                 write!(f, "{}:{}: {}", path.display(), line, msg)
+            }
+            ErrorKind::Input { path, line, column: Some(column), msg } => {
+                write!(f, "{}:{}:{}: {}", path.display(), line, column, msg)
             }
             ErrorKind::MissingColumn { path, column, accepted } => write!(
                 f,

@@ -40,6 +40,7 @@
 #![deny(missing_docs)]
 
 pub mod batch;
+pub mod cleanup;
 pub mod emotion;
 pub mod engine;
 pub mod error;
@@ -50,6 +51,7 @@ pub mod number;
 pub mod output;
 pub mod peak_end;
 pub mod record;
+pub mod rejects;
 pub mod score;
 pub mod text;
 

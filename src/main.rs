@@ -3,8 +3,9 @@
 mod cli;
 
 use std::io::IsTerminal;
+use std::path::Path;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use anyhow::Context;
 use clap::Parser;
@@ -15,11 +16,13 @@ use peakend::engine::{Engine, LangChoice};
 use peakend::input::{Format, Reader, Source};
 use peakend::output::Outputs;
 use peakend::peak_end::PeakEndParams;
+use peakend::rejects::Rejects;
 use peakend::score::ScoreOptions;
 
 use cli::{Cli, Command, InputFormat, ScoreArgs};
 
 fn main() -> ExitCode {
+    handle_signals();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
@@ -40,6 +43,9 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             eprintln!("peakend: error: {err:#}");
+            if peakend::cleanup::discarded() > 0 {
+                eprintln!("peakend: no output written (removed temporary files)");
+            }
             ExitCode::from(1)
         }
     }
@@ -79,18 +85,31 @@ fn score(args: ScoreArgs) -> anyhow::Result<()> {
     };
     for s in &sources {
         if let Source::Path(p) = s {
-            if !p.is_file() {
-                anyhow::bail!("{}: input file not found", p.display());
+            // Not `is_file`: `<(zcat calls.csv.gz)` and FIFOs are inputs too.
+            match std::fs::metadata(p) {
+                Err(_) => anyhow::bail!("{}: input file not found", p.display()),
+                Ok(m) if m.is_dir() => anyhow::bail!("{}: is a directory, not an input file", p.display()),
+                Ok(_) => {}
             }
         }
     }
+    check_output_paths(&args, &sources)?;
     let total: Option<u64> = sources.iter().map(Source::len).sum();
     let format = args.input_format.map(|f| match f {
         InputFormat::Csv => Format::Csv,
         InputFormat::Jsonl => Format::Jsonl,
     });
-    let reader = Reader::new(sources, format);
+    let mut reader =
+        Reader::new(sources, format).delimiter(args.delimiter).group_unsorted(args.group_unsorted);
+    STDOUT_OUTPUT.store(args.output.as_deref().map_or(true, |p| p == Path::new("-")), Ordering::Relaxed);
     let outputs = Outputs::create(args.output.as_deref(), args.turns.as_deref())?;
+    let rejects = args.rejects.as_deref().map(Rejects::create).transpose()?;
+    if let Some(r) = &rejects {
+        reader = reader.rejects(r.clone());
+    }
+    if args.group_unsorted && !args.quiet {
+        eprintln!("peakend: --group-unsorted: reading all input into memory to group rows by interaction id");
+    }
     let threads = args
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
@@ -106,14 +125,98 @@ fn score(args: ScoreArgs) -> anyhow::Result<()> {
         }
     };
     let stats = batch::run(reader, &engine, outputs, threads, &progress)?;
+    if let Some(r) = &rejects {
+        r.commit()?;
+    }
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
     if !args.quiet {
-        eprintln!("{}", summary(&stats));
+        eprintln!("{}", summary(&stats, args.rejects.as_deref()));
     }
     Ok(())
 }
+
+/// Refuses outputs that would clash: two outputs on one file (their
+/// temporary files would be one), or an output over an input.
+fn check_output_paths(args: &ScoreArgs, sources: &[Source]) -> anyhow::Result<()> {
+    if args.rejects.as_deref() == Some(Path::new("-")) {
+        anyhow::bail!("--rejects needs a file: standard output carries the scores");
+    }
+    let outputs: Vec<(&str, &Path)> = [("-o", &args.output), ("--turns", &args.turns), ("--rejects", &args.rejects)]
+        .into_iter()
+        .filter_map(|(flag, p)| p.as_deref().map(|p| (flag, p)))
+        .filter(|(_, p)| *p != Path::new("-"))
+        .collect();
+    // The same file, however it is spelled: compare canonical parents.
+    let key = |p: &Path| {
+        let parent = match p.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        std::fs::canonicalize(parent).ok().map(|d| d.join(p.file_name().unwrap_or_default()))
+    };
+    for (i, (flag, p)) in outputs.iter().enumerate() {
+        if std::fs::metadata(p).is_ok_and(|m| m.is_dir()) {
+            anyhow::bail!("{}: {flag} is a directory, not a file", p.display());
+        }
+        let Some(k) = key(p) else { continue };
+        for (other, q) in &outputs[..i] {
+            if key(q).as_ref() == Some(&k) {
+                anyhow::bail!("{}: {other} and {flag} name the same file", p.display());
+            }
+        }
+        let is_plain_file = std::fs::symlink_metadata(p).map_or(true, |m| m.is_file());
+        for s in sources {
+            if let Source::Path(input) = s {
+                if is_plain_file && key(input).as_ref() == Some(&k) {
+                    anyhow::bail!("{}: {flag} would overwrite an input file", p.display());
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether the per-interaction output goes to standard output (for the
+/// message of an interrupted run).
+static STDOUT_OUTPUT: AtomicBool = AtomicBool::new(true);
+
+/// On SIGINT, SIGTERM or SIGHUP: remove the temporary files, say so and exit
+/// 128 + the signal number (130, 143, 129), as shells do. A thread of its
+/// own waits for the signals, so this works while the main thread is
+/// blocked reading standard input. signal-hook rather than ctrlc: ctrlc's
+/// one handler cannot tell SIGINT from SIGTERM, and the exit status should.
+#[cfg(unix)]
+fn handle_signals() {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
+        return; // Without handlers the defaults apply: no cleanup, but no harm.
+    };
+    std::thread::spawn(move || {
+        for signal in signals.forever() {
+            // None: the outputs are complete and being renamed; let the run finish.
+            let Some(removed) = peakend::cleanup::interrupt() else { continue };
+            let name = match signal {
+                SIGINT => "SIGINT",
+                SIGTERM => "SIGTERM",
+                _ => "SIGHUP",
+            };
+            let mut what = Vec::new();
+            if removed > 0 || !STDOUT_OUTPUT.load(Ordering::Relaxed) {
+                what.push(format!("no output written (removed {removed} temporary files)"));
+            }
+            if STDOUT_OUTPUT.load(Ordering::Relaxed) {
+                what.push("the output on standard output is incomplete".to_string());
+            }
+            eprintln!("\npeakend: interrupted by {name}: {}", what.join("; "));
+            std::process::exit(128 + signal);
+        }
+    });
+}
+
+#[cfg(not(unix))]
+fn handle_signals() {}
 
 fn progress_bar(total: Option<u64>) -> ProgressBar {
     let bar = match total {
@@ -132,7 +235,7 @@ fn progress_bar(total: Option<u64>) -> ProgressBar {
 }
 
 /// The one-line summary printed on standard error.
-fn summary(s: &RunStats) -> String {
+fn summary(s: &RunStats, rejects: Option<&Path>) -> String {
     let secs = s.elapsed.as_secs_f64();
     let mbps = if secs > 0.0 { s.bytes as f64 / 1e6 / secs } else { 0.0 };
     let mut line = format!(
@@ -155,8 +258,17 @@ fn summary(s: &RunStats) -> String {
     }
     if s.warnings.invalid_utf8 > 0 {
         line += &format!(
-            "; warning: {} text cells were not valid UTF-8 (decoded lossily)",
+            "; warning: {} rows had invalid UTF-8 and were decoded as Windows-1252",
             s.warnings.invalid_utf8
+        );
+    }
+    if let Some(path) = rejects {
+        line += &format!("; {} rows rejected (listed in {})", s.warnings.rejected, path.display());
+    }
+    if s.warnings.regrouped > 0 {
+        line += &format!(
+            "; {} interactions had rows that were not contiguous and were grouped (--group-unsorted)",
+            s.warnings.regrouped
         );
     }
     line

@@ -5,7 +5,8 @@
 //! decimals; figures that do not exist (no customer turn) are empty cells.
 //! A file output is written to a temporary file beside its target and renamed
 //! into place only when the run succeeds, so a failed run never leaves a
-//! complete-looking file behind.
+//! complete-looking file behind; the temporary files are listed in
+//! [`crate::cleanup`] so that an interrupted run removes them too.
 
 use std::fs::File;
 use std::io::{self, Write};
@@ -94,7 +95,7 @@ impl Drop for Sink {
     fn drop(&mut self) {
         // Still here means the run did not commit: leave nothing behind.
         if let Sink::File { temp, .. } = self {
-            let _ = std::fs::remove_file(temp);
+            crate::cleanup::discard(temp);
         }
     }
 }
@@ -127,7 +128,7 @@ impl CsvOut {
                 temp_name.push(file_name);
                 temp_name.push(format!(".peakend-{}.tmp", std::process::id()));
                 let temp = target.with_file_name(temp_name);
-                let file = File::create(&temp).map_err(|e| Error::io(target, e))?;
+                let file = crate::cleanup::create(&temp).map_err(|e| Error::io(target, e))?;
                 (Sink::File { file, target: target.to_path_buf(), temp }, target.to_path_buf())
             }
         };
@@ -148,7 +149,7 @@ impl CsvOut {
         self.sink.flush().map_err(|e| Error::io(name, e))?;
         if let Sink::File { file, target, temp } = &mut self.sink {
             file.sync_all().map_err(|e| Error::io(&*target, e))?;
-            std::fs::rename(&*temp, &*target).map_err(|e| Error::io(&*target, e))?;
+            crate::cleanup::persist(temp, target).map_err(|e| Error::io(&*target, e))?;
             // Renamed: nothing left for Drop to remove.
             *temp = PathBuf::new();
         }
@@ -258,6 +259,7 @@ impl Outputs {
     /// Flushes everything and moves file outputs into place.
     pub fn commit(mut self) -> Result<()> {
         self.flush_pending()?;
+        crate::cleanup::begin_commit().map_err(|e| Error::io(&self.interactions.name, e))?;
         self.interactions.commit()?;
         if let Some(t) = self.turns {
             t.commit()?;

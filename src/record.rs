@@ -61,7 +61,7 @@ impl Turn {
     /// Duration in milliseconds when both timestamps exist and are ordered.
     pub fn duration_ms(&self) -> Option<i64> {
         match (self.start_ms, self.end_ms) {
-            (Some(s), Some(e)) if e >= s => Some(e - s),
+            (Some(s), Some(e)) if e >= s => e.checked_sub(s),
             _ => None,
         }
     }

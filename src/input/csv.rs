@@ -1,17 +1,25 @@
 //! CSV input: one row per turn, a header naming the columns.
 //!
-//! The header is resolved once to column positions (by the aliases that
-//! `INTERFACE.md` fixes); the read loop reuses one `ByteRecord`, and only the
-//! text cell is decoded as UTF-8 (lossily, counted as a warning) so that bad
-//! bytes in one turn never stop the run. Contiguous rows with the same id form
-//! one interaction, ordered by the `turn` column when there is one.
+//! The delimiter (`,` `;` tab or `|`) is taken from the header line unless
+//! given. The header is resolved once to column positions (by the aliases
+//! that `INTERFACE.md` fixes); the read loop reuses one `ByteRecord`, and
+//! allocates only each turn's text and each interaction's id. Cells that are
+//! not UTF-8 are decoded as Windows-1252 and counted, so that bad bytes in
+//! one turn never stop the run. Contiguous rows with the same id form one
+//! interaction, ordered by the `turn` column when there is one.
+//!
+//! The csv crate accepts a quoted field that is still open at the end of
+//! input, silently making the rest of the file one cell; [`QuoteTracker`]
+//! follows the quoting of the raw bytes (with `memchr`, at memory speed) so
+//! that such a row is reported instead.
 
-use std::io::Read;
-use std::path::PathBuf;
+use std::borrow::Cow;
+use std::io::{self, BufRead, Chain, Cursor, Read};
+use std::path::{Path, PathBuf};
 
 use csv::{ByteRecord, ReaderBuilder};
 
-use super::{parse_int, FormatReader, InputWarnings};
+use super::{decode, parse_int, Ctx, FormatReader, BOM};
 use crate::error::{Error, ErrorKind, Result};
 use crate::record::{Interaction, Speaker, Turn, SPEAKER_VALUES};
 
@@ -23,6 +31,9 @@ const START: &[&str] = &["start_ms", "begin_offset_millis"];
 const END: &[&str] = &["end_ms", "end_offset_millis"];
 const LANGUAGE: &[&str] = &["language", "lang"];
 
+/// Delimiters recognised in a header line, the first winning ties.
+const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
+
 /// Column positions resolved from the header.
 #[derive(Debug)]
 struct Columns {
@@ -33,10 +44,12 @@ struct Columns {
     start: Option<usize>,
     end: Option<usize>,
     language: Option<usize>,
+    /// Header names, for messages.
+    names: Vec<String>,
 }
 
 impl Columns {
-    fn resolve(header: &ByteRecord, path: &PathBuf) -> Result<Columns> {
+    fn resolve(header: &ByteRecord, path: &Path) -> Result<Columns> {
         let names: Vec<String> = header
             .iter()
             .map(|h| String::from_utf8_lossy(h).trim().trim_start_matches('\u{feff}').to_lowercase())
@@ -45,7 +58,7 @@ impl Columns {
         let find = |aliases: &[&str]| aliases.iter().find_map(|a| names.iter().position(|n| n == a));
         let required = |column: &'static str, aliases: &'static [&'static str]| {
             find(aliases).ok_or_else(|| {
-                Error::from(ErrorKind::MissingColumn { path: path.clone(), column, accepted: aliases })
+                Error::from(ErrorKind::MissingColumn { path: path.to_path_buf(), column, accepted: aliases })
             })
         };
         Ok(Columns {
@@ -56,103 +69,322 @@ impl Columns {
             start: find(START),
             end: find(END),
             language: find(LANGUAGE),
+            names,
         })
     }
 }
 
-/// One parsed row waiting to be grouped.
-struct Row {
-    id: String,
-    language: Option<String>,
-    turn: Turn,
+/// Picks the delimiter of a header line: the most frequent of
+/// [`DELIMITERS`] outside quotes, `,` when there is none.
+fn sniff_delimiter(header: &[u8]) -> u8 {
+    let mut counts = [0usize; DELIMITERS.len()];
+    let mut quoted = false;
+    for &b in header {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' if !quoted => break,
+            _ if !quoted => {
+                if let Some(i) = DELIMITERS.iter().position(|&d| d == b) {
+                    counts[i] += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut best = 0;
+    for i in 1..DELIMITERS.len() {
+        if counts[i] > counts[best] {
+            best = i;
+        }
+    }
+    DELIMITERS[best]
+}
+
+/// Where a byte stream stands in CSV quoting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Quoting {
+    /// Outside a quoted field.
+    Outside,
+    /// Inside a quoted field.
+    Inside,
+    /// Just after a quote inside a quoted field: it closes the field unless
+    /// another quote follows (an escaped `""`).
+    Closing,
+}
+
+/// A `Read` that follows the quoting of the bytes passing through it the way
+/// csv-core parses them (a quote opens a field only at its start, `""`
+/// escapes a quote inside one), to tell whether input ended inside a quoted
+/// field.
+pub(super) struct QuoteTracker<R> {
+    inner: R,
+    delimiter: u8,
+    state: Quoting,
+    /// The byte before the next one read (a line end at the start).
+    prev: u8,
+    eof: bool,
+}
+
+impl<R> QuoteTracker<R> {
+    fn new(inner: R, delimiter: u8) -> QuoteTracker<R> {
+        QuoteTracker { inner, delimiter, state: Quoting::Outside, prev: b'\n', eof: false }
+    }
+
+    /// True once input has ended inside a quoted field.
+    fn unterminated(&self) -> bool {
+        self.eof && self.state == Quoting::Inside
+    }
+
+    fn scan(&mut self, bytes: &[u8]) {
+        let mut i = 0;
+        while i < bytes.len() {
+            match self.state {
+                Quoting::Inside => match memchr::memchr(b'"', &bytes[i..]) {
+                    Some(j) => {
+                        i += j + 1;
+                        self.state = Quoting::Closing;
+                    }
+                    None => i = bytes.len(),
+                },
+                Quoting::Closing => {
+                    if bytes[i] == b'"' {
+                        i += 1;
+                        self.state = Quoting::Inside;
+                    } else {
+                        self.state = Quoting::Outside;
+                    }
+                }
+                Quoting::Outside => match memchr::memchr(b'"', &bytes[i..]) {
+                    Some(j) => {
+                        let at = i + j;
+                        let before = if at == 0 { self.prev } else { bytes[at - 1] };
+                        if before == self.delimiter || before == b'\n' || before == b'\r' {
+                            self.state = Quoting::Inside;
+                        }
+                        i = at + 1;
+                    }
+                    None => i = bytes.len(),
+                },
+            }
+        }
+        if let Some(&last) = bytes.last() {
+            self.prev = last;
+        }
+    }
+}
+
+impl<R: Read> Read for QuoteTracker<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n == 0 && !buf.is_empty() {
+            self.eof = true;
+        } else {
+            self.scan(&buf[..n]);
+        }
+        Ok(n)
+    }
 }
 
 pub(super) struct CsvReader<R> {
-    rdr: csv::Reader<R>,
+    rdr: csv::Reader<QuoteTracker<Chain<Cursor<Vec<u8>>, R>>>,
     path: PathBuf,
     cols: Columns,
+    /// Fields in the header.
+    width: usize,
+    delimiter: u8,
     record: ByteRecord,
-    pending: Option<Row>,
-    done: bool,
+    /// `record` holds a row read but not used yet: the first of the next
+    /// interaction.
+    pending: bool,
+    /// Lines end in CRLF (as the header's does). csv ends a record at the
+    /// `\r` and counts the `\n` with the next one, so its position is a
+    /// line short.
+    crlf: bool,
 }
 
-impl<R: Read + Send> CsvReader<R> {
-    pub(super) fn new(input: R, path: PathBuf) -> Result<CsvReader<R>> {
-        let mut rdr = ReaderBuilder::new().has_headers(true).flexible(false).from_reader(input);
-        let header = rdr.byte_headers().map_err(|e| csv_error(&path, e))?.clone();
-        if header.is_empty() || (header.len() == 1 && header[0].is_empty()) {
-            return Err(Error::input(path, 1, "the file is empty: expected a header row"));
-        }
-        let cols = Columns::resolve(&header, &path)?;
-        Ok(CsvReader { rdr, path, cols, record: ByteRecord::new(), pending: None, done: false })
-    }
-
-    fn read_row(&mut self, warnings: &mut InputWarnings) -> Result<Option<Row>> {
-        if self.done || !self.rdr.read_byte_record(&mut self.record).map_err(|e| csv_error(&self.path, e))? {
-            self.done = true;
-            return Ok(None);
-        }
-        let r = &self.record;
-        let line = r.position().map_or(0, |p| p.line());
-        let fail = |msg: String| Error::input(&self.path, line, msg);
-        let cell = |i: usize| String::from_utf8_lossy(&r[i]);
-
-        let id = cell(self.cols.id).trim().to_string();
-        if id.is_empty() {
-            return Err(fail("empty interaction_id".into()));
-        }
-        let speaker_cell = cell(self.cols.speaker);
-        let speaker = Speaker::parse(&speaker_cell).ok_or_else(|| {
-            fail(format!("unknown speaker '{}' (accepted, case-insensitive: {SPEAKER_VALUES})", speaker_cell.trim()))
-        })?;
-        let text = match std::str::from_utf8(&r[self.cols.text]) {
-            Ok(s) => s.to_string(),
-            Err(_) => {
-                warnings.invalid_utf8 += 1;
-                String::from_utf8_lossy(&r[self.cols.text]).into_owned()
-            }
-        };
-        let number = |col: Option<usize>, name: &str| -> Result<Option<i64>> {
-            match col {
-                None => Ok(None),
-                Some(i) => parse_int(&cell(i)).map_err(|()| {
-                    fail(format!("{name} '{}' is not a whole number", cell(i).trim()))
-                }),
-            }
-        };
-        let turn = number(self.cols.turn, "turn")?;
-        let start_ms = number(self.cols.start, "start_ms")?;
-        let end_ms = number(self.cols.end, "end_ms")?;
-        let language = self.cols.language.map(|i| cell(i).trim().to_string()).filter(|l| !l.is_empty());
-        Ok(Some(Row {
-            id,
-            language,
-            // Position is filled in when the row joins its interaction.
-            turn: Turn { turn: turn.unwrap_or(i64::MIN), speaker, text, start_ms, end_ms, line },
-        }))
-    }
-}
-
-impl<R: Read + Send> FormatReader for CsvReader<R> {
-    fn next_interaction(&mut self, warnings: &mut InputWarnings) -> Result<Option<Interaction>> {
-        let first = match self.pending.take() {
-            Some(row) => row,
-            None => match self.read_row(warnings)? {
-                Some(row) => row,
-                None => return Ok(None),
-            },
-        };
-        let mut ix = Interaction { id: first.id, language: first.language, turns: vec![first.turn] };
-        while let Some(row) = self.read_row(warnings)? {
-            if row.id != ix.id {
-                self.pending = Some(row);
+impl<R: BufRead + Send> CsvReader<R> {
+    pub(super) fn new(mut input: R, path: PathBuf, delimiter: Option<u8>) -> Result<CsvReader<R>> {
+        // The first non-blank line, to find the delimiter before csv reads
+        // it (it is handed back to csv in front of the rest).
+        let mut head = Vec::new();
+        loop {
+            let n = input.read_until(b'\n', &mut head).map_err(|e| Error::io(&path, e))?;
+            if n == 0 || head.iter().any(|&b| b != b'\n' && b != b'\r') {
                 break;
             }
-            if ix.language.is_none() {
-                ix.language = row.language;
-            }
-            ix.turns.push(row.turn);
         }
+        if head.starts_with(BOM) {
+            head.drain(..BOM.len());
+        }
+        let delimiter = delimiter.unwrap_or_else(|| sniff_delimiter(&head));
+        let crlf = head.ends_with(b"\r\n");
+        let tracker = QuoteTracker::new(Cursor::new(head).chain(input), delimiter);
+        let mut rdr = ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(true)
+            .delimiter(delimiter)
+            .from_reader(tracker);
+        let header = rdr.byte_headers().map_err(|e| csv_error(&path, e))?.clone();
+        if header.iter().all(|h| h.trim_ascii().is_empty()) {
+            return Err(Error::input(path, 1, "the file is empty: expected a header row"));
+        }
+        let line = header.position().map_or(1, |p| p.line());
+        if rdr.get_ref().unterminated() {
+            return Err(Error::input(path, line, "unterminated quoted field in the header: a quote is never closed"));
+        }
+        let cols = Columns::resolve(&header, &path)?;
+        let width = header.len();
+        Ok(CsvReader { rdr, path, cols, width, delimiter, record: ByteRecord::new(), pending: false, crlf })
+    }
+
+    /// The line where the current record starts.
+    fn line(&self) -> u64 {
+        self.record.position().map_or(0, |p| p.line()) + u64::from(self.crlf)
+    }
+
+    /// The current record as text, its fields joined again with the
+    /// delimiter (for the rejects).
+    fn raw(&self) -> String {
+        let mut w = csv::WriterBuilder::new().delimiter(self.delimiter).flexible(true).from_writer(Vec::new());
+        let _ = w.write_byte_record(&self.record);
+        let bytes = w.into_inner().unwrap_or_default();
+        let mut text = String::new();
+        super::decode_into(&bytes, &mut text);
+        if text.ends_with('\n') {
+            text.pop();
+        }
+        text
+    }
+
+    /// The name of column `i`, for messages.
+    fn column_name(&self, i: usize) -> &str {
+        self.cols.names.get(i).map_or("", String::as_str)
+    }
+
+    /// Why the current record cannot be read as a row at all, if it cannot.
+    fn malformed(&self) -> Option<String> {
+        let r = &self.record;
+        let line = self.line();
+        if self.rdr.get_ref().unterminated() {
+            let field = r.len();
+            let name = self.column_name(field.saturating_sub(1));
+            // The position is past the last line end, if any.
+            let last = self.rdr.position().line() - u64::from(self.rdr.get_ref().prev == b'\n');
+            let lines = if last > line { format!("lines {line}-{last}") } else { format!("line {line}") };
+            return Some(format!(
+                "unterminated quoted field: the quote that opens field {field} ('{name}') is never closed, \
+                 so {lines} would be one cell"
+            ));
+        }
+        if r.len() != self.width {
+            return Some(format!("row has {} fields but the header has {}", r.len(), self.width));
+        }
+        None
+    }
+}
+
+/// A row's cells other than the id, parsed.
+struct Cells<'a> {
+    speaker: Speaker,
+    text: Cow<'a, str>,
+    turn: Option<i64>,
+    start_ms: Option<i64>,
+    end_ms: Option<i64>,
+}
+
+fn parse_cells<'a>(r: &'a ByteRecord, cols: &Columns, invalid: &mut bool) -> std::result::Result<Cells<'a>, String> {
+    let speaker_cell = decode(&r[cols.speaker], invalid);
+    let speaker = Speaker::parse(&speaker_cell).ok_or_else(|| {
+        format!("unknown speaker '{}' (accepted, case-insensitive: {SPEAKER_VALUES})", speaker_cell.trim())
+    })?;
+    let number = |col: Option<usize>, name: &str| -> std::result::Result<Option<i64>, String> {
+        match col {
+            None => Ok(None),
+            Some(i) => {
+                let cell = String::from_utf8_lossy(&r[i]);
+                parse_int(&cell).map_err(|()| format!("{name} '{}' is not a whole number", cell.trim()))
+            }
+        }
+    };
+    Ok(Cells {
+        speaker,
+        turn: number(cols.turn, "turn")?,
+        start_ms: number(cols.start, "start_ms")?,
+        end_ms: number(cols.end, "end_ms")?,
+        text: decode(&r[cols.text], invalid),
+    })
+}
+
+impl<R: BufRead + Send> FormatReader for CsvReader<R> {
+    fn next_interaction(&mut self, ctx: &mut Ctx) -> Result<Option<Interaction>> {
+        let mut ix: Option<Interaction> = None;
+        loop {
+            if self.pending {
+                self.pending = false;
+            } else if !self.rdr.read_byte_record(&mut self.record).map_err(|e| csv_error(&self.path, e))? {
+                break;
+            }
+            let line = self.line();
+            if let Some(reason) = self.malformed() {
+                ctx.reject(&self.path, line, None, reason, || self.raw())?;
+                continue;
+            }
+            let r = &self.record;
+            let mut invalid = false;
+            let id = decode(r[self.cols.id].trim_ascii(), &mut invalid);
+            if id.trim().is_empty() {
+                ctx.reject(&self.path, line, None, "empty interaction_id".into(), || self.raw())?;
+                continue;
+            }
+            let id = id.trim();
+            match &ix {
+                Some(current) if current.id != id => {
+                    // The first row of the next interaction: keep it for the next call.
+                    self.pending = true;
+                    break;
+                }
+                Some(_) => {}
+                None => {
+                    if let Err(reason) = ctx.check_new(id) {
+                        ctx.reject(&self.path, line, None, reason, || self.raw())?;
+                        continue;
+                    }
+                }
+            }
+            let cells = match parse_cells(r, &self.cols, &mut invalid) {
+                Ok(cells) => cells,
+                Err(reason) => {
+                    ctx.reject(&self.path, line, None, reason, || self.raw())?;
+                    continue;
+                }
+            };
+            let ix = ix.get_or_insert_with(|| {
+                ctx.register(id, line);
+                Interaction { id: id.to_string(), language: None, turns: Vec::new() }
+            });
+            if ix.language.is_none() {
+                if let Some(i) = self.cols.language {
+                    let lang = decode(&r[i], &mut invalid);
+                    let lang = lang.trim();
+                    if !lang.is_empty() {
+                        ix.language = Some(lang.to_string());
+                    }
+                }
+            }
+            if invalid {
+                ctx.warnings.invalid_utf8 += 1;
+            }
+            ix.turns.push(Turn {
+                // Position is filled in below.
+                turn: cells.turn.unwrap_or(i64::MIN),
+                speaker: cells.speaker,
+                text: cells.text.into_owned(),
+                start_ms: cells.start_ms,
+                end_ms: cells.end_ms,
+                line,
+            });
+        }
+        let Some(mut ix) = ix else { return Ok(None) };
         if self.cols.turn.is_some() {
             // Blank turn cells sort by position among the numbered ones.
             for (pos, t) in ix.turns.iter_mut().enumerate() {
@@ -168,10 +400,14 @@ impl<R: Read + Send> FormatReader for CsvReader<R> {
         }
         Ok(Some(ix))
     }
+
+    fn numbered(&self) -> bool {
+        self.cols.turn.is_some()
+    }
 }
 
 /// Turns a csv error into one that names the file and line.
-fn csv_error(path: &PathBuf, err: csv::Error) -> Error {
+fn csv_error(path: &Path, err: csv::Error) -> Error {
     let line = err.position().map_or(0, |p| p.line());
     match err.kind() {
         csv::ErrorKind::Io(e) => Error::io(path, std::io::Error::new(e.kind(), e.to_string())),
@@ -189,7 +425,7 @@ mod tests {
     use super::*;
 
     fn read_all(data: &str) -> Result<Vec<Interaction>> {
-        Ok(super::super::drain(CsvReader::new(data.as_bytes(), "t.csv".into())?)?.0)
+        Ok(super::super::drain(CsvReader::new(data.as_bytes(), "t.csv".into(), None)?)?.0)
     }
 
     #[test]
@@ -218,11 +454,16 @@ mod tests {
     fn errors_name_line_and_problem() {
         let cases = [
             ("", "t.csv:1: the file is empty"),
+            ("\u{feff}", "t.csv:1: the file is empty"),
+            ("\r\n\n", "t.csv:1: the file is empty"),
             ("id,text\nA,hi\n", "t.csv:1: header has no 'speaker' column (accepted names, case-insensitive: speaker, role,"),
             ("id,speaker,text\nA,customer,hi\nA,robot,x\n", "t.csv:3: unknown speaker 'robot'"),
             ("id,speaker,text\nA,customer,hi,extra\n", "t.csv:2: row has 4 fields but the header has 3"),
+            ("id,speaker,text\nA,customer\n", "t.csv:2: row has 2 fields but the header has 3"),
             ("id,speaker,text,turn\nA,customer,hi,x\n", "t.csv:2: turn 'x' is not a whole number"),
             ("id,speaker,text\n,customer,hi\n", "t.csv:2: empty interaction_id"),
+            ("id,speaker,text\nA,customer,hi\nA,agent,\"oops\nB,customer,lost\n", "t.csv:3: unterminated quoted field: the quote that opens field 3 ('text') is never closed, so lines 3-4 would be one cell"),
+            ("id,speaker,\"text\n", "t.csv:1: unterminated quoted field in the header"),
         ];
         for (data, want) in cases {
             let err = read_all(data).unwrap_err().to_string();
@@ -231,10 +472,70 @@ mod tests {
     }
 
     #[test]
-    fn invalid_utf8_text_is_decoded_lossily_and_counted() {
-        let data = b"id,speaker,text\nA,customer,caf\xe9\n";
-        let (ixs, w) = super::super::drain(CsvReader::new(&data[..], "t.csv".into()).unwrap()).unwrap();
-        assert_eq!(ixs[0].turns[0].text, "caf\u{fffd}");
-        assert_eq!(w.invalid_utf8, 1);
+    fn quotes_that_are_closed_or_literal_are_fine() {
+        // Escaped quotes, a quote inside an unquoted cell, multi-line text,
+        // and a closed quote at the very end without a line end.
+        let data = "id,speaker,text\nA,customer,\"he said \"\"hi\"\"\"\nA,agent,5'11\" tall\nA,customer,\"two\nlines\"\nB,agent,\"end\"";
+        let ixs = read_all(data).unwrap();
+        assert_eq!(ixs[0].turns[0].text, "he said \"hi\"");
+        assert_eq!(ixs[0].turns[1].text, "5'11\" tall");
+        assert_eq!(ixs[0].turns[2].text, "two\nlines");
+        assert_eq!(ixs[1].turns[0].text, "end");
+        assert_eq!(ixs[1].turns[0].line, 6);
+    }
+
+    #[test]
+    fn quote_tracker_follows_chunk_boundaries() {
+        // Feed one byte at a time: the state must carry over.
+        let data = b"id,speaker,text\nA,customer,\"a \"\"b\"\" c\"\nA,agent,x\"y\n";
+        let mut t = QuoteTracker::new(&data[..], b',');
+        for i in 0..data.len() {
+            t.scan(&data[i..i + 1]);
+        }
+        assert_eq!(t.state, Quoting::Outside);
+        let mut t = QuoteTracker::new(&b""[..], b',');
+        t.scan(b"A,customer,\"open");
+        t.eof = true;
+        assert!(t.unterminated());
+    }
+
+    #[test]
+    fn delimiters_bom_and_crlf() {
+        assert_eq!(sniff_delimiter(b"id;speaker;text\r\n"), b';');
+        assert_eq!(sniff_delimiter(b"id\tspeaker\ttext\n"), b'\t');
+        assert_eq!(sniff_delimiter(b"id|speaker|text"), b'|');
+        assert_eq!(sniff_delimiter(b"\"a;b\",speaker,text"), b',');
+        assert_eq!(sniff_delimiter(b"text"), b',');
+        for data in [
+            "\u{feff}id;speaker;text\r\nA;customer;\"caf\u{e9}; ok\"\r\nA;agent;hi\r\n",
+            "\u{feff}\"id\"\tspeaker\ttext\nA\tcustomer\tcaf\u{e9}; ok\nA\tagent\thi\n",
+        ] {
+            let ixs = read_all(data).unwrap();
+            assert_eq!(ixs.len(), 1, "{data:?}");
+            assert_eq!(ixs[0].turns[0].text, "caf\u{e9}; ok");
+            assert_eq!(ixs[0].turns[1].line, 3);
+        }
+        // A delimiter given overrides detection.
+        let data = "id,speaker;text\nA,customer;hi\n";
+        let err = CsvReader::new(data.as_bytes(), "t.csv".into(), Some(b';')).err().unwrap().to_string();
+        assert!(err.contains("header has no 'interaction_id' column"), "{err}");
+        let ixs = super::super::drain(CsvReader::new(&b"id;speaker;text\nA;customer;a,b\n"[..], "t.csv".into(), Some(b';')).unwrap()).unwrap().0;
+        assert_eq!(ixs[0].turns[0].text, "a,b");
+    }
+
+    #[test]
+    fn invalid_utf8_is_decoded_as_windows_1252_and_counted_per_row() {
+        let data = b"id,speaker,text\nA,customer,caf\xe9 \x93ok\x94 \xe2\x82\xac5\nA,agent,fine\nA,customer,na\xefve \x80\n";
+        let (ixs, w) = super::super::drain(CsvReader::new(&data[..], "t.csv".into(), None).unwrap()).unwrap();
+        assert_eq!(ixs[0].turns[0].text, "caf\u{e9} \u{201c}ok\u{201d} \u{20ac}5");
+        assert_eq!(ixs[0].turns[2].text, "na\u{ef}ve \u{20ac}");
+        assert_eq!(w.invalid_utf8, 2);
+    }
+
+    #[test]
+    fn empty_text_cells_are_turns() {
+        let ixs = read_all("id,speaker,text\nA,customer,\nA,agent,\"\"\n").unwrap();
+        assert_eq!(ixs[0].turns.len(), 2);
+        assert_eq!(ixs[0].turns[0].text, "");
     }
 }

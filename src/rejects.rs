@@ -1,0 +1,171 @@
+//! Rows that cannot be scored, set aside instead of stopping the run
+//! (`--rejects FILE`).
+//!
+//! With a [`Rejects`] given to the [`Reader`](crate::input::Reader), a row
+//! with an unknown speaker, a wrong number of fields, a bad number, an empty
+//! id, an unterminated quote or an interaction id that comes back after
+//! others is listed here with its line, the reason and the row itself, and
+//! reading goes on: every input row is either scored or listed. Problems
+//! with a whole file (missing, empty, a header without a required column)
+//! still stop the run.
+//!
+//! The file is a CSV with the columns `line,reason,raw,file`, written to a
+//! temporary file beside its target and renamed into place with the
+//! outputs, like them. [`Rejects::in_memory`] keeps the rows instead, for
+//! library users and tests.
+
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use crate::error::{Error, Result};
+
+/// The columns of the rejects file, in order.
+pub const REJECT_COLUMNS: &[&str] = &["line", "reason", "raw", "file"];
+
+/// One row that could not be scored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rejected {
+    /// The input file (`<stdin>` for standard input).
+    pub path: PathBuf,
+    /// 1-based line where the row starts.
+    pub line: u64,
+    /// Why it was set aside.
+    pub reason: String,
+    /// The row as read: a CSV row's fields joined again with the input's
+    /// delimiter (quoted where needed), or a JSON line.
+    pub raw: String,
+}
+
+enum Target {
+    File { writer: csv::Writer<BufWriter<File>>, target: PathBuf, temp: Option<PathBuf> },
+    Memory(Vec<Rejected>),
+}
+
+struct Inner {
+    target: Target,
+    count: u64,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        // Not committed: leave nothing behind.
+        if let Target::File { temp: Some(temp), .. } = &self.target {
+            crate::cleanup::discard(temp);
+        }
+    }
+}
+
+/// Where rejected rows go: a shared handle (the reader adds rows, the
+/// caller commits), cheap to clone.
+#[derive(Clone)]
+pub struct Rejects(Arc<Mutex<Inner>>);
+
+impl std::fmt::Debug for Rejects {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rejects").field("count", &self.count()).finish()
+    }
+}
+
+impl Rejects {
+    /// A rejects file at `path`, made atomically: a temporary file beside
+    /// it until [`Rejects::commit`]. A path that exists and is not a plain
+    /// file (`/dev/stderr`, a FIFO, a symbolic link) is written in place.
+    pub fn create(path: &Path) -> Result<Rejects> {
+        let (file, temp) = if std::fs::symlink_metadata(path).is_ok_and(|m| !m.is_file()) {
+            let file =
+                std::fs::OpenOptions::new().write(true).open(path).map_err(|e| Error::io(path, e))?;
+            (file, None)
+        } else {
+            let name = path.file_name().ok_or_else(|| {
+                Error::io(path, std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file path"))
+            })?;
+            let mut temp_name = std::ffi::OsString::from(".");
+            temp_name.push(name);
+            temp_name.push(format!(".peakend-{}.tmp", std::process::id()));
+            let temp = path.with_file_name(temp_name);
+            (crate::cleanup::create(&temp).map_err(|e| Error::io(path, e))?, Some(temp))
+        };
+        let mut writer = csv::Writer::from_writer(BufWriter::with_capacity(1 << 16, file));
+        writer.write_record(REJECT_COLUMNS).map_err(|e| write_error(path, e))?;
+        let target = Target::File { writer, target: path.to_path_buf(), temp };
+        Ok(Rejects(Arc::new(Mutex::new(Inner { target, count: 0 }))))
+    }
+
+    /// Rejected rows kept in memory (see [`Rejects::take`]).
+    pub fn in_memory() -> Rejects {
+        Rejects(Arc::new(Mutex::new(Inner { target: Target::Memory(Vec::new()), count: 0 })))
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Sets one row aside.
+    pub fn add(&self, row: Rejected) -> Result<()> {
+        let mut inner = self.lock();
+        inner.count += 1;
+        match &mut inner.target {
+            Target::File { writer, target, .. } => {
+                let line = row.line.to_string();
+                let file = row.path.display().to_string();
+                writer
+                    .write_record([line.as_bytes(), row.reason.as_bytes(), row.raw.as_bytes(), file.as_bytes()])
+                    .map_err(|e| write_error(target, e))
+            }
+            Target::Memory(rows) => {
+                rows.push(row);
+                Ok(())
+            }
+        }
+    }
+
+    /// Rows set aside so far.
+    pub fn count(&self) -> u64 {
+        self.lock().count
+    }
+
+    /// The rows kept by an in-memory handle (empty for a file), emptying it.
+    pub fn take(&self) -> Vec<Rejected> {
+        match &mut self.lock().target {
+            Target::Memory(rows) => std::mem::take(rows),
+            Target::File { .. } => Vec::new(),
+        }
+    }
+
+    /// Flushes the rows to disk; called by the reader at the end of input,
+    /// before the outputs are committed, so that a full disk fails the run.
+    pub fn finish(&self) -> Result<()> {
+        let mut inner = self.lock();
+        if let Target::File { writer, target, temp } = &mut inner.target {
+            writer.flush().map_err(|e| Error::io(&*target, e))?;
+            if temp.is_some() {
+                writer.get_ref().get_ref().sync_all().map_err(|e| Error::io(&*target, e))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Flushes and renames the file into place (after the outputs).
+    pub fn commit(&self) -> Result<()> {
+        self.finish()?;
+        let mut inner = self.lock();
+        if let Target::File { target, temp, .. } = &mut inner.target {
+            if let Some(t) = temp.take() {
+                if let Err(e) = crate::cleanup::persist(&t, target) {
+                    *temp = Some(t);
+                    return Err(Error::io(&*target, e));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn write_error(path: &Path, err: csv::Error) -> Error {
+    match err.into_kind() {
+        csv::ErrorKind::Io(e) => Error::io(path, e),
+        other => Error::io(path, std::io::Error::other(format!("{other:?}"))),
+    }
+}
