@@ -1,7 +1,17 @@
 //! Criterion benchmarks of the hot path: tokenize, score one turn, summarise
-//! one interaction, and the end-to-end batch over a generated corpus.
+//! one interaction, start-up, and the end-to-end batch over a generated
+//! corpus (`examples/common/corpus.rs`), in bytes per second.
+
+#[path = "../examples/common/corpus.rs"]
+mod corpus;
+
+use std::path::Path;
+use std::time::Duration;
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
+use peakend::batch;
+use peakend::input::{Format, Reader};
+use peakend::output::Outputs;
 use peakend::engine::{Engine, LangChoice};
 use peakend::lexicon::Lexicon;
 use peakend::peak_end::{peak_end, Moment, PeakEndParams};
@@ -113,5 +123,40 @@ fn bench_engine(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_tokenize, bench_score_turn, bench_peak_end, bench_engine);
+/// Start-up: the built-in English lexicon loaded and its automaton built.
+fn bench_startup(c: &mut Criterion) {
+    let mut g = c.benchmark_group("startup");
+    g.sample_size(20);
+    g.bench_function("engine_new", |b| {
+        b.iter(|| {
+            black_box(Engine::new(LangChoice::Auto, None, ScoreOptions::default(), PeakEndParams::default()).unwrap())
+        })
+    });
+    g.finish();
+}
+
+/// End to end: a generated 8 MB corpus read from memory, scored, and both
+/// CSVs formatted and written (to /dev/null), with 1 and 2 threads.
+fn bench_batch(c: &mut Criterion) {
+    let mut data = Vec::new();
+    corpus::generate(8_000_000, 7, &mut data).unwrap();
+    let data: std::sync::Arc<[u8]> = data.into();
+    let engine = Engine::new(LangChoice::Auto, None, ScoreOptions::default(), PeakEndParams::default()).unwrap();
+    let mut g = c.benchmark_group("batch");
+    g.throughput(Throughput::Bytes(data.len() as u64));
+    g.sample_size(10).measurement_time(Duration::from_secs(10));
+    for threads in [1, 2] {
+        g.bench_function(format!("both_outputs_{threads}_threads"), |b| {
+            b.iter(|| {
+                let reader = Reader::from_bytes(data.clone(), Format::Csv);
+                let sink = Some(Path::new("/dev/null"));
+                let out = Outputs::create(sink, sink).unwrap();
+                black_box(batch::run(reader, &engine, out, threads, &|_| {}).unwrap().turns)
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench_tokenize, bench_score_turn, bench_peak_end, bench_engine, bench_startup, bench_batch);
 criterion_main!(benches);
