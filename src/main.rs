@@ -147,6 +147,9 @@ fn check_output_paths(args: &ScoreArgs, sources: &[Source]) -> anyhow::Result<()
         .into_iter()
         .filter_map(|(flag, p)| p.as_deref().map(|p| (flag, p)))
         .filter(|(_, p)| *p != Path::new("-"))
+        // Devices and pipes (`/dev/null`) are written through, not replaced:
+        // two outputs may share one.
+        .filter(|(_, p)| !std::fs::metadata(p).is_ok_and(|m| !m.is_file() && !m.is_dir()))
         .collect();
     // The same file, however it is spelled: compare canonical parents.
     let key = |p: &Path| {
