@@ -1,9 +1,11 @@
-//! The coach report: what a page for quality coaches shows, gathered from
-//! the two CSVs that `peakend score` writes.
+//! The coach report: one self-contained HTML page made from the two CSVs
+//! that `peakend score` writes.
 //!
 //! Quality coaches do not read CSVs; they open one page in the morning and
 //! want to see which conversations ended badly, what each looked like and
-//! why. This module gathers what that page shows.
+//! why. The page shows the batch at a glance, then the interactions whose
+//! ending hurt their memory most, each with its valence arc and the words
+//! that drove it (see the README, "Coach report").
 //!
 //! Memory is bounded by `--top`, not by the batch, in two streaming passes:
 //!
@@ -13,11 +15,20 @@
 //! 2. the per-turn CSV is streamed and only the turns of the kept ids are
 //!    kept.
 //!
-//! Modules: [`read`] (CSV rows), [`rank`], [`glance`].
+//! The page is then rendered by [`html`] with charts from [`svg`] and the
+//! scoring words found back in each turn by [`terms`], and written by
+//! [`sink`]. Modules: [`read`] (CSV rows), [`rank`], [`glance`],
+//! [`terms`], [`svg`], [`html`], [`sink`].
 
 pub mod glance;
+pub mod html;
 pub mod rank;
 pub mod read;
+pub mod sink;
+pub mod svg;
+pub mod terms;
+
+use std::path::Path;
 
 use rustc_hash::FxHashMap;
 
@@ -159,4 +170,10 @@ pub fn build(
         has_agent,
         has_turns: turns.is_some(),
     })
+}
+
+/// Renders the page and writes it to `output` (`None` or `-`: standard
+/// output).
+pub fn write(report: &Report, output: Option<&Path>) -> Result<()> {
+    sink::write(output, html::render(report).as_bytes())
 }
