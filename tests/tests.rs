@@ -8,3 +8,4 @@ mod golden;
 mod languages;
 mod parity;
 mod properties;
+mod report;

@@ -17,14 +17,16 @@
 //!
 //! The page is then rendered by [`html`] with charts from [`svg`] and the
 //! scoring words found back in each turn by [`terms`], and written by
-//! [`sink`]. Modules: [`read`] (CSV rows), [`rank`], [`glance`],
-//! [`terms`], [`svg`], [`html`], [`sink`].
+//! [`sink`]. [`staging`] lets `score --report` do all of this in the same
+//! run. Modules: [`read`] (CSV rows), [`rank`], [`glance`], [`terms`],
+//! [`svg`], [`html`], [`sink`], [`staging`].
 
 pub mod glance;
 pub mod html;
 pub mod rank;
 pub mod read;
 pub mod sink;
+pub mod staging;
 pub mod svg;
 pub mod terms;
 
