@@ -3,6 +3,7 @@
 #[macro_use]
 mod util;
 
+mod browser;
 mod cli;
 mod golden;
 mod languages;
