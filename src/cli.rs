@@ -42,7 +42,7 @@ const REPORT_EXAMPLES: &str = "\
 Examples:
   peakend score calls.csv -o interactions.csv --turns turns.csv
   peakend report interactions.csv --turns turns.csv -o report.html
-  peakend report interactions.csv --turns turns.csv --top 50 --title 'Billing, week 12' -o report.html
+  peakend report interactions.csv --turns turns.csv --top 50 --title 'Week 12' -o week12.html
   peakend score calls.csv --turns turns.csv | peakend report - --turns turns.csv > report.html
   peakend score calls.csv -o interactions.csv --report report.html    # both in one run
 
@@ -194,9 +194,9 @@ pub struct ReportArgs {
         long,
         value_name = "N",
         default_value_t = peakend::report::DEFAULT_TOP,
-        long_help = "How many of the worst endings get a full arc, tooltip and transcript \
-                     [default: 200]. All interactions count in the figures at the top; memory \
-                     and page size grow with N, not with the batch."
+        long_help = "How many of the worst endings get a full arc, tooltip and transcript. \
+                     All interactions count in the figures at the top; memory and page size \
+                     grow with N, not with the batch."
     )]
     pub top: usize,
 
