@@ -289,8 +289,8 @@ fn write_no_empathy(out: &mut String, r: &Report) {
         return;
     }
     out.push_str(
-        "<div class=\"scroll\"><table class=\"list\"><thead><tr><th>rank</th><th>interaction</th><th>language</th><th>worst moment</th>\
-         <th class=\"num\">end</th><th class=\"num\">remembered</th><th>ended</th><th>words at the worst moment</th></tr></thead><tbody>",
+        "<div class=\"scroll\"><table class=\"list\"><thead><tr><th>rank</th><th>interaction</th><th>language</th><th>peak</th>\
+         <th class=\"num\">end</th><th class=\"num\">remembered</th><th>ended</th><th>words at the peak</th></tr></thead><tbody>",
     );
     for s in &r.no_empathy {
         let rank = r.worst.iter().position(|w| w.summary.line == s.line);
