@@ -18,6 +18,9 @@ pub enum Command {
     /// Score transcripts: one row per interaction (and per turn with --turns).
     #[command(after_long_help = SCORE_EXAMPLES)]
     Score(ScoreArgs),
+    /// Make the coach report: one self-contained HTML page from score's two CSVs.
+    #[command(after_long_help = REPORT_EXAMPLES)]
+    Report(ReportArgs),
 }
 
 const SCORE_EXAMPLES: &str = "\
@@ -26,6 +29,7 @@ Examples:
   peakend score calls-*.csv -o interactions.csv --turns turns.csv
   cat chats.jsonl | peakend score --input-format jsonl - > interactions.csv
   peakend score calls.csv --lexicons my-lexicons --end-window 1 --negativity-bias 2
+  peakend score calls.csv -o interactions.csv --report report.html
 
 Input columns (CSV header, case-insensitive): interaction_id, speaker, text
 (required); turn, start_ms, end_ms, language (optional). See the README for
@@ -35,6 +39,25 @@ Exit status: 0 success (rows set aside with --rejects are counted on standard
 error); 1 bad input or usage (the message names the file and line), or a failed
 write; 130 interrupted by SIGINT (Ctrl-C), 143 by SIGTERM, 129 by SIGHUP. A
 failed or interrupted run leaves no output file and no temporary file.";
+
+const REPORT_EXAMPLES: &str = "\
+Examples:
+  peakend score calls.csv -o interactions.csv --turns turns.csv
+  peakend report interactions.csv --turns turns.csv -o report.html
+  peakend report interactions.csv --turns turns.csv --top 50 --title 'Week 12' -o week12.html
+  peakend score calls.csv --turns turns.csv | peakend report - --turns turns.csv > report.html
+  peakend score calls.csv -o interactions.csv --report report.html    # both in one run
+
+The page: the batch at a glance (histograms of remembered and gap, share of
+bad endings, emotions at the end, interactions without empathy after the
+customer's worst moment), then the worst endings first, each with its valence
+arc, peak and end marked, and the words that drove each turn's score. Ranking:
+bad_ending first, then ending effect = ew*end/(pw+ew) (what the ending did to
+'remembered' compared with a neutral ending), most negative first, then input
+order. Only the worst --top interactions are drawn; all count in the figures.
+
+Exit status: 0 success, 1 bad input or usage (the message names the file and
+line).";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum InputFormat {
@@ -165,7 +188,68 @@ pub struct ScoreArgs {
     #[arg(long, value_name = "V", allow_negative_numbers = true, default_value_t = peakend::peak_end::PeakEndParams::default().last_below)]
     pub bad_ending_last: f64,
 
+    /// Also write the coach report (HTML) here, from this run's outputs.
+    #[arg(
+        long,
+        value_name = "FILE",
+        long_help = "Also write the coach report, one self-contained HTML page, here (as \
+                     'peakend report' would from -o and --turns, with this run's peak and end \
+                     weights). When -o or --turns is not a plain file (standard output, a \
+                     device, or not asked for), temporary copies are written beside the report \
+                     and removed after the run; standard output then gets its CSV once the \
+                     report is written."
+    )]
+    pub report: Option<PathBuf>,
+
     /// No progress bar and no summary on standard error.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The per-interaction CSV of 'peakend score -o'; '-' reads standard input.
+    #[arg(value_name = "INTERACTIONS")]
+    pub interactions: PathBuf,
+
+    /// The per-turn CSV of 'peakend score --turns', for the arcs.
+    #[arg(
+        long,
+        value_name = "FILE",
+        long_help = "The per-turn CSV of 'peakend score --turns': the arcs, and the text of \
+                     every turn with its scoring words. Without it the page has the figures \
+                     and the ranking but no arcs."
+    )]
+    pub turns: Option<PathBuf>,
+
+    /// Write the HTML page here [default: standard output].
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// How many of the worst endings get a full arc.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = peakend::report::DEFAULT_TOP,
+        long_help = "How many of the worst endings get a full arc, tooltip and transcript. \
+                     All interactions count in the figures at the top; memory and page size \
+                     grow with N, not with the batch."
+    )]
+    pub top: usize,
+
+    /// The page title.
+    #[arg(long, value_name = "TEXT", default_value = peakend::report::DEFAULT_TITLE)]
+    pub title: String,
+
+    /// Weight of the peak in 'remembered', as given to 'peakend score'.
+    #[arg(long, value_name = "W", default_value_t = 1.0)]
+    pub peak_weight: f64,
+
+    /// Weight of the end in 'remembered', as given to 'peakend score'.
+    #[arg(long, value_name = "W", default_value_t = 1.0)]
+    pub end_weight: f64,
+
+    /// No summary on standard error.
     #[arg(short, long)]
     pub quiet: bool,
 }
@@ -203,6 +287,7 @@ mod tests {
     fn flags_that_interact() {
         let args = |a: &[&str]| match Cli::try_parse_from(a) {
             Ok(Cli { command: Command::Score(s) }) => s,
+            Ok(other) => panic!("not a score command: {other:?}"),
             Err(e) => panic!("{e}"),
         };
         let s = args(&["peakend", "score", "--rejects", "r.csv", "--group-unsorted", "--delimiter", "tab", "x.csv"]);

@@ -10,7 +10,8 @@
 //! The data flows through one module per station:
 //! [`input`] → [`text`] → [`lexicon`] → [`score`] → [`peak_end`] → [`output`],
 //! driven by [`batch`] (streaming, parallel, order-preserving) through
-//! [`engine`] (one interaction at a time).
+//! [`engine`] (one interaction at a time). [`report`] turns the two output
+//! CSVs into a self-contained HTML page for quality coaches.
 //!
 //! # Example
 //!
@@ -52,6 +53,7 @@ pub mod output;
 pub mod peak_end;
 pub mod record;
 pub mod rejects;
+pub mod report;
 pub mod score;
 pub mod text;
 

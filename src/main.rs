@@ -17,9 +17,11 @@ use peakend::input::{Format, Reader, Source};
 use peakend::output::Outputs;
 use peakend::peak_end::PeakEndParams;
 use peakend::rejects::Rejects;
+use peakend::report::rank::Weights;
+use peakend::report::staging::Staging;
 use peakend::score::ScoreOptions;
 
-use cli::{Cli, Command, InputFormat, ScoreArgs};
+use cli::{Cli, Command, InputFormat, ReportArgs, ScoreArgs};
 
 fn main() -> ExitCode {
     handle_signals();
@@ -54,6 +56,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Score(args) => score(args),
+        Command::Report(args) => report(args),
     }
 }
 
@@ -100,9 +103,18 @@ fn score(args: ScoreArgs) -> anyhow::Result<()> {
         InputFormat::Jsonl => Format::Jsonl,
     });
     let mut reader =
-        Reader::new(sources, format).delimiter(args.delimiter).group_unsorted(args.group_unsorted);
+        Reader::new(sources.clone(), format).delimiter(args.delimiter).group_unsorted(args.group_unsorted);
     STDOUT_OUTPUT.store(args.output.as_deref().map_or(true, |p| p == Path::new("-")), Ordering::Relaxed);
-    let outputs = Outputs::create(args.output.as_deref(), args.turns.as_deref())?;
+    // With --report, outputs that cannot be read back go to temporary files.
+    let staging = args
+        .report
+        .as_deref()
+        .map(|r| Staging::plan(r, args.output.as_deref(), args.turns.as_deref()))
+        .transpose()?;
+    let outputs = match &staging {
+        Some(s) => Outputs::create(Some(s.interactions()), Some(s.turns()))?,
+        None => Outputs::create(args.output.as_deref(), args.turns.as_deref())?,
+    };
     let rejects = args.rejects.as_deref().map(Rejects::create).transpose()?;
     if let Some(r) = &rejects {
         reader = reader.rejects(r.clone());
@@ -133,6 +145,24 @@ fn score(args: ScoreArgs) -> anyhow::Result<()> {
     }
     if !args.quiet {
         eprintln!("{}", summary(&stats, args.rejects.as_deref()));
+    }
+    if let (Some(staging), Some(path)) = (staging, args.report.as_deref()) {
+        let started = std::time::Instant::now();
+        let options = peakend::report::Options {
+            weights: Weights { peak: args.peak_weight, end: args.end_weight },
+            ..Default::default()
+        };
+        let mut report = peakend::report::build(
+            &Source::Path(staging.interactions().to_path_buf()),
+            Some(&Source::Path(staging.turns().to_path_buf())),
+            &options,
+        )?;
+        report.from = sources.iter().map(|s| s.display_path().display().to_string()).collect();
+        peakend::report::write(&report, Some(path))?;
+        staging.deliver()?;
+        if !args.quiet {
+            eprintln!("{}", report_summary(&report, Some(path), started.elapsed()));
+        }
     }
     Ok(())
 }
@@ -181,6 +211,33 @@ fn check_output_paths(args: &ScoreArgs, sources: &[Source]) -> anyhow::Result<()
     Ok(())
 }
 
+fn report(args: ReportArgs) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let interactions = Source::parse(&args.interactions);
+    let turns = args.turns.as_deref().map(Source::parse);
+    if interactions == Source::Stdin && turns == Some(Source::Stdin) {
+        anyhow::bail!("INTERACTIONS and --turns cannot both be standard input ('-')");
+    }
+    for source in std::iter::once(&interactions).chain(turns.as_ref()) {
+        if let Source::Path(p) = source {
+            if !p.exists() {
+                anyhow::bail!("{}: input file not found", p.display());
+            }
+        }
+    }
+    let options = peakend::report::Options {
+        top: args.top,
+        title: args.title,
+        weights: Weights { peak: args.peak_weight, end: args.end_weight },
+    };
+    let report = peakend::report::build(&interactions, turns.as_ref(), &options)?;
+    peakend::report::write(&report, args.output.as_deref())?;
+    if !args.quiet {
+        eprintln!("{}", report_summary(&report, args.output.as_deref(), started.elapsed()));
+    }
+    Ok(())
+}
+
 /// Whether the per-interaction output goes to standard output (for the
 /// message of an interrupted run).
 static STDOUT_OUTPUT: AtomicBool = AtomicBool::new(true);
@@ -220,6 +277,37 @@ fn handle_signals() {
 
 #[cfg(not(unix))]
 fn handle_signals() {}
+
+/// The one-line summary of a report on standard error.
+fn report_summary(r: &peakend::report::Report, out: Option<&std::path::Path>, took: std::time::Duration) -> String {
+    let out = match out {
+        Some(p) if p != std::path::Path::new("-") => p.display().to_string(),
+        _ => "<stdout>".to_string(),
+    };
+    let mut line = format!(
+        "peakend: report of {} interactions ({} bad endings), {} drawn, {:.2} s: {out}",
+        r.glance.interactions,
+        r.glance.bad_endings,
+        r.worst.len(),
+        took.as_secs_f64()
+    );
+    let missing = r.missing_turns();
+    if missing > 0 {
+        line += &format!(
+            "; warning: {missing} drawn interactions have no rows in the per-turn CSV (not from the same run?)"
+        );
+    }
+    if !r.has_turns {
+        line += "; no --turns: the page has no arcs";
+    }
+    if r.glance.weight_mismatch > 0 {
+        line += &format!(
+            "; warning: {} interactions' remembered does not follow from --peak-weight {} --end-weight {} (pass the weights they were scored with)",
+            r.glance.weight_mismatch, r.weights.peak, r.weights.end
+        );
+    }
+    line
+}
 
 fn progress_bar(total: Option<u64>) -> ProgressBar {
     let bar = match total {

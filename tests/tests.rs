@@ -3,8 +3,10 @@
 #[macro_use]
 mod util;
 
+mod browser;
 mod cli;
 mod golden;
 mod languages;
 mod parity;
 mod properties;
+mod report;

@@ -1,0 +1,49 @@
+// The coach report's script, inlined into the page by html.rs: hover
+// tooltips (copied from each turn's transcript entry), filters and the id
+// search. The page is complete without it.
+(function () {
+  var tip = document.getElementById('tip');
+  function place(e) {
+    var r = tip.getBoundingClientRect();
+    var x = e.clientX + 16, y = e.clientY + 16;
+    if (x + r.width > window.innerWidth - 8) x = e.clientX - r.width - 16;
+    if (y + r.height > window.innerHeight - 8) y = e.clientY - r.height - 16;
+    tip.style.left = Math.max(8, x) + 'px';
+    tip.style.top = Math.max(8, y) + 'px';
+  }
+  function target(e) { return e.target && e.target.closest ? e.target.closest('[data-tip]') : null; }
+  document.addEventListener('mouseover', function (e) {
+    var t = target(e); if (!t) return;
+    var src = document.getElementById(t.getAttribute('data-tip')); if (!src) return;
+    tip.innerHTML = src.innerHTML; tip.hidden = false; place(e);
+  });
+  document.addEventListener('mousemove', function (e) { if (!tip.hidden) place(e); });
+  document.addEventListener('mouseout', function (e) { if (target(e)) tip.hidden = true; });
+  // The rich tooltip replaces the native one; keep the text for screen readers.
+  Array.prototype.forEach.call(document.querySelectorAll('[data-tip] > title'), function (t) {
+    t.parentNode.setAttribute('aria-label', t.textContent); t.parentNode.removeChild(t);
+  });
+  var form = document.getElementById('filters');
+  var cards = Array.prototype.slice.call(document.querySelectorAll('li.card'));
+  var shown = document.getElementById('shown'), none = document.getElementById('none');
+  function val(name) { var f = form.elements[name]; return f ? f.value : ''; }
+  function apply() {
+    var q = val('q').trim().toLowerCase(), lang = val('lang'), emo = val('emotion'), agent = val('agent'),
+        emp = val('empathy'), tone = val('tone'), bad = form.elements.bad.checked, n = 0;
+    cards.forEach(function (c) {
+      var d = c.dataset;
+      var ok = (!q || d.id.toLowerCase().indexOf(q) >= 0) && (!lang || d.lang === lang) &&
+        (!emo || d.emotion === emo) && (!emp || d.empathy === emp) && (!tone || d.tone === tone) &&
+        (!bad || d.bad === '1') &&
+        (!agent || d.agent.split('|').map(function (a) { return a.trim(); }).indexOf(agent) >= 0);
+      c.hidden = !ok; if (ok) n++;
+    });
+    shown.textContent = 'Showing ' + n + ' of ' + cards.length + ' interactions drawn';
+    none.hidden = n > 0;
+  }
+  form.addEventListener('input', apply);
+  form.addEventListener('change', apply);
+  form.addEventListener('submit', function (e) { e.preventDefault(); });
+  apply();
+  document.body.setAttribute('data-ready', 'yes');
+})();
