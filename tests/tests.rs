@@ -4,6 +4,7 @@
 mod util;
 
 mod cli;
+mod faults;
 mod golden;
 mod languages;
 mod parity;
