@@ -39,7 +39,7 @@ pub struct Rejected {
 }
 
 enum Target {
-    File { writer: csv::Writer<BufWriter<File>>, target: PathBuf, temp: Option<PathBuf> },
+    File { writer: Box<csv::Writer<BufWriter<File>>>, target: PathBuf, temp: Option<PathBuf> },
     Memory(Vec<Rejected>),
 }
 
@@ -89,7 +89,7 @@ impl Rejects {
         };
         let mut writer = csv::Writer::from_writer(BufWriter::with_capacity(1 << 16, file));
         writer.write_record(REJECT_COLUMNS).map_err(|e| write_error(path, e))?;
-        let target = Target::File { writer, target: path.to_path_buf(), temp };
+        let target = Target::File { writer: Box::new(writer), target: path.to_path_buf(), temp };
         Ok(Rejects(Arc::new(Mutex::new(Inner { target, count: 0 }))))
     }
 

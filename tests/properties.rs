@@ -5,9 +5,12 @@
 use std::sync::OnceLock;
 
 use peakend::engine::{Engine, LangChoice};
+use peakend::error::ErrorKind;
+use peakend::input::{Format, Reader};
 use peakend::lexicon::Lexicon;
 use peakend::peak_end::{peak_end, Moment, PeakEndParams};
 use peakend::record::{Interaction, Speaker, Turn};
+use peakend::rejects::Rejects;
 use peakend::score::{score_turn, ScoreOptions, Scratch};
 use proptest::prelude::*;
 
@@ -21,6 +24,41 @@ fn engine() -> &'static Engine {
     E.get_or_init(|| {
         Engine::new(LangChoice::Auto, None, ScoreOptions::default(), PeakEndParams::default()).unwrap()
     })
+}
+
+/// Reads `data` through the whole pipeline (reader, engine), with or
+/// without rejects and grouping: never a panic; an error is a clean one and,
+/// with rejects, only a whole-file problem. Returns (turns scored, rows
+/// rejected) when it succeeded.
+fn read_everything(data: &[u8], format: Format, rejects: bool, group: bool) -> Option<(u64, u64)> {
+    let sink = rejects.then(Rejects::in_memory);
+    let mut reader = Reader::from_bytes(data, format).group_unsorted(group);
+    if let Some(r) = &sink {
+        reader = reader.rejects(r.clone());
+    }
+    let mut turns = 0;
+    let mut scratch = Scratch::default();
+    loop {
+        match reader.next_interaction() {
+            Ok(Some(ix)) => {
+                turns += ix.turns.len() as u64;
+                let scored = engine().score(&ix, &mut scratch);
+                assert_eq!(scored.turns.len(), ix.turns.len());
+            }
+            Ok(None) => return Some((turns, sink.map_or(0, |r| r.count()))),
+            Err(e) => {
+                let msg = e.to_string();
+                assert!(msg.starts_with("<memory>:"), "{msg}");
+                if rejects {
+                    let whole_file = matches!(e.kind(), ErrorKind::MissingColumn { .. })
+                        || msg.contains("the file is empty")
+                        || msg.contains("in the header");
+                    assert!(whole_file, "with rejects a row stopped the run: {msg}");
+                }
+                return None;
+            }
+        }
+    }
 }
 
 /// Text made of sentiment words, modifiers, punctuation and noise.
@@ -101,5 +139,59 @@ proptest! {
         let (sa, sb) = (score(a), score(b));
         prop_assert_eq!((sa.experienced, sa.peak, sa.end, sa.remembered, sa.gap, sa.bad_ending),
                         (sb.experienced, sb.peak, sb.end, sb.remembered, sb.gap, sb.bad_ending));
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic_the_readers(
+        body in prop::collection::vec(any::<u8>(), 0..600),
+        csv_header in any::<bool>(), rejects in any::<bool>(), group in any::<bool>(),
+    ) {
+        // With a valid header half the time, so rows are reached.
+        let mut data = if csv_header { b"id,speaker,text,turn\n".to_vec() } else { Vec::new() };
+        data.extend_from_slice(&body);
+        read_everything(&data, Format::Csv, rejects, group);
+        read_everything(&body, Format::Jsonl, rejects, group);
+    }
+
+    #[test]
+    fn csv_ish_bytes_never_panic_the_readers(
+        cells in prop::collection::vec(prop::sample::select(vec![
+            "a", "b", "customer", "agent", "robot", "\"", "\"\"", ",", ";", "\t", "\n", "\r\n", "1", "x",
+            "caf\u{e9}", "\u{feff}", " ", "", "{", "}", "\"turns\":[", "\"speaker\":", "\"id\":\"a\"",
+        ]), 0..80),
+        rejects in any::<bool>(), group in any::<bool>(),
+    ) {
+        let body = cells.concat();
+        let mut data = b"id,speaker,text\n".to_vec();
+        data.extend_from_slice(body.as_bytes());
+        read_everything(&data, Format::Csv, rejects, group);
+        read_everything(body.as_bytes(), Format::Jsonl, rejects, group);
+    }
+
+    /// With rejects, every row is either scored or listed.
+    #[test]
+    fn rejects_account_for_every_row(
+        rows in prop::collection::vec((0u8..4, 0usize..4, 0usize..6, 0u8..8), 1..60),
+        group in any::<bool>(),
+    ) {
+        let speakers = ["customer", "agent", "robot", "Caller"];
+        let texts = ["great, thanks", "still \"not\" working", "two\nlines", "", "ok", "caf\u{e9};x"];
+        let mut w = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
+        w.write_record(["id", "speaker", "text", "turn"]).unwrap();
+        for &(id, speaker, text, shape) in &rows {
+            let id = format!("ix{id}");
+            let turn = if shape == 1 { "x".to_string() } else { shape.to_string() };
+            let mut record = vec![id.as_str(), speakers[speaker], texts[text], turn.as_str()];
+            match shape {
+                2 => record.push("extra"),
+                3 => { record.pop(); }
+                4 => record[0] = " ",
+                _ => {}
+            }
+            w.write_record(&record).unwrap();
+        }
+        let data = w.into_inner().unwrap();
+        let (turns, rejected) = read_everything(&data, Format::Csv, true, group).expect("a valid header");
+        prop_assert_eq!(turns + rejected, rows.len() as u64);
     }
 }

@@ -5,6 +5,7 @@ mod util;
 
 mod browser;
 mod cli;
+mod faults;
 mod golden;
 mod languages;
 mod parity;
