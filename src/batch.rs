@@ -111,6 +111,10 @@ type Batch = Vec<Interaction>;
 /// to balance two workers on a batch.
 const CHUNK_INTERACTIONS: usize = 32;
 
+/// Row buffers kept for reuse, and the largest one kept.
+const SPARE_ROWS: usize = 2 * BATCH_INTERACTIONS / CHUNK_INTERACTIONS;
+const SPARE_ROWS_BYTES: usize = 1 << 20;
+
 /// One scored, formatted chunk of a batch, with its figures.
 struct Chunk {
     rows: Rows,
@@ -215,7 +219,11 @@ fn write_batches(mut out: Outputs, rx: Receiver<Vec<Chunk>>, spare: &Mutex<Vec<R
             stats.merge(&chunk.stats);
             chunk.rows.clear();
             if let Ok(mut spare) = spare.lock() {
-                spare.push(chunk.rows);
+                // Enough for the chunks of the batches in flight; beyond
+                // that, and for oversized buffers, give the memory back.
+                if spare.len() < SPARE_ROWS && chunk.rows.capacity() <= SPARE_ROWS_BYTES {
+                    spare.push(chunk.rows);
+                }
             }
         }
     }

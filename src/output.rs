@@ -178,15 +178,6 @@ impl Rows {
         }
     }
 
-    /// Buffers sized for interactions with `text_bytes` of turn text, so
-    /// they rarely regrow: rows are about the text plus 200 bytes a turn.
-    pub fn with_capacity(text_bytes: usize, turns: bool) -> Rows {
-        Rows {
-            interactions: Vec::with_capacity(text_bytes / 2 + 256),
-            turns: Vec::with_capacity(if turns { text_bytes * 4 + 256 } else { 0 }),
-        }
-    }
-
     /// Empties both buffers, keeping their capacity.
     pub fn clear(&mut self) {
         self.interactions.clear();
@@ -195,6 +186,11 @@ impl Rows {
 
     fn len(&self) -> usize {
         self.interactions.len() + self.turns.len()
+    }
+
+    /// Bytes allocated by both buffers.
+    pub fn capacity(&self) -> usize {
+        self.interactions.capacity() + self.turns.capacity()
     }
 }
 

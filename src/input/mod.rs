@@ -115,9 +115,9 @@ pub struct InputWarnings {
 struct Ctx {
     warnings: InputWarnings,
     rejects: Option<Rejects>,
-    /// Interaction id hash -> (source, line) of its first row; not kept when
-    /// grouping.
-    seen: Option<FxHashMap<u64, (usize, u64)>>,
+    /// Interaction id hash -> source and line of its first row, packed
+    /// ([`pack_place`]); not kept when grouping. At most [`TRACKED_IDS`].
+    seen: Option<FxHashMap<u64, u64>>,
     /// Display names of the sources.
     names: Vec<PathBuf>,
     /// The source being read.
@@ -156,9 +156,10 @@ impl Ctx {
     /// not otherwise.
     fn check_new(&self, id: &str) -> std::result::Result<(), String> {
         let Some(seen) = &self.seen else { return Ok(()) };
-        let Some(&(first_source, first_line)) = seen.get(&FxBuildHasher.hash_one(id)) else {
+        let Some(&place) = seen.get(&FxBuildHasher.hash_one(id)) else {
             return Ok(());
         };
+        let (first_source, first_line) = unpack_place(place);
         let place = if first_source == self.source {
             format!("line {first_line}")
         } else {
@@ -174,9 +175,29 @@ impl Ctx {
     /// Records that interaction `id` starts at `line`.
     fn register(&mut self, id: &str, line: u64) {
         if let Some(seen) = &mut self.seen {
-            seen.insert(FxBuildHasher.hash_one(id), (self.source, line));
+            if seen.len() >= TRACKED_IDS {
+                // Memory must not grow with the input: past this many
+                // interactions, the check starts a new window.
+                seen.clear();
+            }
+            seen.insert(FxBuildHasher.hash_one(id), pack_place(self.source, line));
         }
     }
+}
+
+/// Interactions whose ids are remembered to catch non-contiguous rows: a
+/// repeat is caught when fewer than this many interactions (about 250 MB of
+/// typical transcripts) lie between the two runs of its rows. The map stays
+/// under 5 MB, so memory does not grow with the input.
+pub const TRACKED_IDS: usize = 200_000;
+
+/// Source index (16 bits) and line (48 bits) in one word.
+fn pack_place(source: usize, line: u64) -> u64 {
+    ((source as u64 & 0xFFFF) << 48) | (line & 0xFFFF_FFFF_FFFF)
+}
+
+fn unpack_place(place: u64) -> (usize, u64) {
+    ((place >> 48) as usize, place & 0xFFFF_FFFF_FFFF)
 }
 
 /// A reader of one format over one byte stream.
