@@ -38,7 +38,8 @@ every alias, the JSON Lines layout and every output column.
 Exit status: 0 success (rows set aside with --rejects are counted on standard
 error); 1 bad input or usage (the message names the file and line), or a failed
 write; 130 interrupted by SIGINT (Ctrl-C), 143 by SIGTERM, 129 by SIGHUP. A
-failed or interrupted run leaves no output file and no temporary file.";
+failed or interrupted run leaves no output file and no temporary file (what
+went to standard output stays there).";
 
 const REPORT_EXAMPLES: &str = "\
 Examples:

@@ -200,6 +200,21 @@ fn unwritable_outputs() {
     assert_eq!(names(c.dir.path()), ["in.csv", "out"]);
 }
 
+#[cfg(target_os = "linux")]
+#[test]
+fn a_write_that_fails_during_the_run() {
+    // /dev/full is written in place (a device) and fails with ENOSPC; the
+    // per-turn output's temporary file must go too.
+    let mut input = String::from("id,speaker,text\n");
+    for i in 0..2000 {
+        input += &format!("ix-{i},customer,all good thanks\n");
+    }
+    for threads in ["1", "2"] {
+        let err = fails_cleanly("in.csv", input.as_bytes(), &["--threads", threads, "-o", "/dev/full"], "/dev/full: No space left on device");
+        assert!(err.contains("no output written (removed temporary files)"), "{err}");
+    }
+}
+
 #[test]
 fn bad_json_lines() {
     fails_cleanly(

@@ -209,14 +209,14 @@ impl<R: BufRead + Send> CsvReader<R> {
         let mut head = Vec::new();
         loop {
             let n = input.read_until(b'\n', &mut head).map_err(|e| Error::io(&path, e))?;
+            if head.starts_with(BOM) {
+                head.drain(..BOM.len());
+            }
             if n == 0 || head.iter().any(|&b| b != b'\n' && b != b'\r') {
                 break;
             }
         }
-        if head.starts_with(BOM) {
-            head.drain(..BOM.len());
-        }
-        let delimiter = delimiter.unwrap_or_else(|| sniff_delimiter(&head));
+        let delimiter = delimiter.unwrap_or_else(|| sniff_delimiter(head.trim_ascii_start()));
         let crlf = head.ends_with(b"\r\n");
         let tracker = QuoteTracker::new(Cursor::new(head).chain(input), delimiter);
         let mut rdr = ReaderBuilder::new()
@@ -508,12 +508,14 @@ mod tests {
         assert_eq!(sniff_delimiter(b"text"), b',');
         for data in [
             "\u{feff}id;speaker;text\r\nA;customer;\"caf\u{e9}; ok\"\r\nA;agent;hi\r\n",
+            "\u{feff}\r\nid;speaker;text\r\nA;customer;\"caf\u{e9}; ok\"\r\nA;agent;hi\r\n",
             "\u{feff}\"id\"\tspeaker\ttext\nA\tcustomer\tcaf\u{e9}; ok\nA\tagent\thi\n",
         ] {
             let ixs = read_all(data).unwrap();
             assert_eq!(ixs.len(), 1, "{data:?}");
             assert_eq!(ixs[0].turns[0].text, "caf\u{e9}; ok");
-            assert_eq!(ixs[0].turns[1].line, 3);
+            let blank_first = u64::from(data.starts_with("\u{feff}\r\n"));
+            assert_eq!(ixs[0].turns[1].line, 3 + blank_first);
         }
         // A delimiter given overrides detection.
         let data = "id,speaker;text\nA,customer;hi\n";
