@@ -127,11 +127,6 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match &*self.0 {
-            ErrorKind::Io { err, .. } => Some(err),
-            _ => None,
-        }
-    }
-}
+// No `source()`: the message already ends with the I/O error, and a
+// source would be printed a second time by `{:#}`.
+impl std::error::Error for Error {}

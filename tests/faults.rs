@@ -210,8 +210,17 @@ fn a_write_that_fails_during_the_run() {
         input += &format!("ix-{i},customer,all good thanks\n");
     }
     for threads in ["1", "2"] {
-        let err = fails_cleanly("in.csv", input.as_bytes(), &["--threads", threads, "-o", "/dev/full"], "/dev/full: No space left on device");
+        // The per-interaction file is a temporary file by then; the header
+        // of the per-turn output already fails.
+        let mut c = TestCommand::new(&["score", "in.csv", "--threads", threads, "-o", "ix.csv", "--turns", "/dev/full"]);
+        c.file("in.csv", input.as_bytes());
+        let err = c.fails();
+        assert!(err.starts_with("peakend: error: /dev/full: No space left on device (os error 28)\n"), "{err}");
         assert!(err.contains("no output written (removed temporary files)"), "{err}");
+        assert_eq!(names(c.dir.path()), ["in.csv"]);
+        // Failing on the first write, before any temporary file exists.
+        let err = fails_cleanly("in.csv", input.as_bytes(), &["--threads", threads, "-o", "/dev/full"], "/dev/full: No space left on device");
+        assert_eq!(err.matches("No space left").count(), 1, "{err}");
     }
 }
 
