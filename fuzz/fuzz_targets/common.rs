@@ -1,0 +1,55 @@
+//! Shared by the reader targets: read arbitrary bytes through the whole
+//! pipeline (reader, engine, output formatting) and check that the only
+//! errors are clean ones.
+
+use std::sync::OnceLock;
+
+use peakend::engine::{Engine, LangChoice};
+use peakend::error::ErrorKind;
+use peakend::input::{Format, Reader};
+use peakend::output::Outputs;
+use peakend::rejects::Rejects;
+use peakend::score::Scratch;
+
+pub fn engine() -> &'static Engine {
+    static E: OnceLock<Engine> = OnceLock::new();
+    E.get_or_init(|| Engine::new(LangChoice::Auto, None, Default::default(), Default::default()).unwrap())
+}
+
+/// The first byte chooses the options: bit 0 `--rejects`, bit 1
+/// `--group-unsorted`, bits 2-3 the delimiter (detected, `;`, tab, `,`).
+pub fn run(data: &[u8], format: Format) {
+    let Some((&options, input)) = data.split_first() else { return };
+    let rejects = (options & 1 != 0).then(Rejects::in_memory);
+    let delimiter = [None, Some(b';'), Some(b'\t'), Some(b',')][usize::from(options >> 2 & 3)];
+    let mut reader = Reader::from_bytes(input, format).delimiter(delimiter).group_unsorted(options & 2 != 0);
+    if let Some(r) = &rejects {
+        reader = reader.rejects(r.clone());
+    }
+    let mut out = Outputs::create(Some("/dev/null".as_ref()), Some("/dev/null".as_ref())).unwrap();
+    let mut scratch = Scratch::default();
+    let err = loop {
+        match reader.next_interaction() {
+            Ok(Some(ix)) => {
+                let scored = engine().score(&ix, &mut scratch);
+                let s = &scored.summary;
+                for v in [s.experienced, s.peak, s.end, s.remembered].into_iter().flatten() {
+                    assert!((-1.0..=1.0).contains(&v), "{v} out of range");
+                }
+                out.write(&ix, &scored).unwrap();
+            }
+            Ok(None) => break None,
+            Err(e) => break Some(e),
+        }
+    };
+    let rejected = rejects.as_ref().map_or(0, Rejects::count);
+    assert_eq!(reader.warnings().rejected, rejected);
+    if let (Some(e), Some(_)) = (err, &rejects) {
+        // With --rejects only whole-file problems stop the run.
+        let msg = e.to_string();
+        let whole_file = matches!(e.kind(), ErrorKind::MissingColumn { .. })
+            || msg.contains("the file is empty")
+            || msg.contains("in the header");
+        assert!(whole_file, "with --rejects a row problem stopped the run: {msg}");
+    }
+}
