@@ -92,7 +92,7 @@ impl Tokens {
     /// [`Tokens::phrase_text`]: where a phrase starting at it would match.
     #[inline]
     pub fn phrase_offset(&self, i: usize) -> usize {
-        self.tokens[i].phrase_start as usize - 1
+        (self.tokens[i].phrase_start as usize).saturating_sub(1)
     }
 
     /// Count of `!` in the text (VADER counts the whole text).
