@@ -218,7 +218,8 @@ fn memory_report(opts: &Options, peakend: &Path) -> Result<(), String> {
     println!("\n## peakend memory: {:.0} MB streamed through standard input ({} turns)\n", mb, written.turns);
     println!("| run | MB/s (input, generator included) | peak memory |");
     println!("|---|---:|---:|");
-    println!("| peakend, {} threads, both outputs to /dev/null | {:.1} | {} |", opts.threads, mb / run.seconds, rss(&run));
+    let threads = if opts.threads == 1 { "1 thread".to_string() } else { format!("{} threads", opts.threads) };
+    println!("| peakend, {threads}, both outputs to /dev/null | {:.1} | {} |", mb / run.seconds, rss(&run));
     let mem_mb = run.max_rss_kb as f64 / 1024.0;
     println!("\n- peak memory: {:.0} MB (target <= 256 MB: {})", mem_mb, if mem_mb <= 256.0 { "PASS" } else { "MISS" });
     println!("\nCommand: <generated corpus> | peakend {}", args.join(" "));
