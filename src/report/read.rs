@@ -100,41 +100,57 @@ pub struct TurnRow {
     pub text: String,
 }
 
-/// Opens a source as a CSV reader with a header row.
-fn open(source: &Source) -> Result<(csv::Reader<Box<dyn Read>>, PathBuf)> {
-    let path = source.display_path();
-    let raw: Box<dyn Read> = match source {
-        Source::Path(p) => Box::new(File::open(p).map_err(|e| Error::io(p, e))?),
-        Source::Stdin => Box::new(io::stdin()),
-        Source::Bytes(b) => Box::new(io::Cursor::new(b.clone())),
-    };
-    let rdr = ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(false)
-        .buffer_capacity(1 << 16)
-        .from_reader(raw);
-    Ok((rdr, path))
+/// One of score's CSVs, read a record at a time into one reused record.
+struct CsvFile {
+    rdr: csv::Reader<Box<dyn Read>>,
+    path: PathBuf,
+    record: ByteRecord,
 }
 
-/// The lowercase header names of a CSV; an empty file is an error.
-fn header(
-    rdr: &mut csv::Reader<Box<dyn Read>>,
-    path: &Path,
-    what: &str,
-) -> Result<Vec<String>> {
-    let header = rdr.byte_headers().map_err(|e| csv_error(path, e))?;
-    if header.is_empty() || (header.len() == 1 && header[0].is_empty()) {
-        return Err(Error::input(path, 1, format!("the file is empty: expected {what}")));
+impl CsvFile {
+    /// Opens a source and reads its header: the lowercase column names. An
+    /// empty file is an error saying `what` was expected.
+    fn open(source: &Source, what: &str) -> Result<(CsvFile, Vec<String>)> {
+        let path = source.display_path();
+        let raw: Box<dyn Read> = match source {
+            Source::Path(p) => Box::new(File::open(p).map_err(|e| Error::io(p, e))?),
+            Source::Stdin => Box::new(io::stdin()),
+            Source::Bytes(b) => Box::new(io::Cursor::new(b.clone())),
+        };
+        let mut rdr = ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(false)
+            .buffer_capacity(1 << 16)
+            .from_reader(raw);
+        let header = rdr.byte_headers().map_err(|e| csv_error(&path, e))?;
+        if header.is_empty() || (header.len() == 1 && header[0].is_empty()) {
+            return Err(Error::input(&path, 1, format!("the file is empty: expected {what}")));
+        }
+        let names = header
+            .iter()
+            .map(|h| {
+                String::from_utf8_lossy(h)
+                    .trim()
+                    .trim_start_matches('\u{feff}')
+                    .to_lowercase()
+            })
+            .collect();
+        Ok((CsvFile { rdr, path, record: ByteRecord::new() }, names))
     }
-    Ok(header
-        .iter()
-        .map(|h| {
-            String::from_utf8_lossy(h)
-                .trim()
-                .trim_start_matches('\u{feff}')
-                .to_lowercase()
-        })
-        .collect())
+
+    /// Reads the next record into `self.record`; its line, or `None` at the
+    /// end of the file.
+    fn next(&mut self) -> Result<Option<u64>> {
+        if !self.rdr.read_byte_record(&mut self.record).map_err(|e| csv_error(&self.path, e))? {
+            return Ok(None);
+        }
+        Ok(Some(self.record.position().map_or(0, |p| p.line())))
+    }
+
+    /// An error on `line` of this file.
+    fn error(&self, line: u64, msg: String) -> Error {
+        Error::input(&self.path, line, msg)
+    }
 }
 
 /// Column look-up over a header, with errors that say which file was
@@ -272,19 +288,16 @@ struct IxColumns {
 
 /// Streams the per-interaction CSV (`peakend score -o`).
 pub struct InteractionReader {
-    rdr: csv::Reader<Box<dyn Read>>,
-    path: PathBuf,
+    file: CsvFile,
     cols: IxColumns,
-    record: ByteRecord,
     rows: u64,
 }
 
 impl InteractionReader {
     /// Opens the file and checks its header.
     pub fn open(source: &Source) -> Result<InteractionReader> {
-        let (mut rdr, path) = open(source)?;
         let what = "the per-interaction CSV written by `peakend score -o`";
-        let names = header(&mut rdr, &path, what)?;
+        let (file, names) = CsvFile::open(source, what)?;
         let hint = if names.iter().any(|n| n == "speaker")
             && names.iter().any(|n| n == "valence")
         {
@@ -292,7 +305,7 @@ impl InteractionReader {
         } else {
             ""
         };
-        let n = Names { names: &names, path: &path, what, hint };
+        let n = Names { names: &names, path: &file.path, what, hint };
         let cols = IxColumns {
             id: n.find(ID).ok_or_else(|| n.missing("interaction_id"))?,
             experienced: n.required("experienced")?,
@@ -315,12 +328,7 @@ impl InteractionReader {
             end_emotion: n.optional("end_emotion"),
             empathy_after_peak: n.optional("empathy_after_peak"),
         };
-        Ok(InteractionReader { rdr, path, cols, record: ByteRecord::new(), rows: 0 })
-    }
-
-    /// The file name used in messages.
-    pub fn path(&self) -> &Path {
-        &self.path
+        Ok(InteractionReader { file, cols, rows: 0 })
     }
 
     /// True when the CSV has an agent column.
@@ -330,17 +338,10 @@ impl InteractionReader {
 
     /// The next row, checked; `None` at the end of the file.
     pub fn next_row(&mut self) -> Result<Option<IxRow<'_>>> {
-        if !self
-            .rdr
-            .read_byte_record(&mut self.record)
-            .map_err(|e| csv_error(&self.path, e))?
-        {
-            return Ok(None);
-        }
-        let r = &self.record;
+        let Some(line) = self.file.next()? else { return Ok(None) };
+        let r = &self.file.record;
         let c = &self.cols;
-        let line = r.position().map_or(0, |p| p.line());
-        let fail = |msg: String| Error::input(&self.path, line, msg);
+        let fail = |msg: String| self.file.error(line, msg);
         if cell(r, Some(c.id)).trim().is_empty() {
             return Err(fail("empty interaction_id".into()));
         }
@@ -368,7 +369,7 @@ impl InteractionReader {
         let order = self.rows;
         self.rows += 1;
         Ok(Some(IxRow {
-            record: &self.record,
+            record: &self.file.record,
             cols: &self.cols,
             figures,
             ints,
@@ -446,24 +447,21 @@ struct TurnColumns {
 
 /// Streams the per-turn CSV (`peakend score --turns`).
 pub struct TurnReader {
-    rdr: csv::Reader<Box<dyn Read>>,
-    path: PathBuf,
+    file: CsvFile,
     cols: TurnColumns,
-    record: ByteRecord,
 }
 
 impl TurnReader {
     /// Opens the file and checks its header.
     pub fn open(source: &Source) -> Result<TurnReader> {
-        let (mut rdr, path) = open(source)?;
         let what = "the per-turn CSV written by `peakend score --turns`";
-        let names = header(&mut rdr, &path, what)?;
+        let (file, names) = CsvFile::open(source, what)?;
         let hint = if names.iter().any(|n| n == "remembered") {
             " (this looks like the per-interaction CSV: give it as the first argument)"
         } else {
             ""
         };
-        let n = Names { names: &names, path: &path, what, hint };
+        let n = Names { names: &names, path: &file.path, what, hint };
         let cols = TurnColumns {
             id: n.find(ID).ok_or_else(|| n.missing("interaction_id"))?,
             turn: n.required("turn")?,
@@ -473,12 +471,7 @@ impl TurnReader {
             terms: n.optional("terms"),
             text: n.optional("text"),
         };
-        Ok(TurnReader { rdr, path, cols, record: ByteRecord::new() })
-    }
-
-    /// The file name used in messages.
-    pub fn path(&self) -> &Path {
-        &self.path
+        Ok(TurnReader { file, cols })
     }
 
     /// True when the CSV has the turns' text.
@@ -488,17 +481,10 @@ impl TurnReader {
 
     /// The next row, checked; `None` at the end of the file.
     pub fn next_row(&mut self) -> Result<Option<TurnView<'_>>> {
-        if !self
-            .rdr
-            .read_byte_record(&mut self.record)
-            .map_err(|e| csv_error(&self.path, e))?
-        {
-            return Ok(None);
-        }
-        let r = &self.record;
+        let Some(line) = self.file.next()? else { return Ok(None) };
+        let r = &self.file.record;
         let c = &self.cols;
-        let line = r.position().map_or(0, |p| p.line());
-        let fail = |msg: String| Error::input(&self.path, line, msg);
+        let fail = |msg: String| self.file.error(line, msg);
         let speaker_cell = cell(r, Some(c.speaker));
         let speaker = Speaker::parse(&speaker_cell).ok_or_else(|| {
             fail(format!(
@@ -513,7 +499,7 @@ impl TurnReader {
             return Err(fail(format!("empty {name}")));
         };
         Ok(Some(TurnView {
-            record: &self.record,
+            record: &self.file.record,
             cols: &self.cols,
             turn,
             speaker,
