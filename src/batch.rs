@@ -5,8 +5,8 @@
 //! text), the calling thread scores and formats each batch on a rayon pool
 //! in chunks of a few interactions (each worker thread keeps one
 //! [`Scratch`], whose caches stay warm for the run, and `collect` keeps
-//! input order), and a writer thread only
-//! copies the formatted bytes out, so the serial part of a run stays small. Channels hold at most two
+//! input order), and a writer thread only copies the formatted bytes out,
+//! so the serial part of a run stays small. Channels hold at most two
 //! batches each, so memory is bounded by a few batches plus the largest
 //! interaction, whatever the input size, and the output bytes are the same
 //! for any number of threads.
@@ -191,9 +191,8 @@ fn read_batches(mut reader: Reader, tx: SyncSender<Batch>, done: Receiver<Batch>
     let mut batch = Vec::new();
     let mut text = 0;
     while let Some(ix) = reader.next_interaction()? {
-        while let Ok(scored) = done.try_recv() {
-            drop(scored);
-        }
+        // Free the batches already scored (dropped as they are received).
+        while done.try_recv().is_ok() {}
         text += ix.text_bytes();
         batch.push(ix);
         if text >= BATCH_TEXT_BYTES || batch.len() >= BATCH_INTERACTIONS {

@@ -233,22 +233,12 @@ impl Outputs {
     /// everything written so far.
     pub fn write_rows(&mut self, rows: &Rows) -> Result<()> {
         self.flush_pending()?;
-        self.write_both(rows)
+        write_both(&mut self.interactions, self.turns.as_mut(), rows)
     }
 
     fn flush_pending(&mut self) -> Result<()> {
-        let pending = std::mem::take(&mut self.pending);
-        let written = self.write_both(&pending);
-        self.pending = pending;
+        write_both(&mut self.interactions, self.turns.as_mut(), &self.pending)?;
         self.pending.clear();
-        written
-    }
-
-    fn write_both(&mut self, rows: &Rows) -> Result<()> {
-        self.interactions.write(&rows.interactions)?;
-        if let Some(out) = &mut self.turns {
-            out.write(&rows.turns)?;
-        }
         Ok(())
     }
 
@@ -262,6 +252,15 @@ impl Outputs {
         }
         Ok(())
     }
+}
+
+/// Writes each CSV's part of `rows` to its output.
+fn write_both(interactions: &mut CsvOut, turns: Option<&mut CsvOut>, rows: &Rows) -> Result<()> {
+    interactions.write(&rows.interactions)?;
+    if let Some(out) = turns {
+        out.write(&rows.turns)?;
+    }
+    Ok(())
 }
 
 /// The per-interaction row.

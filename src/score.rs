@@ -10,9 +10,10 @@
 //! and `?` (2-3: +0.18 each, more: +0.96) emphasis; normalisation
 //! x/sqrt(x²+15); and the positive/negative/neutral proportions.
 //!
-//! On top of that, phrases (contact-centre expressions and VADER's idioms)
-//! found by the phrase automaton (run from the tokens that can start one) replace the words they cover with their own
-//! valence, and take negation, boosters and capitals like a word does.
+//! On top of that, phrases (contact-centre expressions and VADER's idioms),
+//! found by the phrase automaton run from the tokens that can start one,
+//! replace the words they cover with their own valence, and take negation,
+//! boosters and capitals like a word does.
 //!
 //! Departures from VADER, on purpose: the "but" rule scales each position
 //! (VADER rescales the first *equal value* it finds, a known bug), text

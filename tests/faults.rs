@@ -459,6 +459,17 @@ fn signal(child: &Child, name: &str) {
     assert!(ok.success());
 }
 
+/// Sends signal `name` and waits for the exit, keeping standard input open
+/// until then (`wait_with_output` alone would close it first): the exit
+/// status and standard error.
+fn interrupt(mut child: Child, name: &str) -> (Option<i32>, String) {
+    signal(&child, name);
+    let stdin = child.stdin.take();
+    let out = child.wait_with_output().unwrap();
+    drop(stdin);
+    (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
 fn many_rows(n: usize) -> String {
     let mut s = String::from("id,speaker,text\n");
     for i in 0..n {
@@ -474,15 +485,10 @@ fn sigterm_while_blocked_on_stdin_leaves_nothing() {
         let args = ["--threads", threads, "-o", "ix.csv", "--turns", "turns.csv", "--rejects", "rejects.csv"];
         // Enough rows for several batches to be scored and written, then
         // the input stays open: the run is certainly still going.
-        let mut child = spawn_blocked(dir.path(), &args, &many_rows(6000));
+        let child = spawn_blocked(dir.path(), &args, &many_rows(6000));
         wait_for_temp_files(dir.path(), 3);
-        signal(&child, "TERM");
-        // Keep standard input open until it exited (wait_with_output would close it).
-        let stdin = child.stdin.take();
-        let out = child.wait_with_output().unwrap();
-        drop(stdin);
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(143), "{err}");
+        let (code, err) = interrupt(child, "TERM");
+        assert_eq!(code, Some(143), "{err}");
         assert!(err.contains("peakend: interrupted by SIGTERM: no output written (removed 3 temporary files)"), "{err}");
         assert!(names(dir.path()).is_empty(), "{:?}", names(dir.path()));
     }
@@ -506,11 +512,9 @@ fn sigint_while_reading_a_fifo_leaves_nothing() {
     // Opening blocks until peakend opens its end; the writer stays open.
     let mut writer = std::fs::OpenOptions::new().write(true).open(&fifo).unwrap();
     writer.write_all(many_rows(500).as_bytes()).unwrap();
-    signal(&child, "INT");
-    let out = child.wait_with_output().unwrap();
+    let (code, err) = interrupt(child, "INT");
     drop(writer);
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(130), "{err}");
+    assert_eq!(code, Some(130), "{err}");
     assert!(err.contains("interrupted by SIGINT: no output written (removed 1 temporary files)"), "{err}");
     assert_eq!(names(dir.path()), ["calls.csv"]);
 }
@@ -518,14 +522,10 @@ fn sigint_while_reading_a_fifo_leaves_nothing() {
 #[test]
 fn interrupted_output_on_stdout_is_called_incomplete() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = spawn_blocked(dir.path(), &["--turns", "turns.csv"], &many_rows(100));
+    let child = spawn_blocked(dir.path(), &["--turns", "turns.csv"], &many_rows(100));
     wait_for_temp_files(dir.path(), 1);
-    signal(&child, "TERM");
-    let stdin = child.stdin.take();
-    let out = child.wait_with_output().unwrap();
-    drop(stdin);
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(143), "{err}");
+    let (code, err) = interrupt(child, "TERM");
+    assert_eq!(code, Some(143), "{err}");
     assert!(err.contains("no output written (removed 1 temporary files); the output on standard output is incomplete"), "{err}");
     assert!(names(dir.path()).is_empty());
 }

@@ -65,11 +65,13 @@ pub mod flag {
     /// The first word of one of VADER's idioms or booster n-grams: only
     /// then are they spelled out (`special_idioms`).
     pub const NGRAM_START: u32 = 1 << 16;
-    /// Set by scoring on a token that negates by an infix (`n't`), so the
-    /// infix search runs once per token, not once per rule.
+    /// A token that negates by an infix (`n't`), marked by
+    /// [`super::Lexicon::token_info`] so the infix search runs once per
+    /// distinct word, not once per rule.
     pub const NEGATION_INFIX: u32 = 1 << 17;
-    /// The token's phrase form is the first word of a phrase: the phrase
-    /// automaton is only run from such tokens.
+    /// The token's phrase form is the first word of a phrase (marked by
+    /// [`super::Lexicon::token_info`]): the phrase automaton is only run from
+    /// such tokens.
     pub const PHRASE_START: u32 = 1 << 18;
 }
 
@@ -247,7 +249,6 @@ impl Lexicon {
         self.negation_infixes.iter().any(|n| lower.as_bytes().windows(n.len()).any(|w| w == n.as_bytes()))
     }
 
-
     /// The emoji descriptions.
     pub fn emoji(&self) -> &FxHashMap<char, Box<str>> {
         &self.emoji
@@ -289,7 +290,8 @@ impl Lexicon {
     /// Everything the lexicon says of one lowercase token: its entry as
     /// written; for words not listed as written, the valence (outside
     /// English) and emotion cues of their Snowball stem; and the
-    /// [`flag::NEGATION_INFIX`] mark. A pure function of the token, which
+    /// [`flag::NEGATION_INFIX`] and [`flag::PHRASE_START`] marks. A pure
+    /// function of the token, which
     /// [`crate::score::Scratch`] caches per worker.
     pub fn token_info(&self, lower: &str) -> WordInfo {
         let mut info = *self.word(lower);
