@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 
 use rustc_hash::FxHashMap;
 
-use super::{build_automaton, flag, phrase_starts, Cues, Lexicon, Ngram, Phrase, StemHit, StemmerBox, WordInfo};
+use super::{build_automaton, flag, has_infix, phrase_starts, Cues, Lexicon, Ngram, Phrase, StemHit, StemmerBox, WordInfo};
 use crate::emotion::Emotion;
 use crate::error::{Error, Result};
 use crate::text::trim_punct;
@@ -369,7 +369,7 @@ impl Builder {
 
         let is_negator = |w: &str| {
             self.words.get(w).is_some_and(|i| i.has(flag::NEGATION))
-                || self.negation_infixes.iter().any(|n| w.contains(&**n))
+                || has_infix(&self.negation_infixes, w)
         };
         // Phrases are matched on tokens, and the tokenizer splits elided
         // articles off ("n'a" -> "n'" "a", whose forms are "n" and "a"):

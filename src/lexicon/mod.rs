@@ -245,8 +245,7 @@ impl Lexicon {
     /// True when `lower` contains a negation infix such as `n't`.
     #[inline]
     pub fn has_negation_infix(&self, lower: &str) -> bool {
-        // Tokens are short: a window compare beats building a searcher.
-        self.negation_infixes.iter().any(|n| lower.as_bytes().windows(n.len()).any(|w| w == n.as_bytes()))
+        has_infix(&self.negation_infixes, lower)
     }
 
     /// The emoji descriptions.
@@ -349,6 +348,12 @@ impl Lexicon {
     pub fn booster_ngrams(&self) -> &[Ngram] {
         &self.booster_ngrams
     }
+}
+
+/// True when `lower` contains one of `infixes` (such as `n't`). Tokens are
+/// short: a window compare beats building a substring searcher.
+fn has_infix(infixes: &[Box<str>], lower: &str) -> bool {
+    infixes.iter().any(|n| lower.as_bytes().windows(n.len()).any(|w| w == n.as_bytes()))
 }
 
 /// The first words of the phrases, as [`build_automaton`] spells them.
