@@ -113,13 +113,12 @@ fn full_report(opts: &Options, peakend: &Path, dir: &Path) -> Result<(), String>
     let file = fs::File::create(&corpus_path).map_err(|e| format!("{}: {e}", corpus_path.display()))?;
     let written = corpus::generate(opts.size, 2026, file).map_err(|e| e.to_string())?;
     let mb = written.bytes as f64 / 1e6;
-    let text_bytes = turn_text_bytes(&corpus_path)?;
     eprintln!(
         "corpus: {} interactions, {} turns, {:.1} MB ({:.1} MB of turn text), made in {:.1} s",
         written.interactions,
         written.turns,
         mb,
-        text_bytes as f64 / 1e6,
+        written.text_bytes as f64 / 1e6,
         started.elapsed().as_secs_f64()
     );
 
@@ -305,16 +304,6 @@ fn csv_floor(path: &Path) -> Result<Run, String> {
     }
     std::hint::black_box(sum);
     Ok(Run { seconds: started.elapsed().as_secs_f64(), max_rss_kb: 0 })
-}
-
-fn turn_text_bytes(path: &Path) -> Result<u64, String> {
-    let mut rdr = csv::Reader::from_path(path).map_err(|e| e.to_string())?;
-    let mut record = csv::ByteRecord::new();
-    let mut bytes = 0;
-    while rdr.read_byte_record(&mut record).map_err(|e| e.to_string())? {
-        bytes += record.get(3).map_or(0, |t| t.len() as u64);
-    }
-    Ok(bytes)
 }
 
 struct Vader {

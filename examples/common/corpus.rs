@@ -65,6 +65,8 @@ pub struct Written {
     pub interactions: u64,
     pub turns: u64,
     pub bytes: u64,
+    /// Bytes of turn text alone.
+    pub text_bytes: u64,
 }
 
 /// Writes a transcript CSV of at least `size` bytes (whole interactions) to
@@ -114,6 +116,7 @@ pub fn generate(size: u64, seed: u64, out: impl Write) -> io::Result<Written> {
             let fields = [id.as_str(), &row[1], &row[2], text.as_str(), &row[4], &row[5]];
             written.bytes += fields.iter().map(|f| f.len() as u64 + 1).sum::<u64>();
             written.turns += 1;
+            written.text_bytes += text.len() as u64;
             w.write_record(fields)?;
         }
         written.interactions += 1;
