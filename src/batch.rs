@@ -1,22 +1,23 @@
 //! The streaming batch engine: read, score in parallel, write in order.
 //!
-//! With one thread everything runs on the calling thread. With more, a reader
-//! thread fills batches of whole interactions (up to [`BATCH_TEXT_BYTES`] of
-//! text), the calling thread scores and formats each batch on a rayon pool
-//! in chunks of a few interactions (each worker thread keeps one
-//! [`Scratch`], whose caches stay warm for the run, and `collect` keeps
-//! input order), and a writer thread only copies the formatted bytes out,
-//! so the serial part of a run stays small. Channels hold at most two
-//! batches each, so memory is bounded by a few batches plus the largest
-//! interaction, whatever the input size, and the output bytes are the same
-//! for any number of threads.
+//! With one thread everything runs on the calling thread. With more, every
+//! worker of a rayon pool runs the same loop: take the input lock, read the
+//! next batch of whole interactions (up to [`BATCH_TEXT_BYTES`] of text),
+//! release it, score and format the batch with the worker's own
+//! [`Scratch`] (its caches stay warm for the run), and hand the bytes to a
+//! writer thread, which writes batches in input order. Parsing is thus
+//! spread over the workers instead of a reader thread competing with them
+//! for the cores, and a batch is scored by the thread that parsed it, while
+//! it is still in that core's cache. At most [`IN_FLIGHT_PER_WORKER`]
+//! batches per worker are read and not yet written, so memory is bounded by
+//! a few batches plus the largest interaction, whatever the input size, and
+//! the output bytes are the same for any number of threads.
 
-use std::sync::atomic::Ordering;
-use std::sync::Mutex;
-use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{channel, Receiver};
+use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
-
-use rayon::prelude::*;
 
 use crate::engine::{Engine, LangFallback, Scored};
 use crate::error::{Error, Result};
@@ -105,20 +106,86 @@ pub fn run(
     Ok(stats)
 }
 
+/// A batch of whole interactions, read by one worker.
 type Batch = Vec<Interaction>;
 
-/// Interactions per rayon task: enough to amortise the hand-off, few enough
-/// to balance two workers on a batch.
-const CHUNK_INTERACTIONS: usize = 32;
+/// Batches read but not yet written, per worker: bounds memory (a worker
+/// that races ahead waits for the writer) while keeping every worker busy.
+const IN_FLIGHT_PER_WORKER: usize = 2;
 
 /// Row buffers kept for reuse, and the largest one kept.
-const SPARE_ROWS: usize = 2 * BATCH_INTERACTIONS / CHUNK_INTERACTIONS;
-const SPARE_ROWS_BYTES: usize = 1 << 20;
+const SPARE_ROWS_BYTES: usize = 4 << 20;
 
-/// One scored, formatted chunk of a batch, with its figures.
-struct Chunk {
+/// One scored, formatted batch, with its place in the input and its figures.
+struct Formatted {
+    seq: u64,
     rows: Rows,
     stats: RunStats,
+}
+
+/// What the workers share.
+struct Shared {
+    /// The input, and the number of the next batch read from it. Workers
+    /// take turns reading a batch each, so parsing is spread over all of
+    /// them instead of one reader thread competing with them for the cores.
+    input: Mutex<(Reader, u64)>,
+    /// Batches read and not yet written; workers wait while it is full.
+    in_flight: Mutex<usize>,
+    written: Condvar,
+    /// Set on the first error, or when the writer stops: everyone stops.
+    stop: AtomicBool,
+    error: Mutex<Option<Error>>,
+    spare_rows: Mutex<Vec<Rows>>,
+    max_in_flight: usize,
+}
+
+impl Shared {
+    /// Keeps the first error and stops every thread.
+    fn fail(&self, e: Error) {
+        let mut error = self.error.lock().unwrap_or_else(|p| p.into_inner());
+        if error.is_none() {
+            *error = Some(e);
+        }
+        self.stop.store(true, Ordering::SeqCst);
+        self.written.notify_all();
+    }
+
+    /// Waits for room for one more batch; false when the run is stopping.
+    fn reserve(&self) -> bool {
+        let mut n = self.in_flight.lock().unwrap_or_else(|p| p.into_inner());
+        while *n >= self.max_in_flight && !self.stop.load(Ordering::SeqCst) {
+            n = self.written.wait(n).unwrap_or_else(|p| p.into_inner());
+        }
+        *n += 1;
+        !self.stop.load(Ordering::SeqCst)
+    }
+
+    fn release(&self) {
+        *self.in_flight.lock().unwrap_or_else(|p| p.into_inner()) -= 1;
+        self.written.notify_one();
+    }
+
+    /// Reads the next batch: up to [`BATCH_TEXT_BYTES`] of text or
+    /// [`BATCH_INTERACTIONS`], whole interactions only.
+    fn read(&self, batch: &mut Batch) -> Result<Option<u64>> {
+        let mut input = self.input.lock().unwrap_or_else(|p| p.into_inner());
+        let (reader, next_seq) = &mut *input;
+        let mut text = 0;
+        while text < BATCH_TEXT_BYTES && batch.len() < BATCH_INTERACTIONS {
+            match reader.next_interaction()? {
+                Some(ix) => {
+                    text += ix.text_bytes();
+                    batch.push(ix);
+                }
+                None => break,
+            }
+        }
+        if batch.is_empty() {
+            return Ok(None);
+        }
+        *next_seq += 1;
+        Ok(Some(*next_seq - 1))
+    }
 }
 
 fn parallel(
@@ -135,93 +202,90 @@ fn parallel(
         .map_err(|e| Error::config(format!("cannot start {threads} worker threads: {e}")))?;
     let bytes = reader.bytes_read();
     let turns = out.has_turns();
-    let scratches: Vec<Mutex<Scratch>> = (0..threads).map(|_| Mutex::new(Scratch::default())).collect();
-    let (batch_tx, batch_rx) = sync_channel::<Batch>(2);
-    let (chunks_tx, chunks_rx) = sync_channel::<Vec<Chunk>>(2);
-    // Scored batches go back to the reader thread to be freed there, and
-    // written row buffers back to the workers: memory is freed by the
-    // thread that allocated it (no allocator lock traffic) or reused.
-    let (done_tx, done_rx) = std::sync::mpsc::channel::<Batch>();
-    let spare_rows: Mutex<Vec<Rows>> = Mutex::new(Vec::new());
-    let spare_rows = &spare_rows;
+    let shared = Shared {
+        input: Mutex::new((reader, 0)),
+        in_flight: Mutex::new(0),
+        written: Condvar::new(),
+        stop: AtomicBool::new(false),
+        error: Mutex::new(None),
+        spare_rows: Mutex::new(Vec::new()),
+        max_in_flight: threads * IN_FLIGHT_PER_WORKER,
+    };
+    let shared = &shared;
+    let (tx, rx) = channel::<Formatted>();
 
-    std::thread::scope(|scope| {
-        let reading = scope.spawn(move || read_batches(reader, batch_tx, done_rx));
-        let writing = scope.spawn(move || write_batches(out, chunks_rx, spare_rows));
-        for batch in batch_rx {
-            // Workers score and format; the writer only copies bytes out.
-            let chunks: Vec<Chunk> = pool.install(|| {
-                batch
-                    .par_chunks(CHUNK_INTERACTIONS)
-                    .map(|chunk| {
-                        // This worker's scratch: its caches stay warm for the whole run.
-                        let slot = &scratches[rayon::current_thread_index().unwrap_or(0) % scratches.len()];
-                        let mut scratch = slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-                        let rows = spare_rows.lock().ok().and_then(|mut spare| spare.pop()).unwrap_or_default();
-                        let mut formatted = Chunk { rows, stats: RunStats::default() };
-                        for ix in chunk {
-                            let scored = engine.score(ix, &mut scratch);
-                            formatted.rows.push(ix, &scored, turns);
-                            formatted.stats.add(ix, &scored);
-                        }
-                        formatted
-                    })
-                    .collect()
-            });
-            if chunks_tx.send(chunks).is_err() {
-                break; // The writer failed; its error is reported below.
+    let written = std::thread::scope(|scope| {
+        let writing = scope.spawn(move || write_in_order(out, rx, shared));
+        // Every pool thread runs one worker loop: read a batch, score and
+        // format it, hand the bytes to the writer.
+        pool.broadcast(|_| {
+            let tx = tx.clone();
+            let mut scratch = Scratch::default();
+            let mut batch = Batch::new();
+            while shared.reserve() {
+                let seq = match shared.read(&mut batch) {
+                    Ok(Some(seq)) => seq,
+                    Ok(None) => {
+                        shared.release();
+                        break;
+                    }
+                    Err(e) => {
+                        shared.release();
+                        shared.fail(e);
+                        break;
+                    }
+                };
+                let rows = shared.spare_rows.lock().ok().and_then(|mut spare| spare.pop()).unwrap_or_default();
+                let mut formatted = Formatted { seq, rows, stats: RunStats::default() };
+                for ix in &batch {
+                    let scored = engine.score(ix, &mut scratch);
+                    formatted.rows.push(ix, &scored, turns);
+                    formatted.stats.add(ix, &scored);
+                }
+                // Freed here, by the thread that allocated it.
+                batch.clear();
+                if tx.send(formatted).is_err() {
+                    break; // The writer stopped; its error is reported.
+                }
+                progress(bytes.load(Ordering::Relaxed));
             }
-            let _ = done_tx.send(batch);
-            progress(bytes.load(Ordering::Relaxed));
-        }
-        drop(chunks_tx);
-        drop(done_tx);
-        let written = writing.join().unwrap_or_else(|_| Err(Error::config("the writer thread panicked")));
-        let read = reading.join().unwrap_or_else(|_| Err(Error::config("the reader thread panicked")));
-        // A read error explains a short output, so it comes first.
-        let warnings = read?;
-        let (out, mut stats) = written?;
-        out.commit()?;
-        stats.warnings = warnings;
-        Ok(stats)
-    })
+        });
+        drop(tx);
+        writing.join().unwrap_or_else(|_| Err(Error::config("the writer thread panicked")))
+    });
+    if let Some(e) = shared.error.lock().unwrap_or_else(|p| p.into_inner()).take() {
+        return Err(e);
+    }
+    let (out, mut stats) = written?;
+    out.commit()?;
+    let (reader, _) = &*shared.input.lock().unwrap_or_else(|p| p.into_inner());
+    stats.warnings = reader.warnings();
+    Ok(stats)
 }
 
-fn read_batches(mut reader: Reader, tx: SyncSender<Batch>, done: Receiver<Batch>) -> Result<InputWarnings> {
-    let mut batch = Vec::new();
-    let mut text = 0;
-    while let Some(ix) = reader.next_interaction()? {
-        // Free the batches already scored (dropped as they are received).
-        while done.try_recv().is_ok() {}
-        text += ix.text_bytes();
-        batch.push(ix);
-        if text >= BATCH_TEXT_BYTES || batch.len() >= BATCH_INTERACTIONS {
-            if tx.send(std::mem::take(&mut batch)).is_err() {
-                return Ok(reader.warnings());
-            }
-            text = 0;
-        }
-    }
-    if !batch.is_empty() {
-        let _ = tx.send(batch);
-    }
-    Ok(reader.warnings())
-}
-
-/// Writes every formatted chunk in order; commits nothing, since the reader
-/// may still fail.
-fn write_batches(mut out: Outputs, rx: Receiver<Vec<Chunk>>, spare: &Mutex<Vec<Rows>>) -> Result<(Outputs, RunStats)> {
+/// Writes the formatted batches in input order as they arrive (out of
+/// order, from several workers); commits nothing, since reading may still
+/// fail.
+fn write_in_order(mut out: Outputs, rx: Receiver<Formatted>, shared: &Shared) -> Result<(Outputs, RunStats)> {
     let mut stats = RunStats::default();
-    for chunks in rx {
-        for mut chunk in chunks {
-            out.write_rows(&chunk.rows)?;
-            stats.merge(&chunk.stats);
-            chunk.rows.clear();
-            if let Ok(mut spare) = spare.lock() {
-                // Enough for the chunks of the batches in flight; beyond
-                // that, and for oversized buffers, give the memory back.
-                if spare.len() < SPARE_ROWS && chunk.rows.capacity() <= SPARE_ROWS_BYTES {
-                    spare.push(chunk.rows);
+    let mut waiting: BTreeMap<u64, Formatted> = BTreeMap::new();
+    let mut next = 0;
+    for formatted in rx {
+        waiting.insert(formatted.seq, formatted);
+        while let Some(mut formatted) = waiting.remove(&next) {
+            if let Err(e) = out.write_rows(&formatted.rows) {
+                shared.fail(e);
+                return Err(Error::config("stopped by a write error"));
+            }
+            stats.merge(&formatted.stats);
+            next += 1;
+            shared.release();
+            formatted.rows.clear();
+            if formatted.rows.capacity() <= SPARE_ROWS_BYTES {
+                if let Ok(mut spare) = shared.spare_rows.lock() {
+                    if spare.len() < shared.max_in_flight {
+                        spare.push(formatted.rows);
+                    }
                 }
             }
         }
