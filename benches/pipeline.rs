@@ -45,7 +45,7 @@ fn bench_tokenize(c: &mut Criterion) {
         b.iter(|| {
             let mut n = 0;
             for t in &turns {
-                tokenize(t, lex.emoji(), lex.elisions(), true, &mut toks);
+                tokenize(t, lex.emoji(), lex.elisions(), &mut toks);
                 n += toks.len();
             }
             assert_eq!(n, 51_712);

@@ -11,7 +11,7 @@
 //! x/sqrt(x²+15); and the positive/negative/neutral proportions.
 //!
 //! On top of that, phrases (contact-centre expressions and VADER's idioms),
-//! found by the phrase automaton run from the tokens that can start one,
+//! found by one scan of the turn's word codes ([`crate::lexicon::PhraseMatcher`]),
 //! replace the words they cover with their own valence, and take negation,
 //! boosters and capitals like a word does.
 //!
@@ -23,7 +23,6 @@
 //! All per-turn state lives in a [`Scratch`] that a worker reuses, so scoring
 //! allocates nothing per token (only the explanation string per turn).
 
-use aho_corasick::{Anchored, Input};
 use rustc_hash::FxHashMap;
 
 use crate::emotion::{Accumulator, Emotion, Emotions, QUESTION_CONFUSION};
@@ -76,6 +75,8 @@ pub struct TurnScore {
 pub struct Scratch {
     tokens: Tokens,
     info: Vec<WordInfo>,
+    /// The turn's word codes, for the phrase scan.
+    coded: Vec<u8>,
     phrase_at: Vec<u32>,
     emotion_phrase_at: Vec<u32>,
     sentiments: Vec<f64>,
@@ -110,8 +111,7 @@ const WORD_CACHE_MAX: usize = 1 << 16;
 /// assert_eq!(format!("{:.4}", s.valence), "0.4404");
 /// ```
 pub fn score_turn(lex: &Lexicon, opts: ScoreOptions, text: &str, s: &mut Scratch) -> TurnScore {
-    let phrases = opts.phrases && lex.automaton().is_some();
-    tokenize(text, lex.emoji(), lex.elisions(), phrases, &mut s.tokens);
+    tokenize(text, lex.emoji(), lex.elisions(), &mut s.tokens);
     let n = s.tokens.len();
     if n == 0 {
         return TurnScore { neutral: 1.0, ..TurnScore::default() };
@@ -137,39 +137,29 @@ pub fn score_turn(lex: &Lexicon, opts: ScoreOptions, text: &str, s: &mut Scratch
     s.phrase_at.resize(n, NO_PHRASE);
     s.emotion_phrase_at.clear();
     s.emotion_phrase_at.resize(n, NO_PHRASE);
-    if let (true, Some(ac)) = (phrases, lex.automaton()) {
-        // Leftmost-longest matches, left to right: from each token that
-        // can start a phrase, the longest phrase there; after a match, on
-        // from the token that follows it.
-        let text = s.tokens.phrase_text();
-        let mut first = 0;
-        while first < n {
-            if !s.info[first].has(flag::PHRASE_START) {
-                first += 1;
-                continue;
-            }
-            let input = Input::new(text).span(s.tokens.phrase_offset(first)..text.len()).anchored(Anchored::Yes);
-            let Some(m) = ac.find(input) else {
-                first += 1;
-                continue;
-            };
-            let phrase = lex.phrase(m.pattern().as_usize());
+    let matcher = lex.phrase_matcher().filter(|_| opts.phrases);
+    if let Some(matcher) = matcher.filter(|_| s.info.iter().any(|w| w.has(flag::PHRASE_START))) {
+        s.coded.clear();
+        for w in &s.info {
+            matcher.push(w.phrase_code, &mut s.coded);
+        }
+        for m in matcher.find_iter(&s.coded) {
+            let (first, phrase) = (m.first, lex.phrase(m.phrase));
             let last = (first + phrase.words).min(n);
             if !phrase.emotions.is_empty() {
-                s.emotion_phrase_at[first] = m.pattern().as_u32();
+                s.emotion_phrase_at[first] = m.phrase as u32;
                 for w in &mut s.info[first..last] {
                     w.emotions = Cues::default();
                     w.flags |= flag::EMOTION_COVERED;
                 }
             }
             if phrase.valence.is_some() {
-                s.phrase_at[first] = m.pattern().as_u32();
+                s.phrase_at[first] = m.phrase as u32;
                 for w in &mut s.info[first..last] {
                     w.flags = (w.flags & (flag::CONTRAST | flag::EMOTION_COVERED | flag::NGRAM_START)) | flag::COVERED;
                     w.booster = 0.0;
                 }
             }
-            first = last.max(first + 1);
         }
     }
 

@@ -5,8 +5,8 @@
 //! white space, and leading/trailing punctuation is stripped unless that leaves
 //! two characters or fewer (which keeps emoticons such as `:)` and `<3`, and
 //! contractions such as `don't`, whole). Each token gets its lowercase form for
-//! lexicon look-ups and, when phrases are on, a punctuation-free form in a
-//! space-padded buffer that the phrase automaton scans once per turn.
+//! lexicon look-ups, and its form: the lowercase form with surrounding
+//! punctuation stripped, which phrases are matched on and explanations show.
 //!
 //! Three deliberate departures from VADER, each fixing a known weakness on
 //! chat text (see DESIGN.md and the `departures` tests in `score.rs`):
@@ -24,8 +24,9 @@ use rustc_hash::FxHashMap;
 pub struct Token {
     lower_start: u32,
     lower_end: u32,
-    phrase_start: u32,
-    phrase_end: u32,
+    /// The form is a part of the lowercase form, in the same buffer.
+    form_start: u32,
+    form_end: u32,
     upper: bool,
 }
 
@@ -34,7 +35,6 @@ pub struct Token {
 pub struct Tokens {
     expanded: String,
     lower: String,
-    phrase_text: String,
     tokens: Vec<Token>,
     exclamations: u32,
     questions: u32,
@@ -64,35 +64,21 @@ impl Tokens {
         self.tokens[i].upper
     }
 
-    /// The form shown in explanations: lowercase, surrounding punctuation
-    /// stripped (the lowercase form when that would leave nothing).
-    pub fn label(&self, i: usize) -> &str {
-        let t = &self.tokens[i];
-        if t.phrase_end > t.phrase_start {
-            &self.phrase_text[t.phrase_start as usize..t.phrase_end as usize]
-        } else {
-            let l = self.lower(i);
-            let s = trim_punct(l);
-            if s.is_empty() {
-                l
-            } else {
-                s
-            }
-        }
-    }
-
-    /// The space-padded phrase text: `" form  form  form "`, one form per
-    /// token, so a phrase pattern `" w1  w2 "` can only match whole tokens.
-    /// Empty unless tokenized with phrases on.
-    pub fn phrase_text(&self) -> &str {
-        &self.phrase_text
-    }
-
-    /// Where token `i`'s padded form (`" form "`) starts in
-    /// [`Tokens::phrase_text`]: where a phrase starting at it would match.
+    /// The form of token `i`: lowercase, surrounding punctuation stripped
+    /// (empty for a token of punctuation only). Phrases are matched on it.
     #[inline]
-    pub fn phrase_offset(&self, i: usize) -> usize {
-        (self.tokens[i].phrase_start as usize).saturating_sub(1)
+    pub fn form(&self, i: usize) -> &str {
+        let t = &self.tokens[i];
+        &self.lower[t.form_start as usize..t.form_end as usize]
+    }
+
+    /// The form shown in explanations: [`Tokens::form`], or the lowercase
+    /// form when that would leave nothing.
+    pub fn label(&self, i: usize) -> &str {
+        match self.form(i) {
+            "" => self.lower(i),
+            form => form,
+        }
     }
 
     /// Count of `!` in the text (VADER counts the whole text).
@@ -108,7 +94,6 @@ impl Tokens {
     fn clear(&mut self) {
         self.expanded.clear();
         self.lower.clear();
-        self.phrase_text.clear();
         self.tokens.clear();
         self.exclamations = 0;
         self.questions = 0;
@@ -193,15 +178,8 @@ fn push_lower(out: &mut String, s: &str) {
 
 /// Splits `text` into `out`, replacing emoji by their descriptions from
 /// `emoji` and splitting elided articles (`elisions`, lowercase, such as
-/// `l'` or `dell'`) off the word they precede. With `phrases`, also builds
-/// [`Tokens::phrase_text`].
-pub fn tokenize(
-    text: &str,
-    emoji: &FxHashMap<char, Box<str>>,
-    elisions: &[Box<str>],
-    phrases: bool,
-    out: &mut Tokens,
-) {
+/// `l'` or `dell'`) off the word they precede.
+pub fn tokenize(text: &str, emoji: &FxHashMap<char, Box<str>>, elisions: &[Box<str>], out: &mut Tokens) {
     out.clear();
     let mut expanded = std::mem::take(&mut out.expanded);
     let source = if text.is_ascii() || emoji.is_empty() {
@@ -215,7 +193,7 @@ pub fn tokenize(
         out.questions += u32::from(b == b'?');
     }
     if source.is_ascii() {
-        tokenize_ascii(source, elisions, phrases, out);
+        tokenize_ascii(source, elisions, out);
         out.expanded = expanded;
         return;
     }
@@ -225,10 +203,10 @@ pub fn tokenize(
         }
         match split_elision(word, elisions) {
             Some((article, rest)) => {
-                push_token(out, article, phrases);
-                push_token(out, rest, phrases);
+                push_token(out, article);
+                push_token(out, rest);
             }
-            None => push_token(out, word, phrases),
+            None => push_token(out, word),
         }
     }
     out.expanded = expanded;
@@ -238,7 +216,7 @@ pub fn tokenize(
 /// general path (`tests::ascii_path_matches_general_path`), without
 /// decoding characters. The whole text is lowercased once, so a token's
 /// lowercase form is a range of it, at the token's own offsets.
-fn tokenize_ascii(text: &str, elisions: &[Box<str>], phrases: bool, out: &mut Tokens) {
+fn tokenize_ascii(text: &str, elisions: &[Box<str>], out: &mut Tokens) {
     out.lower.push_str(text);
     out.lower.make_ascii_lowercase();
     let bytes = text.as_bytes();
@@ -259,12 +237,12 @@ fn tokenize_ascii(text: &str, elisions: &[Box<str>], phrases: bool, out: &mut To
         if !elisions.is_empty() {
             if let Some((article, _)) = split_elision(&text[start..i], elisions) {
                 let cut = start + article.len();
-                push_ascii_token(out, bytes, start, cut, phrases);
-                push_ascii_token(out, bytes, cut, i, phrases);
+                push_ascii_token(out, bytes, start, cut);
+                push_ascii_token(out, bytes, cut, i);
                 continue;
             }
         }
-        push_ascii_word(out, bytes, start, i, seen, phrases);
+        push_ascii_word(out, bytes, start, i, seen);
     }
 }
 
@@ -301,15 +279,15 @@ fn class(b: u8) -> u8 {
 
 /// [`push_ascii_word`] for a part of a word (an elided article, or what
 /// follows it).
-fn push_ascii_token(out: &mut Tokens, bytes: &[u8], start: usize, end: usize, phrases: bool) {
+fn push_ascii_token(out: &mut Tokens, bytes: &[u8], start: usize, end: usize) {
     let seen = bytes[start..end].iter().fold(0, |seen, &b| seen | class(b));
-    push_ascii_word(out, bytes, start, end, seen, phrases);
+    push_ascii_word(out, bytes, start, end, seen);
 }
 
 /// [`push_token`] for the ASCII word `bytes[start..end]`, whose byte
 /// classes together are `seen`.
 #[inline]
-fn push_ascii_word(out: &mut Tokens, bytes: &[u8], start: usize, end: usize, seen: u8, phrases: bool) {
+fn push_ascii_word(out: &mut Tokens, bytes: &[u8], start: usize, end: usize, seen: u8) {
     let (mut s, mut e) = (start, end);
     if seen & PUNCT != 0 {
         while s < e && class(bytes[s]) & PUNCT != 0 {
@@ -321,22 +299,13 @@ fn push_ascii_word(out: &mut Tokens, bytes: &[u8], start: usize, end: usize, see
     }
     // VADER keeps the original when stripping leaves <= 2 characters.
     let (lower_start, lower_end) = if e - s <= 2 { (start, end) } else { (s, e) };
-    let (mut phrase_start, mut phrase_end) = (0, 0);
-    if phrases {
-        // The phrase form is the lowercase stripped word.
-        out.phrase_text.push(' ');
-        phrase_start = out.phrase_text.len();
-        out.phrase_text.push_str(&out.lower[s..e]);
-        phrase_end = out.phrase_text.len();
-        out.phrase_text.push(' ');
-    }
     // Punctuation has no case, so the classes of the whole word are those
     // of the stripped one.
     out.tokens.push(Token {
         lower_start: lower_start as u32,
         lower_end: lower_end as u32,
-        phrase_start: phrase_start as u32,
-        phrase_end: phrase_end as u32,
+        form_start: s as u32,
+        form_end: e as u32,
         upper: seen & UPPER != 0 && seen & LOWER == 0,
     });
 }
@@ -386,27 +355,25 @@ fn split_elision<'a>(word: &'a str, elisions: &[Box<str>]) -> Option<(&'a str, &
     known.then(|| (&word[..cut], &word[cut..]))
 }
 
-fn push_token(out: &mut Tokens, word: &str, phrases: bool) {
+fn push_token(out: &mut Tokens, word: &str) {
     let stripped = trim_punct(word);
     // VADER keeps the original when stripping leaves <= 2 characters.
     let short = stripped.len() <= 2 || stripped.chars().nth(2).is_none();
     let tok = if short { word } else { stripped };
 
-    let lower_start = out.lower.len() as u32;
+    let lower_start = out.lower.len();
     push_lower(&mut out.lower, tok);
-    let lower_end = out.lower.len() as u32;
-
-    let (mut phrase_start, mut phrase_end) = (0, 0);
-    if phrases {
-        let lower = &out.lower[lower_start as usize..lower_end as usize];
-        let form = trim_punct(lower);
-        out.phrase_text.push(' ');
-        phrase_start = out.phrase_text.len() as u32;
-        out.phrase_text.push_str(form);
-        phrase_end = out.phrase_text.len() as u32;
-        out.phrase_text.push(' ');
-    }
-    out.tokens.push(Token { lower_start, lower_end, phrase_start, phrase_end, upper: is_upper(tok) });
+    let lower_end = out.lower.len();
+    let lower = &out.lower[lower_start..lower_end];
+    let form = trim_punct(lower);
+    let form_start = lower_start + (form.as_ptr() as usize - lower.as_ptr() as usize);
+    out.tokens.push(Token {
+        lower_start: lower_start as u32,
+        lower_end: lower_end as u32,
+        form_start: form_start as u32,
+        form_end: (form_start + form.len()) as u32,
+        upper: is_upper(tok),
+    });
 }
 
 #[cfg(test)]
@@ -417,7 +384,7 @@ mod tests {
         let mut emoji = FxHashMap::default();
         emoji.insert('😁', "beaming face with smiling eyes".into());
         let mut t = Tokens::default();
-        tokenize(text, &emoji, &[], true, &mut t);
+        tokenize(text, &emoji, &[], &mut t);
         (0..t.len()).map(|i| t.lower(i).to_string()).collect()
     }
 
@@ -446,19 +413,19 @@ mod tests {
     }
 
     #[test]
-    fn caps_counts_and_phrase_text() {
+    fn caps_counts_and_forms() {
         let mut t = Tokens::default();
-        tokenize("NOT good!! ok?", &FxHashMap::default(), &[], true, &mut t);
+        tokenize("NOT good!! ok? !!", &FxHashMap::default(), &[], &mut t);
         assert!(t.is_upper(0));
         assert!(!t.is_upper(1));
         assert!(!t.is_upper(2));
-        assert_eq!(t.exclamations(), 2);
+        assert_eq!(t.exclamations(), 4);
         assert_eq!(t.questions(), 1);
-        assert_eq!(t.phrase_text(), " not  good  ok ");
+        let forms: Vec<&str> = (0..t.len()).map(|i| t.form(i)).collect();
+        assert_eq!(forms, ["not", "good", "ok", ""]);
+        assert_eq!(t.lower(2), "ok?");
         assert_eq!(t.label(1), "good");
-        assert_eq!(t.phrase_offset(0), 0);
-        assert_eq!(t.phrase_offset(1), 5);
-        assert_eq!(t.phrase_offset(2), 11);
+        assert_eq!(t.label(3), "!!");
     }
 
     #[test]
@@ -466,13 +433,13 @@ mod tests {
         let elisions: Vec<Box<str>> = ["l'", "n'", "dell'", "qu'"].into_iter().map(Box::from).collect();
         let mut t = Tokens::default();
         let lowers = |text: &str, t: &mut Tokens| {
-            tokenize(text, &FxHashMap::default(), &elisions, true, t);
+            tokenize(text, &FxHashMap::default(), &elisions, t);
             (0..t.len()).map(|i| t.lower(i).to_string()).collect::<Vec<_>>()
         };
         assert_eq!(lowers("L'attente n'est pas finie", &mut t), ["l'", "attente", "n'", "est", "pas", "finie"]);
         assert_eq!(lowers("dell\u{2019}ordine «l'attente»", &mut t), ["dell", "ordine", "«l'", "attente"]);
         assert_eq!(lowers("don't aujourd'hui l'", &mut t), ["don't", "aujourd'hui", "l'"]);
-        assert_eq!(t.phrase_text(), " don't  aujourd'hui  l ");
+        assert_eq!(t.form(2), "l");
     }
 
     #[test]
@@ -484,21 +451,18 @@ mod tests {
             "'' '' ,, a, ab, abc, ABC! A1! :D :-( -- --- 'l'avis' n'",
         ];
         for text in texts {
-            for phrases in [false, true] {
-                let mut fast = Tokens::default();
-                tokenize(text, &FxHashMap::default(), &elisions, phrases, &mut fast);
-                // The general path, forced by a non-ASCII character that
-                // stands alone as its own token at the end.
-                let mut slow = Tokens::default();
-                tokenize(&format!("{text} \u{e9}"), &FxHashMap::default(), &elisions, phrases, &mut slow);
-                assert_eq!(fast.len() + 1, slow.len(), "{text}");
-                for i in 0..fast.len() {
-                    assert_eq!(fast.lower(i), slow.lower(i), "{text}");
-                    assert_eq!(fast.is_upper(i), slow.is_upper(i), "{text} {i}");
-                    assert_eq!(fast.label(i), slow.label(i), "{text} {i}");
-                }
-                let slow_phrase = slow.phrase_text().strip_suffix(" \u{e9} ").unwrap_or(slow.phrase_text());
-                assert_eq!(fast.phrase_text(), slow_phrase, "{text}");
+            let mut fast = Tokens::default();
+            tokenize(text, &FxHashMap::default(), &elisions, &mut fast);
+            // The general path, forced by a non-ASCII character that
+            // stands alone as its own token at the end.
+            let mut slow = Tokens::default();
+            tokenize(&format!("{text} \u{e9}"), &FxHashMap::default(), &elisions, &mut slow);
+            assert_eq!(fast.len() + 1, slow.len(), "{text}");
+            for i in 0..fast.len() {
+                assert_eq!(fast.lower(i), slow.lower(i), "{text}");
+                assert_eq!(fast.is_upper(i), slow.is_upper(i), "{text} {i}");
+                assert_eq!(fast.form(i), slow.form(i), "{text} {i}");
+                assert_eq!(fast.label(i), slow.label(i), "{text} {i}");
             }
         }
     }

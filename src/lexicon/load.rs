@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 
 use rustc_hash::FxHashMap;
 
-use super::{build_automaton, flag, has_infix, phrase_starts, Cues, Lexicon, Ngram, Phrase, StemHit, StemmerBox, WordInfo};
+use super::{flag, has_infix, Cues, Lexicon, Ngram, Phrase, PhraseMatcher, StemHit, StemmerBox, WordInfo};
 use crate::emotion::Emotion;
 use crate::error::{Error, Result};
 use crate::text::trim_punct;
@@ -400,8 +400,7 @@ impl Builder {
                 emotions: push(&entry.emotions),
             })
             .collect();
-        let automaton = build_automaton(&phrases)?;
-        let phrase_starts = phrase_starts(&phrases);
+        let matcher = PhraseMatcher::build(&phrases)?;
         for ngram in self.idioms.iter().chain(&self.booster_ngrams) {
             if let Some(first) = ngram.words.first() {
                 let info = self.words.entry(first.clone()).or_insert(WordInfo::EMPTY);
@@ -415,8 +414,7 @@ impl Builder {
             words: self.words,
             emoji: self.emoji,
             phrases,
-            automaton,
-            phrase_starts,
+            matcher,
             idioms: self.idioms,
             booster_ngrams: self.booster_ngrams,
             negation_infixes: self.negation_infixes,

@@ -6,9 +6,9 @@
 //! - `words`: one hash entry per lowercase word with its valence (if any), its
 //!   booster increment (if any) and its rule flags (negator, contrast word,
 //!   VADER's named words). A token costs one look-up, whatever rules fire.
-//! - `phrases`: multi-word entries scanned by one Aho-Corasick automaton
-//!   (leftmost-longest) over the turn's space-padded phrase text, so a match
-//!   always covers whole tokens.
+//! - `phrases`: multi-word entries, found by one leftmost-longest
+//!   Aho-Corasick scan per turn over its tokens' word codes
+//!   ([`PhraseMatcher`]), so a match always covers whole tokens.
 //! - `emoji`: emoji to their text descriptions (VADER's emoji lexicon).
 //! - `emotions`: the emotion cues of words (by surface form, and by Snowball
 //!   stem for words whose surface form is not listed) and phrases; phrases
@@ -17,11 +17,12 @@
 //!   rule at fixed offsets, kept exactly for parity.
 
 mod load;
+mod phrases;
 
 pub use load::LexiconSource;
+pub use phrases::{PhraseMatch, PhraseMatcher, NO_CODE};
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind, StartKind};
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 use crate::emotion::Emotion;
 use crate::error::{Error, Result};
@@ -69,9 +70,9 @@ pub mod flag {
     /// [`super::Lexicon::token_info`] so the infix search runs once per
     /// distinct word, not once per rule.
     pub const NEGATION_INFIX: u32 = 1 << 17;
-    /// The token's phrase form is the first word of a phrase (marked by
-    /// [`super::Lexicon::token_info`]): the phrase automaton is only run from
-    /// such tokens.
+    /// The token's form is the first word of a phrase (marked by
+    /// [`super::Lexicon::token_info`]): turns without one skip the phrase
+    /// scan.
     pub const PHRASE_START: u32 = 1 << 18;
 }
 
@@ -117,11 +118,19 @@ pub struct WordInfo {
     pub flags: u32,
     /// Emotion cues of the surface form.
     pub emotions: Cues,
+    /// The [`PhraseMatcher`] code of the token's form (set by
+    /// [`Lexicon::token_info`]), [`NO_CODE`] when no phrase has it.
+    pub phrase_code: u32,
 }
 
 impl WordInfo {
-    const EMPTY: WordInfo =
-        WordInfo { valence: f64::NAN, booster: 0.0, flags: 0, emotions: Cues { start: 0, len: 0 } };
+    const EMPTY: WordInfo = WordInfo {
+        valence: f64::NAN,
+        booster: 0.0,
+        flags: 0,
+        emotions: Cues { start: 0, len: 0 },
+        phrase_code: NO_CODE,
+    };
 
     /// True when the word negates: a negator, or a token with an infix like
     /// `n't` (marked by scoring), unless a phrase has used it up.
@@ -180,10 +189,7 @@ pub struct Lexicon {
     words: FxHashMap<Box<str>, WordInfo>,
     emoji: FxHashMap<char, Box<str>>,
     phrases: Vec<Phrase>,
-    automaton: Option<AhoCorasick>,
-    /// First words of the phrases: only tokens with one of these forms can
-    /// start a phrase match.
-    phrase_starts: FxHashSet<Box<str>>,
+    matcher: Option<PhraseMatcher>,
     idioms: Vec<Ngram>,
     booster_ngrams: Vec<Ngram>,
     negation_infixes: Vec<Box<str>>,
@@ -253,12 +259,12 @@ impl Lexicon {
         &self.emoji
     }
 
-    /// The phrase automaton over space-padded text, if there are phrases.
-    pub fn automaton(&self) -> Option<&AhoCorasick> {
-        self.automaton.as_ref()
+    /// The phrase matcher, if there are phrases.
+    pub fn phrase_matcher(&self) -> Option<&PhraseMatcher> {
+        self.matcher.as_ref()
     }
 
-    /// The phrase for an automaton pattern id.
+    /// A phrase by index ([`PhraseMatch::phrase`]).
     pub fn phrase(&self, pattern: usize) -> &Phrase {
         &self.phrases[pattern]
     }
@@ -289,16 +295,19 @@ impl Lexicon {
     /// Everything the lexicon says of one lowercase token: its entry as
     /// written; for words not listed as written, the valence (outside
     /// English) and emotion cues of their Snowball stem; and the
-    /// [`flag::NEGATION_INFIX`] and [`flag::PHRASE_START`] marks. A pure
-    /// function of the token, which
+    /// [`flag::NEGATION_INFIX`] and [`flag::PHRASE_START`] marks and the
+    /// phrase code of its form. A pure function of the token, which
     /// [`crate::score::Scratch`] caches per worker.
     pub fn token_info(&self, lower: &str) -> WordInfo {
         let mut info = *self.word(lower);
         if self.has_negation_infix(lower) {
             info.flags |= flag::NEGATION_INFIX;
         }
-        if self.phrase_starts.contains(crate::text::trim_punct(lower)) {
-            info.flags |= flag::PHRASE_START;
+        if let Some(matcher) = &self.matcher {
+            info.phrase_code = matcher.code(crate::text::trim_punct(lower));
+            if matcher.starts_phrase(info.phrase_code) {
+                info.flags |= flag::PHRASE_START;
+            }
         }
         let known = info.is_sentiment() && !info.emotions.is_empty();
         if self.has_stems() && !known && lower.len() >= 3 && lower.chars().all(char::is_alphabetic) {
@@ -356,40 +365,3 @@ fn has_infix(infixes: &[Box<str>], lower: &str) -> bool {
     infixes.iter().any(|n| lower.as_bytes().windows(n.len()).any(|w| w == n.as_bytes()))
 }
 
-/// The first words of the phrases, as [`build_automaton`] spells them.
-fn phrase_starts(phrases: &[Phrase]) -> FxHashSet<Box<str>> {
-    phrases.iter().filter_map(|p| p.text.split(' ').next()).map(Box::from).collect()
-}
-
-/// Builds the phrase automaton: each pattern is `" w1  w2 "`, matched against
-/// text where every token form is wrapped in single spaces.
-fn build_automaton(phrases: &[Phrase]) -> Result<Option<AhoCorasick>> {
-    if phrases.is_empty() {
-        return Ok(None);
-    }
-    // Anchored: scoring runs it from each token that can start a phrase
-    // (`flag::PHRASE_START`), which finds the same leftmost-longest matches
-    // as an unanchored scan (matches start only at tokens) and skips the
-    // bytes that cannot start one.
-    let patterns = phrases.iter().map(|p| {
-        let mut s = String::with_capacity(p.text.len() + 8);
-        for w in p.text.split(' ') {
-            s.push(' ');
-            s.push_str(w);
-            s.push(' ');
-        }
-        s
-    });
-    // A contiguous NFA: with thousands of phrase and emotion patterns a DFA
-    // table outgrows the CPU caches, and measured 40% slower end to end.
-    AhoCorasick::builder()
-        .kind(Some(AhoCorasickKind::ContiguousNFA))
-        // Every pattern starts with a space, which is every other byte of
-        // the text: a start-byte prefilter only slows the scan down.
-        .prefilter(false)
-        .match_kind(MatchKind::LeftmostLongest)
-        .start_kind(StartKind::Anchored)
-        .build(patterns)
-        .map(Some)
-        .map_err(|e| Error::config(format!("cannot build the phrase automaton: {e}")))
-}
