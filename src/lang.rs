@@ -47,59 +47,122 @@ pub enum Detected {
     Unsure,
 }
 
-/// Function words that each point to one language (`lexicons/stopwords.tsv`).
-fn stopwords() -> &'static FxHashMap<&'static [u8], &'static str> {
-    static TABLE: OnceLock<FxHashMap<&'static [u8], &'static str>> = OnceLock::new();
+/// Function words that each point to one language (`lexicons/stopwords.tsv`),
+/// by their packed form ([`pack`]), as an index into [`SUPPORTED`] (or
+/// beyond it, for the languages without a lexicon the file lists).
+fn stopwords() -> &'static (FxHashMap<u128, u8>, Vec<&'static str>) {
+    static TABLE: OnceLock<(FxHashMap<u128, u8>, Vec<&'static str>)> = OnceLock::new();
     TABLE.get_or_init(|| {
-        include_str!("../lexicons/stopwords.tsv")
+        let mut langs: Vec<&'static str> = Vec::new();
+        let mut words = FxHashMap::default();
+        let entries = include_str!("../lexicons/stopwords.tsv")
             .lines()
             .filter(|l| !l.starts_with('#'))
-            .filter_map(|l| l.split_once('\t'))
-            .map(|(lang, word)| (word.trim().as_bytes(), lang.trim()))
-            .collect()
+            .filter_map(|l| l.split_once('\t'));
+        for (lang, word) in entries {
+            let lang = lang.trim();
+            let index = langs.iter().position(|&l| l == lang).unwrap_or_else(|| {
+                langs.push(lang);
+                langs.len() - 1
+            });
+            // Longer words cannot be packed; none is (`tests::stopwords_pack`).
+            if let Some(key) = pack(word.trim().as_bytes()) {
+                words.insert(key, index as u8);
+            }
+        }
+        (words, langs)
     })
+}
+
+/// A word of at most 15 bytes in one number: its bytes and its length.
+fn pack(word: &[u8]) -> Option<u128> {
+    if word.len() > 15 {
+        return None;
+    }
+    let mut bytes = [0u8; 16];
+    bytes[..word.len()].copy_from_slice(word);
+    bytes[15] = word.len() as u8;
+    Some(u128::from_le_bytes(bytes))
 }
 
 /// The fast path: counts function words per language. Most contact-centre
 /// text names its language in a dozen "the/and/you" or "je/vous/pas" words,
-/// which costs a few hash look-ups instead of a trigram model (whatlang
-/// takes ~60 µs per call, which would halve throughput).
+/// which costs a few look-ups instead of a trigram model (whatlang takes
+/// ~60 µs per call, which would halve throughput).
+///
+/// Words are runs of letters and apostrophes (curly ones read as `'`),
+/// lowercased; words of more than 16 bytes as written are skipped. A byte at
+/// a time: only non-ASCII characters are decoded.
 fn by_function_words(text: &str) -> Option<&'static str> {
-    let table = stopwords();
-    let mut counts: [(usize, &str); 8] = [(0, ""); 8];
-    let mut count = |word: &[u8]| {
-        if let Some(&lang) = table.get(word) {
-            if let Some(slot) = counts.iter_mut().find(|(n, l)| *l == lang || *n == 0) {
-                *slot = (slot.0 + 1, lang);
+    let counts = function_word_counts(text);
+    let mut best = (0, 0);
+    let mut second = 0;
+    for (lang, &n) in counts.iter().enumerate() {
+        if n > best.1 {
+            second = best.1;
+            best = (lang, n);
+        } else if n > second {
+            second = n;
+        }
+    }
+    (best.1 >= 3 && best.1 >= 2 * second).then(|| stopwords().1[best.0])
+}
+
+/// Function words of `text` per language (indexes of [`stopwords`]).
+fn function_word_counts(text: &str) -> [usize; 32] {
+    let (table, _) = stopwords();
+    let mut counts = [0usize; 32];
+    // The word being read: its lowercase bytes packed as by [`pack`] (the
+    // first 15), their number, and its bytes as written.
+    let (mut key, mut len, mut written) = (0u128, 0usize, 0usize);
+    let add = |byte: u8, key: &mut u128, len: &mut usize| {
+        if *len < 15 {
+            *key |= u128::from(byte) << (8 * *len);
+        }
+        *len += 1;
+    };
+    let mut count = |key: u128, len: usize, written: usize| {
+        if written <= 16 && len <= 15 {
+            if let Some(&lang) = table.get(&(key | (len as u128) << 120)) {
+                counts[lang as usize] += 1;
             }
         }
     };
-    if text.is_ascii() {
-        // Most text: lowercase each short word into a stack buffer.
-        let mut buf = [0u8; 16];
-        for word in text.as_bytes().split(|&b| !(b.is_ascii_alphabetic() || b == b'\'')) {
-            if word.is_empty() || word.len() > 16 {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            i += 1;
+            if b.is_ascii_alphabetic() || b == b'\'' {
+                add(b.to_ascii_lowercase(), &mut key, &mut len);
+                written += 1;
                 continue;
             }
-            let lower = &mut buf[..word.len()];
-            lower.copy_from_slice(word);
-            lower.make_ascii_lowercase();
-            count(lower);
-        }
-    } else {
-        let mut lower = String::with_capacity(24);
-        for word in text.split(|c: char| !(c.is_alphabetic() || c == '\'' || c == '\u{2019}')) {
-            if word.is_empty() || word.len() > 16 {
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            i += c.len_utf8();
+            if c == '\u{2019}' || c.is_alphabetic() {
+                let mut utf8 = [0u8; 4];
+                let lower = if c == '\u{2019}' { '\'' } else { c };
+                for l in lower.to_lowercase() {
+                    for &b in l.encode_utf8(&mut utf8).as_bytes() {
+                        add(b, &mut key, &mut len);
+                    }
+                }
+                written += c.len_utf8();
                 continue;
             }
-            lower.clear();
-            lower.extend(word.chars().flat_map(char::to_lowercase).map(|c| if c == '\u{2019}' { '\'' } else { c }));
-            count(lower.as_bytes());
         }
+        if written > 0 {
+            count(key, len, written);
+        }
+        (key, len, written) = (0, 0, 0);
     }
-    counts.sort_by(|a, b| b.0.cmp(&a.0));
-    let (best, second) = (counts[0], counts[1]);
-    (best.0 >= 3 && best.0 >= 2 * second.0).then_some(best.1)
+    if written > 0 {
+        count(key, len, written);
+    }
+    counts
 }
 
 /// Detects the language of `text` (the customer's words of a whole
@@ -143,6 +206,55 @@ mod tests {
     fn normalizes_codes_and_names() {
         for (v, want) in [("en", Some("en")), ("EN-gb", Some("en")), ("en_US", Some("en")), ("English", Some("en")), ("xx", None), ("", None)] {
             assert_eq!(normalize(v), want, "{v}");
+        }
+    }
+
+    #[test]
+    fn stopwords_pack() {
+        let (words, langs) = stopwords();
+        let listed = include_str!("../lexicons/stopwords.tsv").lines().filter(|l| l.contains('\t') && !l.starts_with('#'));
+        assert_eq!(words.len(), listed.count(), "every function word packed, once");
+        assert!(langs.len() <= 32);
+    }
+
+    #[test]
+    fn function_words_are_whole_lowercased_words() {
+        // Capitals, curly apostrophes and accented letters are read as
+        // the listed forms; parts of longer words are not counted.
+        assert_eq!(by_function_words("THE cat AND you, the end"), Some("en"));
+        assert_eq!(by_function_words("theatre andante youth"), None);
+        assert_eq!(by_function_words("C\u{2019}est à vous, je ne sais pas"), Some("fr"));
+        assert_eq!(by_function_words("the and you the and you vous"), Some("en"));
+        assert_eq!(by_function_words("the and you vous je pas"), None);
+    }
+
+    /// The word rules written plainly: split, skip long words, lowercase,
+    /// count.
+    fn function_word_counts_reference(text: &str) -> [usize; 32] {
+        let (table, _) = stopwords();
+        let mut counts = [0usize; 32];
+        for word in text.split(|c: char| !(c.is_alphabetic() || c == '\'' || c == '\u{2019}')) {
+            if word.is_empty() || word.len() > 16 {
+                continue;
+            }
+            let lower: String =
+                word.chars().flat_map(char::to_lowercase).map(|c| if c == '\u{2019}' { '\'' } else { c }).collect();
+            if let Some(&lang) = pack(lower.as_bytes()).and_then(|k| table.get(&k)) {
+                counts[lang as usize] += 1;
+            }
+        }
+        counts
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn function_words_match_the_plain_rules(words in proptest::collection::vec(proptest::sample::select(&[
+            "the", "The", "AND", "you", "vous", "je", "pas", "à", "À", "été", "não", "c\u{2019}est", "l'", "der",
+            "die", "und", "het", "een", "și", "că", "che", "non", "y", "que", "de", "İ", "ß", "😀", "123",
+            "abcdefghijklmnopq", "theeeeeeeeeeeeee", "Straße", "it's", "Don\u{2019}t", "N'EST", ",", "!", " ", "\u{2019}", "-", "\n",
+        ][..]), 0..60)) {
+            let text: String = words.concat();
+            proptest::prop_assert_eq!(function_word_counts(&text), function_word_counts_reference(&text), "{:?}", text);
         }
     }
 

@@ -80,11 +80,7 @@ pub struct Scratch {
     phrase_at: Vec<u32>,
     emotion_phrase_at: Vec<u32>,
     sentiments: Vec<f64>,
-    /// [`Lexicon::token_info`] per lowercase token, for the lexicon
-    /// `word_cache_of`: one look-up per token instead of a word look-up, a
-    /// stem look-up and stemming (which allocates). Bounded.
-    word_cache: FxHashMap<Box<str>, WordInfo>,
-    word_cache_of: Option<u64>,
+    word_cache: WordCache,
     text: String,
 }
 
@@ -95,8 +91,48 @@ impl Scratch {
     }
 }
 
+/// [`Lexicon::token_info`] per lowercase token, for one lexicon: one
+/// look-up per token instead of a word look-up, a stem look-up and stemming
+/// (which allocates). Most tokens are found by their packed form
+/// ([`Tokens::key`]), with no string hashing or compare. Bounded.
+#[derive(Debug, Default)]
+struct WordCache {
+    short: FxHashMap<u128, WordInfo>,
+    long: FxHashMap<Box<str>, WordInfo>,
+    /// The id of the lexicon whose answers are held.
+    of: Option<u64>,
+}
+
 /// Distinct words a worker remembers before starting afresh.
 const WORD_CACHE_MAX: usize = 1 << 16;
+
+impl WordCache {
+    /// Gets ready to answer for `lex`.
+    fn serve(&mut self, lex: &Lexicon) {
+        if self.of != Some(lex.id()) || self.short.len() + self.long.len() >= WORD_CACHE_MAX {
+            self.short.clear();
+            self.long.clear();
+            self.of = Some(lex.id());
+        }
+    }
+
+    /// What `lex` says of token `i`.
+    #[inline]
+    fn get(&mut self, lex: &Lexicon, toks: &Tokens, i: usize) -> WordInfo {
+        match toks.key(i) {
+            Some(key) => *self.short.entry(key).or_insert_with(|| lex.token_info(toks.lower(i))),
+            None => {
+                let lower = toks.lower(i);
+                if let Some(&info) = self.long.get(lower) {
+                    return info;
+                }
+                let info = lex.token_info(lower);
+                self.long.insert(lower.into(), info);
+                info
+            }
+        }
+    }
+}
 
 /// Scores one turn's text.
 ///
@@ -116,21 +152,10 @@ pub fn score_turn(lex: &Lexicon, opts: ScoreOptions, text: &str, s: &mut Scratch
     if n == 0 {
         return TurnScore { neutral: 1.0, ..TurnScore::default() };
     }
-    if s.word_cache_of != Some(lex.id()) || s.word_cache.len() >= WORD_CACHE_MAX {
-        s.word_cache.clear();
-        s.word_cache_of = Some(lex.id());
-    }
+    s.word_cache.serve(lex);
     s.info.clear();
     for i in 0..n {
-        let lower = s.tokens.lower(i);
-        let info = match s.word_cache.get(lower) {
-            Some(&info) => info,
-            None => {
-                let info = lex.token_info(lower);
-                s.word_cache.insert(lower.into(), info);
-                info
-            }
-        };
+        let info = s.word_cache.get(lex, &s.tokens, i);
         s.info.push(info);
     }
     s.phrase_at.clear();

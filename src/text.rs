@@ -58,6 +58,22 @@ impl Tokens {
         &self.lower[t.lower_start as usize..t.lower_end as usize]
     }
 
+    /// Token `i`'s lowercase form packed in one number, for look-ups that
+    /// need no string compare: its bytes and, in the top byte, its length.
+    /// `None` for forms longer than 15 bytes.
+    #[inline]
+    pub fn key(&self, i: usize) -> Option<u128> {
+        let t = &self.tokens[i];
+        let (start, len) = (t.lower_start as usize, (t.lower_end - t.lower_start) as usize);
+        if len > 15 {
+            return None;
+        }
+        // In bounds: the buffer ends with 16 bytes of padding.
+        let bytes: [u8; 16] = self.lower.as_bytes()[start..start + 16].try_into().ok()?;
+        let mask = (1u128 << (8 * len)) - 1;
+        Some((u128::from_le_bytes(bytes) & mask) | ((len as u128) << 120))
+    }
+
     /// True when token `i` is ALL CAPS (Python's `str.isupper`).
     #[inline]
     pub fn is_upper(&self, i: usize) -> bool {
@@ -194,6 +210,7 @@ pub fn tokenize(text: &str, emoji: &FxHashMap<char, Box<str>>, elisions: &[Box<s
     }
     if source.is_ascii() {
         tokenize_ascii(source, elisions, out);
+        out.lower.push_str(KEY_PADDING);
         out.expanded = expanded;
         return;
     }
@@ -209,8 +226,13 @@ pub fn tokenize(text: &str, emoji: &FxHashMap<char, Box<str>>, elisions: &[Box<s
             None => push_token(out, word),
         }
     }
+    out.lower.push_str(KEY_PADDING);
     out.expanded = expanded;
 }
+
+/// Appended to the lowercase buffer so that [`Tokens::key`] can read 16
+/// bytes from any token's start.
+const KEY_PADDING: &str = "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0";
 
 /// The common case, ASCII text, a byte at a time: the same tokens as the
 /// general path (`tests::ascii_path_matches_general_path`), without
