@@ -84,10 +84,10 @@ pub fn run(
     let started = Instant::now();
     let bytes = reader.bytes_read();
     let mut stats = if threads <= 1 {
-        let mut scratch = Scratch::default();
+        let (mut scratch, mut scored) = (Scratch::default(), Scored::default());
         let mut stats = RunStats::default();
         while let Some(ix) = reader.next_interaction()? {
-            let scored = engine.score(&ix, &mut scratch);
+            engine.score_into(&ix, &mut scratch, &mut scored);
             out.write(&ix, &scored)?;
             stats.add(&ix, &scored);
             if stats.interactions % 1024 == 0 {
@@ -220,7 +220,7 @@ fn parallel(
         // format it, hand the bytes to the writer.
         pool.broadcast(|_| {
             let tx = tx.clone();
-            let mut scratch = Scratch::default();
+            let (mut scratch, mut scored) = (Scratch::default(), Scored::default());
             let mut batch = Batch::new();
             while shared.reserve() {
                 let seq = match shared.read(&mut batch) {
@@ -238,7 +238,7 @@ fn parallel(
                 let rows = shared.spare_rows.lock().ok().and_then(|mut spare| spare.pop()).unwrap_or_default();
                 let mut formatted = Formatted { seq, rows, stats: RunStats::default() };
                 for ix in &batch {
-                    let scored = engine.score(ix, &mut scratch);
+                    engine.score_into(ix, &mut scratch, &mut scored);
                     formatted.rows.push(ix, &scored, turns);
                     formatted.stats.add(ix, &scored);
                 }

@@ -10,7 +10,7 @@ use crate::lang;
 use crate::lexicon::Lexicon;
 use crate::peak_end::{peak_end, Moment, PeakEnd, PeakEndParams};
 use crate::record::{Interaction, Speaker};
-use crate::score::{score_turn, ScoreOptions, Scratch, TurnScore};
+use crate::score::{score_turn_into, ScoreOptions, Scratch, TurnScore};
 
 /// How the language of an interaction is chosen.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -44,7 +44,7 @@ pub struct Engine {
 }
 
 /// The scores of one interaction.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Scored {
     /// The language the interaction was scored in.
     pub language: &'static str,
@@ -144,27 +144,38 @@ impl Engine {
 
     /// Scores one interaction with a worker's scratch buffers.
     pub fn score(&self, ix: &Interaction, scratch: &mut Scratch) -> Scored {
+        let mut scored = Scored::default();
+        self.score_into(ix, scratch, &mut scored);
+        scored
+    }
+
+    /// [`Engine::score`] into `scored`, reusing its buffers: a worker that
+    /// scores every interaction into the same [`Scored`] allocates nothing
+    /// per turn once warm.
+    pub fn score_into(&self, ix: &Interaction, scratch: &mut Scratch, scored: &mut Scored) {
         let (language, lang_fallback) = self.language_of(ix, scratch.text_buffer());
         let lex = self.lexicon(language).or_else(|| self.lexicon(lang::DEFAULT)).expect("default loaded");
-        let turns: Vec<TurnScore> =
-            ix.turns.iter().map(|t| score_turn(lex, self.options, &t.text, scratch)).collect();
-        let moments: Vec<Moment> = ix
-            .turns
-            .iter()
-            .zip(&turns)
-            .map(|(t, s)| Moment {
-                customer: t.speaker == Speaker::Customer,
-                valence: s.valence,
-                duration_ms: t.duration_ms(),
-            })
-            .collect();
-        let summary = peak_end(&moments, &self.params);
-        let emotion_moments: Vec<EmotionMoment> = moments
-            .iter()
-            .zip(&turns)
-            .map(|(m, s)| EmotionMoment { customer: m.customer, valence: m.valence, emotions: s.emotions })
-            .collect();
-        let emotions = summarise(&emotion_moments, summary.end_start_index);
-        Scored { language, lang_fallback, turns, summary, emotions }
+        scratch.resize_turns(&mut scored.turns, ix.turns.len());
+        for (t, out) in ix.turns.iter().zip(&mut scored.turns) {
+            score_turn_into(lex, self.options, &t.text, scratch, out);
+        }
+        let (moments, emotion_moments) = scratch.moment_buffers();
+        moments.clear();
+        moments.extend(ix.turns.iter().zip(&scored.turns).map(|(t, s)| Moment {
+            customer: t.speaker == Speaker::Customer,
+            valence: s.valence,
+            duration_ms: t.duration_ms(),
+        }));
+        let summary = peak_end(moments, &self.params);
+        emotion_moments.clear();
+        emotion_moments.extend(moments.iter().zip(&scored.turns).map(|(m, s)| EmotionMoment {
+            customer: m.customer,
+            valence: m.valence,
+            emotions: s.emotions,
+        }));
+        scored.emotions = summarise(emotion_moments, summary.end_start_index);
+        scored.summary = summary;
+        scored.language = language;
+        scored.lang_fallback = lang_fallback;
     }
 }

@@ -25,7 +25,8 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::emotion::{Accumulator, Emotion, Emotions, QUESTION_CONFUSION};
+use crate::emotion::{Accumulator, Emotion, EmotionMoment, Emotions, QUESTION_CONFUSION};
+use crate::peak_end::Moment;
 use crate::lexicon::{flag, Cues, Lexicon, WordInfo};
 use crate::text::{tokenize, Tokens};
 
@@ -70,6 +71,20 @@ pub struct TurnScore {
     pub emotion_terms: String,
 }
 
+/// The four figures of a turn's valence.
+struct TurnFigures {
+    valence: f64,
+    positive: f64,
+    negative: f64,
+    neutral: f64,
+}
+
+impl TurnScore {
+    fn set_figures(&mut self, f: TurnFigures) {
+        (self.valence, self.positive, self.negative, self.neutral) = (f.valence, f.positive, f.negative, f.neutral);
+    }
+}
+
 /// Per-worker buffers, reused for every turn.
 #[derive(Debug, Default)]
 pub struct Scratch {
@@ -82,12 +97,32 @@ pub struct Scratch {
     sentiments: Vec<f64>,
     word_cache: WordCache,
     text: String,
+    /// Turn scores set aside by [`Scratch::resize_turns`], strings kept.
+    spare_turns: Vec<TurnScore>,
+    moments: Vec<Moment>,
+    emotion_moments: Vec<EmotionMoment>,
 }
 
 impl Scratch {
     /// A reused text buffer (language detection).
     pub fn text_buffer(&mut self) -> &mut String {
         &mut self.text
+    }
+
+    /// Makes `turns` `n` long, moving turn scores to and from a spare list
+    /// rather than dropping and allocating them.
+    pub fn resize_turns(&mut self, turns: &mut Vec<TurnScore>, n: usize) {
+        while turns.len() > n {
+            self.spare_turns.extend(turns.pop());
+        }
+        while turns.len() < n {
+            turns.push(self.spare_turns.pop().unwrap_or_default());
+        }
+    }
+
+    /// Reused buffers for an interaction's peak-end and emotion moments.
+    pub fn moment_buffers(&mut self) -> (&mut Vec<Moment>, &mut Vec<EmotionMoment>) {
+        (&mut self.moments, &mut self.emotion_moments)
     }
 }
 
@@ -147,10 +182,22 @@ impl WordCache {
 /// assert_eq!(format!("{:.4}", s.valence), "0.4404");
 /// ```
 pub fn score_turn(lex: &Lexicon, opts: ScoreOptions, text: &str, s: &mut Scratch) -> TurnScore {
+    let mut out = TurnScore::default();
+    score_turn_into(lex, opts, text, s, &mut out);
+    out
+}
+
+/// [`score_turn`] into `out`, reusing its explanation strings: a worker
+/// that scores into the same [`TurnScore`]s allocates nothing per turn.
+pub fn score_turn_into(lex: &Lexicon, opts: ScoreOptions, text: &str, s: &mut Scratch, out: &mut TurnScore) {
+    out.terms.clear();
+    out.emotion_terms.clear();
     tokenize(text, lex.emoji(), lex.elisions(), &mut s.tokens);
     let n = s.tokens.len();
     if n == 0 {
-        return TurnScore { neutral: 1.0, ..TurnScore::default() };
+        out.set_figures(TurnFigures { valence: 0.0, positive: 0.0, negative: 0.0, neutral: 1.0 });
+        out.emotions = Emotions::default();
+        return;
     }
     s.word_cache.serve(lex);
     s.info.clear();
@@ -227,7 +274,7 @@ pub fn score_turn(lex: &Lexicon, opts: ScoreOptions, text: &str, s: &mut Scratch
         }
     }
 
-    let mut out = summarise(&s.sentiments, s.tokens.exclamations(), s.tokens.questions());
+    out.set_figures(summarise(&s.sentiments, s.tokens.exclamations(), s.tokens.questions()));
     for (k, &v) in s.sentiments.iter().enumerate() {
         if v != 0.0 {
             let label = match s.phrase_at[k] {
@@ -238,8 +285,7 @@ pub fn score_turn(lex: &Lexicon, opts: ScoreOptions, text: &str, s: &mut Scratch
             out.terms.push_str(crate::number::fixed(v, 2).as_str());
         }
     }
-    score_emotions(lex, s, &mut out);
-    out
+    score_emotions(lex, s, out);
 }
 
 /// Emotion cues of the turn in `s` (tokenized and phrase-scanned), with the
@@ -311,7 +357,7 @@ fn cap_differential(toks: &Tokens) -> bool {
 
 /// VADER's `score_valence`: sum, punctuation emphasis, normalisation and the
 /// proportions.
-fn summarise(sentiments: &[f64], exclamations: u32, questions: u32) -> TurnScore {
+fn summarise(sentiments: &[f64], exclamations: u32, questions: u32) -> TurnFigures {
     let ep = f64::from(exclamations.min(4)) * 0.292;
     let qm = match questions {
         0 | 1 => 0.0,
@@ -343,12 +389,11 @@ fn summarise(sentiments: &[f64], exclamations: u32, questions: u32) -> TurnScore
         neg -= amplifier;
     }
     let total = pos + neg.abs() + neu;
-    TurnScore {
+    TurnFigures {
         valence,
         positive: (pos / total).abs(),
         negative: (neg / total).abs(),
         neutral: (neu / total).abs(),
-        ..TurnScore::default()
     }
 }
 
