@@ -112,18 +112,20 @@ fn by_function_words(text: &str) -> Option<&'static str> {
 fn function_word_counts(text: &str) -> [usize; 32] {
     let (table, _) = stopwords();
     let mut counts = [0usize; 32];
-    // The word being read: its lowercase bytes packed as by [`pack`] (the
-    // first 15), their number, and its bytes as written.
-    let (mut key, mut len, mut written) = (0u128, 0usize, 0usize);
-    let add = |byte: u8, key: &mut u128, len: &mut usize| {
-        if *len < 15 {
-            *key |= u128::from(byte) << (8 * *len);
+    // The word being read: its first 16 lowercase bytes, their number, and
+    // its bytes as written.
+    let (mut word, mut len, mut written) = ([0u8; 16], 0usize, 0usize);
+    let add = |byte: u8, word: &mut [u8; 16], len: &mut usize| {
+        if let Some(slot) = word.get_mut(*len) {
+            *slot = byte;
         }
         *len += 1;
     };
-    let mut count = |key: u128, len: usize, written: usize| {
+    let mut count = |word: &[u8; 16], len: usize, written: usize| {
         if written <= 16 && len <= 15 {
-            if let Some(&lang) = table.get(&(key | (len as u128) << 120)) {
+            // As [`pack`] does, past bytes of longer words masked out.
+            let key = (u128::from_le_bytes(*word) & ((1u128 << (8 * len)) - 1)) | (len as u128) << 120;
+            if let Some(&lang) = table.get(&key) {
                 counts[lang as usize] += 1;
             }
         }
@@ -135,7 +137,7 @@ fn function_word_counts(text: &str) -> [usize; 32] {
         if b < 0x80 {
             i += 1;
             if b.is_ascii_alphabetic() || b == b'\'' {
-                add(b.to_ascii_lowercase(), &mut key, &mut len);
+                add(b.to_ascii_lowercase(), &mut word, &mut len);
                 written += 1;
                 continue;
             }
@@ -147,7 +149,7 @@ fn function_word_counts(text: &str) -> [usize; 32] {
                 let lower = if c == '\u{2019}' { '\'' } else { c };
                 for l in lower.to_lowercase() {
                     for &b in l.encode_utf8(&mut utf8).as_bytes() {
-                        add(b, &mut key, &mut len);
+                        add(b, &mut word, &mut len);
                     }
                 }
                 written += c.len_utf8();
@@ -155,12 +157,12 @@ fn function_word_counts(text: &str) -> [usize; 32] {
             }
         }
         if written > 0 {
-            count(key, len, written);
+            count(&word, len, written);
         }
-        (key, len, written) = (0, 0, 0);
+        (len, written) = (0, 0);
     }
     if written > 0 {
-        count(key, len, written);
+        count(&word, len, written);
     }
     counts
 }
