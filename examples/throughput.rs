@@ -7,13 +7,18 @@
 //!     cargo run --release --example throughput -- 2GB --only-memory
 //!
 //! Options: `--threads N` (the "all threads" run; default: all cores),
-//! `--runs N` (best of N timed runs, default 3), `--vader-turns N` (turns
-//! given to vaderSentiment, default 20000), `--keep` (keep the corpus and
+//! `--runs N` (best of N timed runs, default 3; vaderSentiment too),
+//! `--vader-turns N` (turns given to vaderSentiment, default 20000),
+//! `--out-dir DIR` (where the two output CSVs are written; default
+//! `/dev/shm` where it exists, so that the figures are the engine's and not
+//! the disk's, else the temporary directory), `--keep` (keep the corpus and
 //! outputs), `--only-memory` (stream the corpus into peakend's standard
 //! input, outputs to /dev/null, and report peak memory: for inputs too big
 //! to keep on disk).
 //!
-//! Peak memory is the child's maximum resident set size from `wait4`.
+//! Outputs are removed before each run, so that no run pays for freeing the
+//! previous run's files. Peak memory is the child's maximum resident set
+//! size from `wait4`.
 
 #[path = "common/corpus.rs"]
 mod corpus;
@@ -32,6 +37,7 @@ struct Options {
     vader_turns: usize,
     keep: bool,
     only_memory: bool,
+    out_dir: Option<PathBuf>,
 }
 
 /// One measured run of a child process.
@@ -71,6 +77,7 @@ fn parse_args() -> Result<Options, String> {
         vader_turns: 20_000,
         keep: false,
         only_memory: false,
+        out_dir: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -82,6 +89,7 @@ fn parse_args() -> Result<Options, String> {
             "--runs" => opts.runs = value("--runs")?.max(1),
             "--vader-turns" => opts.vader_turns = value("--vader-turns")?,
             "--keep" => opts.keep = true,
+            "--out-dir" => opts.out_dir = Some(args.next().ok_or("--out-dir needs a directory")?.into()),
             "--only-memory" => opts.only_memory = true,
             s => {
                 opts.size = corpus::parse_size(s).ok_or_else(|| format!("'{s}' is not a size such as 200MB"))?;
@@ -122,8 +130,18 @@ fn full_report(opts: &Options, peakend: &Path, dir: &Path) -> Result<(), String>
         started.elapsed().as_secs_f64()
     );
 
-    let ix = dir.join("interactions.csv");
-    let turns = dir.join("turns.csv");
+    let out_dir = match &opts.out_dir {
+        Some(d) => d.clone(),
+        None if Path::new("/dev/shm").is_dir() => PathBuf::from("/dev/shm"),
+        None => dir.to_path_buf(),
+    };
+    let tag = format!("peakend-throughput-{}", std::process::id());
+    let ix = out_dir.join(format!("{tag}-interactions.csv"));
+    let turns = out_dir.join(format!("{tag}-turns.csv"));
+    let remove_outputs = || {
+        let _ = fs::remove_file(&ix);
+        let _ = fs::remove_file(&turns);
+    };
     let score_args = |threads: usize| -> Vec<String> {
         vec![
             "score".into(),
@@ -137,8 +155,16 @@ fn full_report(opts: &Options, peakend: &Path, dir: &Path) -> Result<(), String>
             "--quiet".into(),
         ]
     };
-    let one = best_of(opts.runs, || run_child(peakend, &score_args(1), None))?;
-    let all = best_of(opts.runs, || run_child(peakend, &score_args(opts.threads), None))?;
+    let score = |threads: usize| {
+        remove_outputs();
+        run_child(peakend, &score_args(threads), None)
+    };
+    let one = best_of(opts.runs, || score(1));
+    let all = one.as_ref().map_err(Clone::clone).and_then(|_| best_of(opts.runs, || score(opts.threads)));
+    if !opts.keep {
+        remove_outputs();
+    }
+    let (one, all) = (one?, all?);
     let floor = best_of(opts.runs, || csv_floor(&corpus_path))?;
 
     let header_only = dir.join("empty.csv");
@@ -147,7 +173,7 @@ fn full_report(opts: &Options, peakend: &Path, dir: &Path) -> Result<(), String>
         vec!["score".into(), header_only.display().to_string(), "-o".into(), "/dev/null".into(), "--quiet".into()];
     let startup = best_of(10, || run_child(peakend, &startup_args, None))?;
 
-    let vader = vader(&corpus_path, dir, opts.vader_turns);
+    let vader = vader(&corpus_path, dir, opts.vader_turns, opts.runs);
 
     let turns_per_s = |r: &Run| written.turns as f64 / r.seconds;
     println!("\n## peakend throughput: {:.0} MB corpus ({} turns), input CSV -> both output CSVs\n", mb, written.turns);
@@ -193,7 +219,11 @@ fn full_report(opts: &Options, peakend: &Path, dir: &Path) -> Result<(), String>
         startup_ms,
         verdict(startup_ms < 50.0)
     );
-    println!("\nTimes are the best of {} runs (start-up: best of 10). Commands:", opts.runs);
+    println!(
+        "\nTimes are the best of {} runs (start-up: best of 10). Outputs are written to {}. Commands:",
+        opts.runs,
+        out_dir.display()
+    );
     println!("    peakend {}", score_args(1).join(" "));
     println!("    peakend {}", score_args(opts.threads).join(" "));
     println!("    peakend {}", startup_args.join(" "));
@@ -317,16 +347,19 @@ import json, sys, time
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 texts = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8")]
 analyzer = SentimentIntensityAnalyzer()
-started = time.perf_counter()
-for t in texts:
-    analyzer.polarity_scores(t)
-elapsed = time.perf_counter() - started
+elapsed = float("inf")
+for _ in range(int(sys.argv[2])):
+    started = time.perf_counter()
+    for t in texts:
+        analyzer.polarity_scores(t)
+    elapsed = min(elapsed, time.perf_counter() - started)
 print(len(texts), elapsed, sum(len(t.encode("utf-8")) for t in texts))
 "#;
 
-/// vaderSentiment on the first `n` turns of the corpus (import and lexicon
-/// loading not timed); `Err` with the reason when it cannot run.
-fn vader(corpus_path: &Path, dir: &Path, n: usize) -> Result<Vader, String> {
+/// vaderSentiment on the first `n` turns of the corpus, best of `runs`
+/// (import and lexicon loading not timed); `Err` with the reason when it
+/// cannot run.
+fn vader(corpus_path: &Path, dir: &Path, n: usize, runs: usize) -> Result<Vader, String> {
     let probe = Command::new("python3")
         .args(["-c", "import vaderSentiment"])
         .stderr(Stdio::null())
@@ -347,6 +380,7 @@ fn vader(corpus_path: &Path, dir: &Path, n: usize) -> Result<Vader, String> {
     let output = Command::new("python3")
         .args(["-c", VADER_SCRIPT])
         .arg(&texts)
+        .arg(runs.to_string())
         .output()
         .map_err(|e| format!("python3: {e}"))?;
     if !output.status.success() {
