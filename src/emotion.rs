@@ -131,7 +131,7 @@ impl Emotions {
         let mut best: Option<(Emotion, f64)> = None;
         for &e in among {
             let v = self.get(e);
-            if v >= DOMINANT_THRESHOLD && best.is_none_or(|(_, b)| v > b) {
+            if v >= DOMINANT_THRESHOLD && best.map_or(true, |(_, b)| v > b) {
                 best = Some((e, v));
             }
         }
