@@ -124,7 +124,7 @@ fn function_word_counts(text: &str) -> [usize; 32] {
     let mut count = |word: &[u8; 16], len: usize, written: usize| {
         if written <= 16 && len <= 15 {
             // As [`pack`] does, past bytes of longer words masked out.
-            let key = (u128::from_le_bytes(*word) & ((1u128 << (8 * len)) - 1)) | (len as u128) << 120;
+            let key = (u128::from_le_bytes(*word) & crate::text::KEY_MASKS[len]) | (len as u128) << 120;
             if let Some(&lang) = table.get(&key) {
                 counts[lang as usize] += 1;
             }

@@ -70,8 +70,7 @@ impl Tokens {
         }
         // In bounds: the buffer ends with 16 bytes of padding.
         let bytes: [u8; 16] = self.lower.as_bytes()[start..start + 16].try_into().ok()?;
-        let mask = (1u128 << (8 * len)) - 1;
-        Some((u128::from_le_bytes(bytes) & mask) | ((len as u128) << 120))
+        Some((u128::from_le_bytes(bytes) & KEY_MASKS[len]) | ((len as u128) << 120))
     }
 
     /// True when token `i` is ALL CAPS (Python's `str.isupper`).
@@ -230,6 +229,18 @@ pub fn tokenize(text: &str, emoji: &FxHashMap<char, Box<str>>, elisions: &[Box<s
     out.expanded = expanded;
 }
 
+/// `KEY_MASKS[n]` keeps the first `n` bytes of a little-endian `u128` (a
+/// table: a variable 128-bit shift takes several instructions).
+pub(crate) const KEY_MASKS: [u128; 16] = {
+    let mut masks = [0u128; 16];
+    let mut n = 1;
+    while n < 16 {
+        masks[n] = (1u128 << (8 * n)) - 1;
+        n += 1;
+    }
+    masks
+};
+
 /// Appended to the lowercase buffer so that [`Tokens::key`] can read 16
 /// bytes from any token's start.
 const KEY_PADDING: &str = "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0";
@@ -308,7 +319,7 @@ fn push_ascii_token(out: &mut Tokens, bytes: &[u8], start: usize, end: usize) {
 
 /// [`push_token`] for the ASCII word `bytes[start..end]`, whose byte
 /// classes together are `seen`.
-#[inline]
+#[inline(always)]
 fn push_ascii_word(out: &mut Tokens, bytes: &[u8], start: usize, end: usize, seen: u8) {
     let (mut s, mut e) = (start, end);
     if seen & PUNCT != 0 {
@@ -487,6 +498,22 @@ mod tests {
                 assert_eq!(fast.label(i), slow.label(i), "{text} {i}");
             }
         }
+    }
+
+    #[test]
+    fn keys_are_equal_exactly_when_forms_are() {
+        let text = "a A a\0 ab abc abcdefghijklmno ABCDEFGHIJKLMNO abcdefghijklmnop é É";
+        let mut t = Tokens::default();
+        tokenize(text, &FxHashMap::default(), &[], &mut t);
+        for i in 0..t.len() {
+            for j in 0..t.len() {
+                match (t.key(i), t.key(j)) {
+                    (Some(a), Some(b)) => assert_eq!(a == b, t.lower(i) == t.lower(j), "{:?} {:?}", t.lower(i), t.lower(j)),
+                    (a, _) => assert_eq!(a.is_none(), t.lower(i).len() > 15),
+                }
+            }
+        }
+        assert!(t.key(7).is_none(), "16 bytes do not pack");
     }
 
     #[test]
