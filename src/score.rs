@@ -27,7 +27,7 @@ use rustc_hash::FxHashMap;
 
 use crate::emotion::{Accumulator, Emotion, EmotionMoment, Emotions, QUESTION_CONFUSION};
 use crate::peak_end::Moment;
-use crate::lexicon::{flag, Cues, Lexicon, WordInfo};
+use crate::lexicon::{flag, Cues, Lexicon, WordInfo, NO_CODE};
 use crate::text::{tokenize, Tokens};
 
 /// Negation scalar.
@@ -210,13 +210,17 @@ pub fn score_turn_into(lex: &Lexicon, opts: ScoreOptions, text: &str, s: &mut Sc
     s.emotion_phrase_at.clear();
     s.emotion_phrase_at.resize(n, NO_PHRASE);
     let matcher = lex.phrase_matcher().filter(|_| opts.phrases);
-    if let Some(matcher) = matcher.filter(|_| s.info.iter().any(|w| w.has(flag::PHRASE_START))) {
+    // Only the tokens from the first that can start a phrase to the last
+    // that is in one are coded and scanned.
+    let start = s.info.iter().position(|w| w.has(flag::PHRASE_START));
+    if let (Some(matcher), Some(start)) = (matcher, start) {
+        let end = s.info.iter().rposition(|w| w.phrase_code != NO_CODE).map_or(n, |last| last + 1);
         s.coded.clear();
-        for w in &s.info {
+        for w in &s.info[start..end] {
             matcher.push(w.phrase_code, &mut s.coded);
         }
         for m in matcher.find_iter(&s.coded) {
-            let (first, phrase) = (m.first, lex.phrase(m.phrase));
+            let (first, phrase) = (start + m.first, lex.phrase(m.phrase));
             let last = (first + phrase.words).min(n);
             if !phrase.emotions.is_empty() {
                 s.emotion_phrase_at[first] = m.phrase as u32;
