@@ -116,6 +116,15 @@ impl PhraseMatcher {
 /// `code` as `width` bytes (see the module doc).
 #[inline]
 fn encode(code: u32, width: usize, out: &mut Vec<u8>) {
+    if width == 2 {
+        // Nearly every lexicon: 16,256 phrase words at most.
+        let bytes = match code.checked_sub(1) {
+            None => [0xFF, 0],
+            Some(c) => [0x80 | (c >> 7) as u8, (c & 0x7F) as u8],
+        };
+        out.extend_from_slice(&bytes);
+        return;
+    }
     if code == NO_CODE {
         out.push(0xFF);
         out.extend(std::iter::repeat(0).take(width - 1));
