@@ -18,6 +18,12 @@ impl Speaker {
     /// Parses a speaker value as `INTERFACE.md` defines it, case-insensitively
     /// and ignoring surrounding white space.
     pub fn parse(value: &str) -> Option<Speaker> {
+        // The spellings of nearly every row, first.
+        match value {
+            "customer" => return Some(Speaker::Customer),
+            "agent" => return Some(Speaker::Agent),
+            _ => {}
+        }
         let v = value.trim();
         const CUSTOMER: [&str; 5] = ["customer", "caller", "client", "user", "inbound"];
         const AGENT: [&str; 7] =
