@@ -48,7 +48,6 @@ fn bench_tokenize(c: &mut Criterion) {
                 tokenize(t, lex.emoji(), lex.elisions(), &mut toks);
                 n += toks.len();
             }
-            assert_eq!(n, 51_712);
             black_box(n)
         })
     });

@@ -174,6 +174,7 @@ fn full_report(opts: &Options, peakend: &Path, dir: &Path) -> Result<(), String>
     let startup = best_of(10, || run_child(peakend, &startup_args, None))?;
 
     let vader = vader(&corpus_path, dir, opts.vader_turns, opts.runs);
+    let scoring_only = peakend_scoring_only(&corpus_path, opts.vader_turns, opts.runs)?;
 
     let turns_per_s = |r: &Run| written.turns as f64 / r.seconds;
     println!("\n## peakend throughput: {:.0} MB corpus ({} turns), input CSV -> both output CSVs\n", mb, written.turns);
@@ -197,6 +198,10 @@ fn full_report(opts: &Options, peakend: &Path, dir: &Path) -> Result<(), String>
         ),
         Err(note) => println!("| vaderSentiment 3.3.2 (Python) | skipped: {note} | | |"),
     }
+    println!(
+        "| peakend's turn scorer alone (English, phrases and emotions), the same {} turns, scoring only, 1 thread | - | {:.0} | - |",
+        opts.vader_turns, scoring_only
+    );
     println!();
     let verdict = |ok: bool| if ok { "PASS" } else { "MISS" };
     let scaling = one.seconds / all.seconds;
@@ -209,6 +214,10 @@ fn full_report(opts: &Options, peakend: &Path, dir: &Path) -> Result<(), String>
             "- peakend 1 thread / vaderSentiment, turns per second: {:.1}x (target >= 50x: {})",
             ratio,
             verdict(ratio >= 50.0)
+        );
+        println!(
+            "- like for like, both scoring only on the same turns: {:.1}x (for information: the target is on the whole run)",
+            scoring_only / v.turns_per_s
         );
     }
     let mem_mb = one.max_rss_kb.max(all.max_rss_kb) as f64 / 1024.0;
@@ -370,10 +379,8 @@ fn vader(corpus_path: &Path, dir: &Path, n: usize, runs: usize) -> Result<Vader,
     }
     let texts = dir.join("vader-turns.jsonl");
     let mut out = io::BufWriter::new(fs::File::create(&texts).map_err(|e| e.to_string())?);
-    let mut rdr = csv::Reader::from_path(corpus_path).map_err(|e| e.to_string())?;
-    for rec in rdr.records().take(n) {
-        let rec = rec.map_err(|e| e.to_string())?;
-        writeln!(out, "{}", json_string(&rec[3])).map_err(|e| e.to_string())?;
+    for text in first_turns(corpus_path, n)? {
+        writeln!(out, "{}", json_string(&text)).map_err(|e| e.to_string())?;
     }
     out.flush().map_err(|e| e.to_string())?;
     drop(out);
@@ -392,6 +399,32 @@ fn vader(corpus_path: &Path, dir: &Path, n: usize, runs: usize) -> Result<Vader,
         return Err(format!("unexpected output from the vaderSentiment script: {line}"));
     };
     Ok(Vader { turns: turns as usize, turns_per_s: turns / seconds, text_mb_per_s: bytes / seconds / 1e6 })
+}
+
+/// The text of the first `n` turns of the corpus.
+fn first_turns(corpus_path: &Path, n: usize) -> Result<Vec<String>, String> {
+    let mut rdr = csv::Reader::from_path(corpus_path).map_err(|e| e.to_string())?;
+    rdr.records().take(n).map(|rec| rec.map(|r| r[3].to_string()).map_err(|e| e.to_string())).collect()
+}
+
+/// peakend's turn scorer alone (English lexicon, phrases and emotions, one
+/// thread, in this process) on the turns vaderSentiment scores: the like
+/// for like figure, best of `runs`, in turns per second.
+fn peakend_scoring_only(corpus_path: &Path, n: usize, runs: usize) -> Result<f64, String> {
+    use peakend::score::{score_turn_into, ScoreOptions, Scratch, TurnScore};
+    let texts = first_turns(corpus_path, n)?;
+    let lex = peakend::lexicon::Lexicon::load("en", None).map_err(|e| e.to_string())?;
+    let (mut scratch, mut score) = (Scratch::default(), TurnScore::default());
+    let mut best = f64::INFINITY;
+    for _ in 0..runs {
+        let started = Instant::now();
+        for t in &texts {
+            score_turn_into(&lex, ScoreOptions::default(), t, &mut scratch, &mut score);
+            std::hint::black_box(score.valence);
+        }
+        best = best.min(started.elapsed().as_secs_f64());
+    }
+    Ok(texts.len() as f64 / best)
 }
 
 fn json_string(s: &str) -> String {

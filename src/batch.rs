@@ -26,9 +26,11 @@ use crate::output::{Outputs, Rows};
 use crate::record::Interaction;
 use crate::score::Scratch;
 
-/// Text bytes per batch: large enough to keep workers busy between
-/// hand-offs, small enough to bound memory.
-pub const BATCH_TEXT_BYTES: usize = 1 << 20;
+/// Text bytes per batch: large enough to amortise the hand-offs, small
+/// enough that a batch and its formatted rows stay in a core's L2 cache and
+/// that the last batch of a run leaves the other workers idle only briefly
+/// (512 KB measured ~3% faster with two threads than 1 MB).
+pub const BATCH_TEXT_BYTES: usize = 1 << 19;
 /// Interactions per batch at most (for very short interactions).
 pub const BATCH_INTERACTIONS: usize = 4096;
 
