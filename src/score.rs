@@ -210,9 +210,13 @@ pub fn score_turn_into(lex: &Lexicon, opts: ScoreOptions, text: &str, s: &mut Sc
     s.emotion_phrase_at.clear();
     s.emotion_phrase_at.resize(n, NO_PHRASE);
     let matcher = lex.phrase_matcher().filter(|_| opts.phrases);
-    // Only the tokens from the first that can start a phrase to the last
-    // that is in one are coded and scanned.
-    let start = s.info.iter().position(|w| w.has(flag::PHRASE_START));
+    // Only the tokens from the first pair that opens a phrase to the last
+    // phrase word are coded and scanned; most turns have no such pair.
+    let opens = |i: usize, m: &crate::lexicon::PhraseMatcher| {
+        let next = s.info.get(i + 1).map_or(NO_CODE, |w| w.phrase_code);
+        s.info[i].has(flag::PHRASE_START) && m.opens_phrase(s.info[i].phrase_code, next)
+    };
+    let start = matcher.and_then(|m| (0..n).find(|&i| opens(i, m)));
     if let (Some(matcher), Some(start)) = (matcher, start) {
         let end = s.info.iter().rposition(|w| w.phrase_code != NO_CODE).map_or(n, |last| last + 1);
         s.coded.clear();

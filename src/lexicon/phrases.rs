@@ -13,7 +13,7 @@
 //! (`0xFF`) starts nothing.
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::Phrase;
 use crate::error::{Error, Result};
@@ -21,12 +21,19 @@ use crate::error::{Error, Result};
 /// The code of a word that is in no phrase.
 pub const NO_CODE: u32 = 0;
 
+/// In [`PhraseMatcher::opens_phrase`]'s table: a one-word phrase, opened by
+/// its word alone.
+const ANY: u32 = u32::MAX;
+
 /// Codes of the phrase words, and the automaton over coded phrases.
 #[derive(Clone, Debug)]
 pub struct PhraseMatcher {
     codes: FxHashMap<Box<str>, u32>,
     /// First words of the phrases, by code.
     starts: Vec<bool>,
+    /// The first two words' codes of every phrase (`first << 32 | second`):
+    /// a phrase can only start where two tokens spell one of these.
+    openings: FxHashSet<u64>,
     width: usize,
     automaton: AhoCorasick,
 }
@@ -55,9 +62,15 @@ impl PhraseMatcher {
             }
         }
         let mut starts = vec![false; codes.len() + 1];
+        let mut openings = FxHashSet::default();
         for p in phrases {
-            if let Some(first) = p.text.split(' ').next() {
-                starts[codes[first] as usize] = true;
+            let mut words = p.text.split(' ').map(|w| codes[w]);
+            if let Some(first) = words.next() {
+                starts[first as usize] = true;
+                // A one-word phrase would open with any next word; there
+                // are none (phrases are multi-word), but stay exact if so.
+                let second = words.next().unwrap_or(ANY);
+                openings.insert(u64::from(first) << 32 | u64::from(second));
             }
         }
         // 127 first bytes, then 128 per further byte.
@@ -84,7 +97,7 @@ impl PhraseMatcher {
             .match_kind(MatchKind::LeftmostLongest)
             .build(patterns)
             .map_err(|e| Error::config(format!("cannot build the phrase automaton: {e}")))?;
-        Ok(Some(PhraseMatcher { codes, starts, width, automaton }))
+        Ok(Some(PhraseMatcher { codes, starts, openings, width, automaton }))
     }
 
     /// The code of a token's form, [`NO_CODE`] when no phrase has it.
@@ -96,6 +109,15 @@ impl PhraseMatcher {
     #[inline]
     pub fn starts_phrase(&self, code: u32) -> bool {
         self.starts[code as usize]
+    }
+
+    /// True when a phrase may start at a token with code `first` followed
+    /// by one with code `second` ([`NO_CODE`] at the end of a turn).
+    #[inline]
+    pub fn opens_phrase(&self, first: u32, second: u32) -> bool {
+        self.starts_phrase(first)
+            && (self.openings.contains(&(u64::from(first) << 32 | u64::from(second)))
+                || self.openings.contains(&(u64::from(first) << 32 | u64::from(ANY))))
     }
 
     /// Appends `code`'s bytes to a turn's coded text.
@@ -172,6 +194,9 @@ mod tests {
         assert_eq!(find(&m, &["working", "not"]), []);
         assert!(m.starts_phrase(m.code("still")) && !m.starts_phrase(m.code("working")));
         assert!(!m.starts_phrase(NO_CODE));
+        assert!(m.opens_phrase(m.code("still"), m.code("not")));
+        assert!(!m.opens_phrase(m.code("still"), m.code("working")));
+        assert!(!m.opens_phrase(m.code("not"), NO_CODE));
     }
 
     #[test]
