@@ -19,6 +19,8 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
+use crate::error::{Error, Result};
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Phase {
     Running,
@@ -113,3 +115,15 @@ pub fn interrupt() -> Option<usize> {
 pub fn discarded() -> u64 {
     lock().discarded
 }
+/// The temporary file name of an output: hidden, beside `target`, and
+/// unique to this process: `.NAME.peakend-PID.SUFFIX`.
+pub fn temp_beside(target: &Path, suffix: &str) -> Result<PathBuf> {
+    let name = target.file_name().ok_or_else(|| {
+        Error::io(target, io::Error::new(io::ErrorKind::InvalidInput, "not a file path"))
+    })?;
+    let mut temp = std::ffi::OsString::from(".");
+    temp.push(name);
+    temp.push(format!(".peakend-{}.{suffix}", std::process::id()));
+    Ok(target.with_file_name(temp))
+}
+

@@ -121,13 +121,7 @@ impl CsvOut {
                 (Sink::Direct(file), target.to_path_buf())
             }
             Some(target) => {
-                let file_name = target.file_name().ok_or_else(|| {
-                    Error::io(target, io::Error::new(io::ErrorKind::InvalidInput, "not a file path"))
-                })?;
-                let mut temp_name = std::ffi::OsString::from(".");
-                temp_name.push(file_name);
-                temp_name.push(format!(".peakend-{}.tmp", std::process::id()));
-                let temp = target.with_file_name(temp_name);
+                let temp = crate::cleanup::temp_beside(target, "tmp")?;
                 let file = crate::cleanup::create(&temp).map_err(|e| Error::io(target, e))?;
                 (Sink::File { file, target: target.to_path_buf(), temp }, target.to_path_buf())
             }

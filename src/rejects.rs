@@ -78,13 +78,7 @@ impl Rejects {
                 std::fs::OpenOptions::new().write(true).open(path).map_err(|e| Error::io(path, e))?;
             (file, None)
         } else {
-            let name = path.file_name().ok_or_else(|| {
-                Error::io(path, std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file path"))
-            })?;
-            let mut temp_name = std::ffi::OsString::from(".");
-            temp_name.push(name);
-            temp_name.push(format!(".peakend-{}.tmp", std::process::id()));
-            let temp = path.with_file_name(temp_name);
+            let temp = crate::cleanup::temp_beside(path, "tmp")?;
             (crate::cleanup::create(&temp).map_err(|e| Error::io(path, e))?, Some(temp))
         };
         let mut writer = csv::Writer::from_writer(BufWriter::with_capacity(1 << 16, file));

@@ -9,7 +9,7 @@
 
 use std::fs::File;
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::error::{Error, Result};
 
@@ -30,7 +30,7 @@ pub fn write(target: Option<&Path>, bytes: &[u8]) -> Result<()> {
             .and_then(|()| file.flush())
             .map_err(|e| Error::io(target, e));
     }
-    let temp = temp_beside(target, "tmp")?;
+    let temp = crate::cleanup::temp_beside(target, "tmp")?;
     let result = (|| {
         let mut file = File::create(&temp)?;
         file.write_all(bytes)?;
@@ -47,17 +47,6 @@ pub fn write(target: Option<&Path>, bytes: &[u8]) -> Result<()> {
 fn write_stdout(bytes: &[u8]) -> Result<()> {
     let mut out = io::stdout().lock();
     out.write_all(bytes).and_then(|()| out.flush()).map_err(|e| Error::io("<stdout>", e))
-}
-
-/// A hidden file name beside `target`: `.NAME.peakend-PID.SUFFIX`.
-pub fn temp_beside(target: &Path, suffix: &str) -> Result<PathBuf> {
-    let name = target.file_name().ok_or_else(|| {
-        Error::io(target, io::Error::new(io::ErrorKind::InvalidInput, "not a file path"))
-    })?;
-    let mut temp = std::ffi::OsString::from(".");
-    temp.push(name);
-    temp.push(format!(".peakend-{}.{suffix}", std::process::id()));
-    Ok(target.with_file_name(temp))
 }
 
 #[cfg(test)]

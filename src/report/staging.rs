@@ -14,7 +14,7 @@ use std::fs::File;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use super::sink::temp_beside;
+use crate::cleanup::temp_beside;
 use crate::error::{Error, Result};
 
 /// Where a CSV is delivered after the run.
