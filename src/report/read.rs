@@ -202,22 +202,33 @@ fn cell(record: &ByteRecord, col: Option<usize>) -> Cow<'_, str> {
     col.and_then(|i| record.get(i)).map_or(Cow::Borrowed(""), String::from_utf8_lossy)
 }
 
-/// Parses an optional figure: empty is `None`, anything but a finite number
-/// is an error naming the column.
+/// An optional cell: empty (or no such column) is `None`; otherwise
+/// `parse` of the trimmed text, whose error names the column.
+fn optional<T>(
+    record: &ByteRecord,
+    col: Option<usize>,
+    parse: impl FnOnce(&str) -> std::result::Result<T, String>,
+) -> std::result::Result<Option<T>, String> {
+    let c = cell(record, col);
+    let c = c.trim();
+    if c.is_empty() {
+        Ok(None)
+    } else {
+        parse(c).map(Some)
+    }
+}
+
+/// Parses an optional figure: anything but a finite number is an error
+/// naming the column.
 fn figure(
     record: &ByteRecord,
     col: Option<usize>,
     name: &str,
 ) -> std::result::Result<Option<f64>, String> {
-    let c = cell(record, col);
-    let c = c.trim();
-    if c.is_empty() {
-        return Ok(None);
-    }
-    match c.parse::<f64>() {
-        Ok(v) if v.is_finite() => Ok(Some(v)),
+    optional(record, col, |c| match c.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(v),
         _ => Err(format!("{name} '{c}' is not a number")),
-    }
+    })
 }
 
 /// Parses an optional whole number (`12`, or `12.0` as spreadsheets write it).
@@ -226,20 +237,15 @@ fn whole(
     col: Option<usize>,
     name: &str,
 ) -> std::result::Result<Option<i64>, String> {
-    let c = cell(record, col);
-    let c = c.trim();
-    if c.is_empty() {
-        return Ok(None);
-    }
-    if let Ok(v) = c.parse::<i64>() {
-        return Ok(Some(v));
-    }
-    match c.parse::<f64>() {
-        Ok(v) if v.is_finite() && v.fract() == 0.0 && v.abs() < 9e15 => {
-            Ok(Some(v as i64))
+    optional(record, col, |c| {
+        if let Ok(v) = c.parse::<i64>() {
+            return Ok(v);
         }
-        _ => Err(format!("{name} '{c}' is not a whole number")),
-    }
+        match c.parse::<f64>() {
+            Ok(v) if v.is_finite() && v.fract() == 0.0 && v.abs() < 9e15 => Ok(v as i64),
+            _ => Err(format!("{name} '{c}' is not a whole number")),
+        }
+    })
 }
 
 /// Parses an optional `true` / `false` (case-insensitive).
@@ -248,17 +254,15 @@ fn flag(
     col: Option<usize>,
     name: &str,
 ) -> std::result::Result<Option<bool>, String> {
-    let c = cell(record, col);
-    let c = c.trim();
-    if c.is_empty() {
-        Ok(None)
-    } else if c.eq_ignore_ascii_case("true") {
-        Ok(Some(true))
-    } else if c.eq_ignore_ascii_case("false") {
-        Ok(Some(false))
-    } else {
-        Err(format!("{name} '{c}' is not true or false"))
-    }
+    optional(record, col, |c| {
+        if c.eq_ignore_ascii_case("true") {
+            Ok(true)
+        } else if c.eq_ignore_ascii_case("false") {
+            Ok(false)
+        } else {
+            Err(format!("{name} '{c}' is not true or false"))
+        }
+    })
 }
 
 /// Column positions of the per-interaction CSV.
