@@ -21,16 +21,25 @@ use crate::error::{Error, Result};
 /// The code of a word that is in no phrase.
 pub const NO_CODE: u32 = 0;
 
-/// In [`PhraseMatcher::opens_phrase`]'s table: a one-word phrase, opened by
-/// its word alone.
-const ANY: u32 = u32::MAX;
+/// How a word starts phrases, by code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Start {
+    /// It starts none.
+    No,
+    /// It starts phrases of two words or more: the next word must be one
+    /// of their second words.
+    WithNext,
+    /// It is a whole phrase on its own (phrases are multi-word, so there
+    /// are none; this keeps the filter exact if there were).
+    Alone,
+}
 
 /// Codes of the phrase words, and the automaton over coded phrases.
 #[derive(Clone, Debug)]
 pub struct PhraseMatcher {
     codes: FxHashMap<Box<str>, u32>,
     /// First words of the phrases, by code.
-    starts: Vec<bool>,
+    starts: Vec<Start>,
     /// The first two words' codes of every phrase (`first << 32 | second`):
     /// a phrase can only start where two tokens spell one of these.
     openings: FxHashSet<u64>,
@@ -61,16 +70,21 @@ impl PhraseMatcher {
                 codes.entry(w.into()).or_insert(next);
             }
         }
-        let mut starts = vec![false; codes.len() + 1];
+        let mut starts = vec![Start::No; codes.len() + 1];
         let mut openings = FxHashSet::default();
         for p in phrases {
             let mut words = p.text.split(' ').map(|w| codes[w]);
             if let Some(first) = words.next() {
-                starts[first as usize] = true;
-                // A one-word phrase would open with any next word; there
-                // are none (phrases are multi-word), but stay exact if so.
-                let second = words.next().unwrap_or(ANY);
-                openings.insert(u64::from(first) << 32 | u64::from(second));
+                let start = &mut starts[first as usize];
+                match words.next() {
+                    Some(second) => {
+                        openings.insert(u64::from(first) << 32 | u64::from(second));
+                        if *start == Start::No {
+                            *start = Start::WithNext;
+                        }
+                    }
+                    None => *start = Start::Alone,
+                }
             }
         }
         // 127 first bytes, then 128 per further byte.
@@ -108,16 +122,18 @@ impl PhraseMatcher {
     /// True when the word with `code` starts some phrase.
     #[inline]
     pub fn starts_phrase(&self, code: u32) -> bool {
-        self.starts[code as usize]
+        self.starts[code as usize] != Start::No
     }
 
     /// True when a phrase may start at a token with code `first` followed
     /// by one with code `second` ([`NO_CODE`] at the end of a turn).
     #[inline]
     pub fn opens_phrase(&self, first: u32, second: u32) -> bool {
-        self.starts_phrase(first)
-            && (self.openings.contains(&(u64::from(first) << 32 | u64::from(second)))
-                || self.openings.contains(&(u64::from(first) << 32 | u64::from(ANY))))
+        match self.starts[first as usize] {
+            Start::No => false,
+            Start::WithNext => self.openings.contains(&(u64::from(first) << 32 | u64::from(second))),
+            Start::Alone => true,
+        }
     }
 
     /// Appends `code`'s bytes to a turn's coded text.
