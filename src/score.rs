@@ -71,20 +71,6 @@ pub struct TurnScore {
     pub emotion_terms: String,
 }
 
-/// The four figures of a turn's valence.
-struct TurnFigures {
-    valence: f64,
-    positive: f64,
-    negative: f64,
-    neutral: f64,
-}
-
-impl TurnScore {
-    fn set_figures(&mut self, f: TurnFigures) {
-        (self.valence, self.positive, self.negative, self.neutral) = (f.valence, f.positive, f.negative, f.neutral);
-    }
-}
-
 /// Per-worker buffers, reused for every turn.
 #[derive(Debug, Default)]
 pub struct Scratch {
@@ -195,7 +181,7 @@ pub fn score_turn_into(lex: &Lexicon, opts: ScoreOptions, text: &str, s: &mut Sc
     tokenize(text, lex.emoji(), lex.elisions(), &mut s.tokens);
     let n = s.tokens.len();
     if n == 0 {
-        out.set_figures(TurnFigures { valence: 0.0, positive: 0.0, negative: 0.0, neutral: 1.0 });
+        (out.valence, out.positive, out.negative, out.neutral) = (0.0, 0.0, 0.0, 1.0);
         out.emotions = Emotions::default();
         return;
     }
@@ -282,7 +268,7 @@ pub fn score_turn_into(lex: &Lexicon, opts: ScoreOptions, text: &str, s: &mut Sc
         }
     }
 
-    out.set_figures(summarise(&s.sentiments, s.tokens.exclamations(), s.tokens.questions()));
+    summarise(&s.sentiments, s.tokens.exclamations(), s.tokens.questions(), out);
     for (k, &v) in s.sentiments.iter().enumerate() {
         if v != 0.0 {
             let label = match s.phrase_at[k] {
@@ -364,8 +350,8 @@ fn cap_differential(toks: &Tokens) -> bool {
 }
 
 /// VADER's `score_valence`: sum, punctuation emphasis, normalisation and the
-/// proportions.
-fn summarise(sentiments: &[f64], exclamations: u32, questions: u32) -> TurnFigures {
+/// proportions, into `out`'s four figures.
+fn summarise(sentiments: &[f64], exclamations: u32, questions: u32, out: &mut TurnScore) {
     let ep = f64::from(exclamations.min(4)) * 0.292;
     let qm = match questions {
         0 | 1 => 0.0,
@@ -397,12 +383,10 @@ fn summarise(sentiments: &[f64], exclamations: u32, questions: u32) -> TurnFigur
         neg -= amplifier;
     }
     let total = pos + neg.abs() + neu;
-    TurnFigures {
-        valence,
-        positive: (pos / total).abs(),
-        negative: (neg / total).abs(),
-        neutral: (neu / total).abs(),
-    }
+    out.valence = valence;
+    out.positive = (pos / total).abs();
+    out.negative = (neg / total).abs();
+    out.neutral = (neu / total).abs();
 }
 
 /// What a sentiment item is, for the rules that treat them differently.
