@@ -6,6 +6,8 @@ use std::sync::OnceLock;
 use rustc_hash::FxHashMap;
 use whatlang::Lang;
 
+use crate::text::{pack, pack_prefix};
+
 /// Languages with a built-in lexicon (ISO 639-1), in a fixed order.
 pub const SUPPORTED: &[&str] = &["en", "fr", "it", "ro", "es", "de", "pt", "nl"];
 
@@ -48,7 +50,7 @@ pub enum Detected {
 }
 
 /// Function words that each point to one language (`lexicons/stopwords.tsv`),
-/// by their packed form ([`pack`]), as an index into [`SUPPORTED`] (or
+/// by their packed form ([`crate::text::pack`]), as an index into [`SUPPORTED`] (or
 /// beyond it, for the languages without a lexicon the file lists).
 fn stopwords() -> &'static (FxHashMap<u128, u8>, Vec<&'static str>) {
     static TABLE: OnceLock<(FxHashMap<u128, u8>, Vec<&'static str>)> = OnceLock::new();
@@ -72,17 +74,6 @@ fn stopwords() -> &'static (FxHashMap<u128, u8>, Vec<&'static str>) {
         }
         (words, langs)
     })
-}
-
-/// A word of at most 15 bytes in one number: its bytes and its length.
-fn pack(word: &[u8]) -> Option<u128> {
-    if word.len() > 15 {
-        return None;
-    }
-    let mut bytes = [0u8; 16];
-    bytes[..word.len()].copy_from_slice(word);
-    bytes[15] = word.len() as u8;
-    Some(u128::from_le_bytes(bytes))
 }
 
 /// The fast path: counts function words per language. Most contact-centre
@@ -123,9 +114,7 @@ fn function_word_counts(text: &str) -> [usize; 32] {
     };
     let mut count = |word: &[u8; 16], len: usize, written: usize| {
         if written <= 16 && len <= 15 {
-            // As [`pack`] does, past bytes of longer words masked out.
-            let key = (u128::from_le_bytes(*word) & crate::text::KEY_MASKS[len]) | (len as u128) << 120;
-            if let Some(&lang) = table.get(&key) {
+            if let Some(&lang) = table.get(&pack_prefix(*word, len)) {
                 counts[lang as usize] += 1;
             }
         }

@@ -58,9 +58,8 @@ impl Tokens {
         &self.lower[t.lower_start as usize..t.lower_end as usize]
     }
 
-    /// Token `i`'s lowercase form packed in one number, for look-ups that
-    /// need no string compare: its bytes and, in the top byte, its length.
-    /// `None` for forms longer than 15 bytes.
+    /// Token `i`'s lowercase form packed by [`pack`]; `None` for forms
+    /// longer than 15 bytes.
     #[inline]
     pub fn key(&self, i: usize) -> Option<u128> {
         let t = &self.tokens[i];
@@ -70,7 +69,7 @@ impl Tokens {
         }
         // In bounds: the buffer ends with 16 bytes of padding.
         let bytes: [u8; 16] = self.lower.as_bytes()[start..start + 16].try_into().ok()?;
-        Some((u128::from_le_bytes(bytes) & KEY_MASKS[len]) | ((len as u128) << 120))
+        Some(pack_prefix(bytes, len))
     }
 
     /// True when token `i` is ALL CAPS (Python's `str.isupper`).
@@ -229,9 +228,27 @@ pub fn tokenize(text: &str, emoji: &FxHashMap<char, Box<str>>, elisions: &[Box<s
     out.expanded = expanded;
 }
 
+/// A word of at most 15 bytes in one number, for look-ups that need no
+/// string hashing or compare: its bytes, and its length in the top byte.
+/// `bytes` starts with the word; what follows it is ignored.
+#[inline]
+pub(crate) fn pack_prefix(bytes: [u8; 16], len: usize) -> u128 {
+    (u128::from_le_bytes(bytes) & KEY_MASKS[len]) | (len as u128) << 120
+}
+
+/// [`pack_prefix`] of a whole word; `None` when it is longer than 15 bytes.
+pub(crate) fn pack(word: &[u8]) -> Option<u128> {
+    if word.len() > 15 {
+        return None;
+    }
+    let mut bytes = [0u8; 16];
+    bytes[..word.len()].copy_from_slice(word);
+    Some(pack_prefix(bytes, word.len()))
+}
+
 /// `KEY_MASKS[n]` keeps the first `n` bytes of a little-endian `u128` (a
 /// table: a variable 128-bit shift takes several instructions).
-pub(crate) const KEY_MASKS: [u128; 16] = {
+const KEY_MASKS: [u128; 16] = {
     let mut masks = [0u128; 16];
     let mut n = 1;
     while n < 16 {
