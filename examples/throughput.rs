@@ -159,12 +159,11 @@ fn full_report(opts: &Options, peakend: &Path, dir: &Path) -> Result<(), String>
         remove_outputs();
         run_child(peakend, &score_args(threads), None)
     };
-    let one = best_of(opts.runs, || score(1));
-    let all = one.as_ref().map_err(Clone::clone).and_then(|_| best_of(opts.runs, || score(opts.threads)));
+    let runs = best_of(opts.runs, || score(1)).and_then(|one| Ok((one, best_of(opts.runs, || score(opts.threads))?)));
     if !opts.keep {
         remove_outputs();
     }
-    let (one, all) = (one?, all?);
+    let (one, all) = runs?;
     let floor = best_of(opts.runs, || csv_floor(&corpus_path))?;
 
     let header_only = dir.join("empty.csv");
