@@ -134,20 +134,26 @@ struct Shared {
     /// Batches read and not yet written; workers wait while it is full.
     in_flight: Mutex<usize>,
     written: Condvar,
-    /// Set on the first error, or when the writer stops: everyone stops.
+    /// Set on the first read error, or when the writer fails: everyone stops.
     stop: AtomicBool,
+    /// The first read error.
     error: Mutex<Option<Error>>,
     spare_rows: Mutex<Vec<Rows>>,
     max_in_flight: usize,
 }
 
 impl Shared {
-    /// Keeps the first error and stops every thread.
+    /// Keeps the first read error and stops every thread.
     fn fail(&self, e: Error) {
         let mut error = self.error.lock().unwrap_or_else(|p| p.into_inner());
         if error.is_none() {
             *error = Some(e);
         }
+        self.halt();
+    }
+
+    /// Stops every thread: workers read no more batches.
+    fn halt(&self) {
         self.stop.store(true, Ordering::SeqCst);
         self.written.notify_all();
     }
@@ -255,6 +261,7 @@ fn parallel(
         drop(tx);
         writing.join().unwrap_or_else(|_| Err(Error::config("the writer thread panicked")))
     });
+    // A read error explains a short output, so it comes first.
     if let Some(e) = shared.error.lock().unwrap_or_else(|p| p.into_inner()).take() {
         return Err(e);
     }
@@ -276,8 +283,8 @@ fn write_in_order(mut out: Outputs, rx: Receiver<Formatted>, shared: &Shared) ->
         waiting.insert(formatted.seq, formatted);
         while let Some(mut formatted) = waiting.remove(&next) {
             if let Err(e) = out.write_rows(&formatted.rows) {
-                shared.fail(e);
-                return Err(Error::config("stopped by a write error"));
+                shared.halt();
+                return Err(e);
             }
             stats.merge(&formatted.stats);
             next += 1;
