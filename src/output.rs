@@ -386,10 +386,16 @@ fn quote_if_needed(out: &mut Vec<u8>, start: usize) {
 }
 
 /// A figure with four decimals (never `-0.0000`), or an empty cell.
+#[inline]
 fn figure(out: &mut Vec<u8>, v: Option<f64>) {
-    out.push(b',');
-    if let Some(v) = v {
-        number::push_fixed(out, v, 4);
+    match v {
+        // Most emotion columns of most turns.
+        Some(v) if v == 0.0 => out.extend_from_slice(b",0.0000"),
+        Some(v) => {
+            out.push(b',');
+            number::push_fixed(out, v, 4);
+        }
+        None => out.push(b','),
     }
 }
 
