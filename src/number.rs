@@ -90,6 +90,24 @@ pub fn push_fixed(out: &mut Vec<u8>, x: f64, decimals: u32) {
     out.extend_from_slice(fixed(x, decimals).as_bytes());
 }
 
+/// Appends `x` with `decimals` digits to a string (term contributions).
+#[inline]
+pub fn push_fixed_str(out: &mut String, x: f64, decimals: u32) {
+    if decimals == 2 && x.abs() < 9.995 {
+        // Nearly every contribution: one digit, the point, two digits.
+        let n = (x.abs() * 100.0 + 0.5) as u32;
+        let pair = DIGIT_PAIRS[(n % 100) as usize];
+        let digits = [b'0' + (n / 100) as u8, b'.', pair[0], pair[1]];
+        if x < 0.0 && n != 0 {
+            out.push('-');
+        }
+        // Only ASCII digits and '.' are written.
+        out.push_str(std::str::from_utf8(&digits).unwrap_or_default());
+        return;
+    }
+    out.push_str(fixed(x, decimals).as_str());
+}
+
 /// `DIGIT_PAIRS[n]` is `n` (0..100) as two ASCII digits.
 const DIGIT_PAIRS: [[u8; 2]; 100] = {
     let mut pairs = [[0u8; 2]; 100];
@@ -167,6 +185,10 @@ mod tests {
             assert_eq!(fixed(x, d).as_str(), want, "{x} with {d}");
         }
         for i in 0..20_000 {
+            let y = (i as f64 * 0.000_731).cos() * 12.0;
+            let mut s = String::new();
+            push_fixed_str(&mut s, y, 2);
+            assert_eq!(s, fixed(y, 2).as_str(), "{y}");
             let x = (i as f64 * 0.000_137_3).sin() * if i % 2 == 0 { 1.0 } else { 9.0 };
             let mut pushed = Vec::new();
             push_fixed(&mut pushed, x, 4);

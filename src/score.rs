@@ -276,7 +276,7 @@ pub fn score_turn_into(lex: &Lexicon, opts: ScoreOptions, text: &str, s: &mut Sc
                 p => &lex.phrase(p as usize).text,
             };
             push_label(&mut out.terms, label);
-            out.terms.push_str(crate::number::fixed(v, 2).as_str());
+            crate::number::push_fixed_str(&mut out.terms, v, 2);
         }
     }
     score_emotions(lex, s, out);
@@ -340,7 +340,7 @@ fn push_emotion_term(terms: &mut String, label: &str, e: Emotion, w: f64) {
     push_label(terms, label);
     terms.push_str(e.name());
     terms.push(':');
-    terms.push_str(crate::number::fixed(w, 2).as_str());
+    crate::number::push_fixed_str(terms, w, 2);
 }
 
 /// VADER's `allcap_differential`: some, but not all, tokens are ALL CAPS.
