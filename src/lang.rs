@@ -103,18 +103,13 @@ fn by_function_words(text: &str) -> Option<&'static str> {
 fn function_word_counts(text: &str) -> [usize; 32] {
     let (table, _) = stopwords();
     let mut counts = [0usize; 32];
-    // The word being read: its first 16 lowercase bytes, their number, and
-    // its bytes as written.
-    let (mut word, mut len, mut written) = ([0u8; 16], 0usize, 0usize);
-    let add = |byte: u8, word: &mut [u8; 16], len: &mut usize| {
-        if let Some(slot) = word.get_mut(*len) {
-            *slot = byte;
-        }
-        *len += 1;
-    };
-    let mut count = |word: &[u8; 16], len: usize, written: usize| {
+    // The word being read: its first 16 lowercase bytes (slot 16 takes the
+    // rest, unread), their number, and its bytes as written.
+    let (mut word, mut len, mut written) = ([0u8; 17], 0usize, 0usize);
+    let mut count = |word: &[u8; 17], len: usize, written: usize| {
         if written <= 16 && len <= 15 {
-            if let Some(&lang) = table.get(&pack_prefix(*word, len)) {
+            let bytes: [u8; 16] = word[..16].try_into().unwrap_or_default();
+            if let Some(&lang) = table.get(&pack_prefix(bytes, len)) {
                 counts[lang as usize] += 1;
             }
         }
@@ -123,25 +118,29 @@ fn function_word_counts(text: &str) -> [usize; 32] {
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        if b < 0x80 {
-            i += 1;
-            if b.is_ascii_alphabetic() || b == b'\'' {
-                add(b.to_ascii_lowercase(), &mut word, &mut len);
-                written += 1;
-                continue;
-            }
-        } else {
-            let c = text[i..].chars().next().unwrap_or(' ');
-            i += c.len_utf8();
-            if c == '\u{2019}' || c.is_alphabetic() {
-                let mut utf8 = [0u8; 4];
-                let lower = if c == '\u{2019}' { '\'' } else { c };
-                for l in lower.to_lowercase() {
-                    for &b in l.encode_utf8(&mut utf8).as_bytes() {
-                        add(b, &mut word, &mut len);
+        match WORD_BYTES[usize::from(b)] {
+            NOT_WORD => i += 1,
+            NON_ASCII => {
+                let c = text[i..].chars().next().unwrap_or(' ');
+                i += c.len_utf8();
+                if c == '\u{2019}' || c.is_alphabetic() {
+                    let mut utf8 = [0u8; 4];
+                    let lower = if c == '\u{2019}' { '\'' } else { c };
+                    for l in lower.to_lowercase() {
+                        for &b in l.encode_utf8(&mut utf8).as_bytes() {
+                            word[len.min(16)] = b;
+                            len += 1;
+                        }
                     }
+                    written += c.len_utf8();
+                    continue;
                 }
-                written += c.len_utf8();
+            }
+            lower => {
+                word[len.min(16)] = lower;
+                len += 1;
+                written += 1;
+                i += 1;
                 continue;
             }
         }
@@ -155,6 +154,30 @@ fn function_word_counts(text: &str) -> [usize; 32] {
     }
     counts
 }
+
+/// [`WORD_BYTES`] values that are not word bytes.
+const NOT_WORD: u8 = 0;
+const NON_ASCII: u8 = 0x80;
+
+/// Per byte: its lowercase form when it is an ASCII letter or `'` (a word
+/// byte), [`NOT_WORD`] for other ASCII, [`NON_ASCII`] for the bytes of
+/// multi-byte characters (decoded and classified one by one).
+const WORD_BYTES: [u8; 256] = {
+    let mut t = [NOT_WORD; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = if c >= 0x80 {
+            NON_ASCII
+        } else if c.is_ascii_alphabetic() || c == b'\'' {
+            c.to_ascii_lowercase()
+        } else {
+            NOT_WORD
+        };
+        b += 1;
+    }
+    t
+};
 
 /// Detects the language of `text` (the customer's words of a whole
 /// interaction; short single turns are too ambiguous to try): function words
