@@ -124,7 +124,7 @@ pub struct WordInfo {
 }
 
 impl WordInfo {
-    const EMPTY: WordInfo = WordInfo {
+    pub(crate) const EMPTY: WordInfo = WordInfo {
         valence: f64::NAN,
         booster: 0.0,
         flags: 0,
