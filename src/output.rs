@@ -390,7 +390,7 @@ fn quote_if_needed(out: &mut Vec<u8>, start: usize) {
 fn figure(out: &mut Vec<u8>, v: Option<f64>) {
     match v {
         // Most emotion columns of most turns.
-        Some(v) if v == 0.0 => out.extend_from_slice(b",0.0000"),
+        Some(0.0) => out.extend_from_slice(b",0.0000"),
         Some(v) => {
             out.push(b',');
             number::push_fixed(out, v, 4);
