@@ -3,10 +3,9 @@
 
 use std::sync::OnceLock;
 
-use rustc_hash::FxHashMap;
 use whatlang::Lang;
 
-use crate::text::{pack, pack_prefix};
+use crate::text::{pack, pack_prefix, PackedMap};
 
 /// Languages with a built-in lexicon (ISO 639-1), in a fixed order.
 pub const SUPPORTED: &[&str] = &["en", "fr", "it", "ro", "es", "de", "pt", "nl"];
@@ -52,11 +51,11 @@ pub enum Detected {
 /// Function words that each point to one language (`lexicons/stopwords.tsv`),
 /// by their packed form ([`crate::text::pack`]), as an index into [`SUPPORTED`] (or
 /// beyond it, for the languages without a lexicon the file lists).
-fn stopwords() -> &'static (FxHashMap<u128, u8>, Vec<&'static str>) {
-    static TABLE: OnceLock<(FxHashMap<u128, u8>, Vec<&'static str>)> = OnceLock::new();
+fn stopwords() -> &'static (PackedMap<u8>, Vec<&'static str>) {
+    static TABLE: OnceLock<(PackedMap<u8>, Vec<&'static str>)> = OnceLock::new();
     TABLE.get_or_init(|| {
         let mut langs: Vec<&'static str> = Vec::new();
-        let mut words = FxHashMap::default();
+        let mut words = PackedMap::default();
         let entries = include_str!("../lexicons/stopwords.tsv")
             .lines()
             .filter(|l| !l.starts_with('#'))
@@ -109,7 +108,7 @@ fn function_word_counts(text: &str) -> [usize; 32] {
     let mut count = |word: &[u8; 17], len: usize, written: usize| {
         if written <= 16 && len <= 15 {
             let bytes: [u8; 16] = word[..16].try_into().unwrap_or_default();
-            if let Some(&lang) = table.get(&pack_prefix(bytes, len)) {
+            if let Some(lang) = table.get(pack_prefix(bytes, len)) {
                 counts[lang as usize] += 1;
             }
         }
@@ -253,7 +252,7 @@ mod tests {
             }
             let lower: String =
                 word.chars().flat_map(char::to_lowercase).map(|c| if c == '\u{2019}' { '\'' } else { c }).collect();
-            if let Some(&lang) = pack(lower.as_bytes()).and_then(|k| table.get(&k)) {
+            if let Some(lang) = pack(lower.as_bytes()).and_then(|k| table.get(k)) {
                 counts[lang as usize] += 1;
             }
         }

@@ -28,7 +28,7 @@ use rustc_hash::FxHashMap;
 use crate::emotion::{Accumulator, Emotion, EmotionMoment, Emotions, QUESTION_CONFUSION};
 use crate::peak_end::Moment;
 use crate::lexicon::{flag, Cues, Lexicon, WordInfo, NO_CODE};
-use crate::text::{tokenize, Tokens};
+use crate::text::{tokenize, PackedMap, Tokens};
 
 /// Negation scalar.
 const N_SCALAR: f64 = -0.74;
@@ -115,11 +115,11 @@ impl Scratch {
 /// [`Lexicon::token_info`] per lowercase token, for one lexicon: one
 /// look-up per token instead of a word look-up, a stem look-up and stemming
 /// (which allocates). Most tokens are found by their packed form
-/// ([`Tokens::key`]) in [`PackedTable`], with no string hashing or compare.
+/// ([`Tokens::key`]) in a [`PackedMap`], with no string hashing or compare.
 /// Bounded.
 #[derive(Debug, Default)]
 struct WordCache {
-    short: PackedTable,
+    short: PackedMap<WordInfo>,
     long: FxHashMap<Box<str>, WordInfo>,
     /// The id of the lexicon whose answers are held.
     of: Option<u64>,
@@ -131,7 +131,7 @@ const WORD_CACHE_MAX: usize = 1 << 16;
 impl WordCache {
     /// Gets ready to answer for `lex`.
     fn serve(&mut self, lex: &Lexicon) {
-        if self.of != Some(lex.id()) || self.short.len + self.long.len() >= WORD_CACHE_MAX {
+        if self.of != Some(lex.id()) || self.short.len() + self.long.len() >= WORD_CACHE_MAX {
             self.short.clear();
             self.long.clear();
             self.of = Some(lex.id());
@@ -153,68 +153,6 @@ impl WordCache {
                 info
             }
         }
-    }
-}
-
-/// An open-addressing table from packed words to their [`WordInfo`]:
-/// linear probing over a power-of-two array at most half full. The hot
-/// look-up is a multiply, a shift and one key compare (a general map's
-/// probing costs about three times as many instructions, per token).
-#[derive(Debug, Default)]
-struct PackedTable {
-    /// `(key, info)`; key 0 marks an empty slot (a packed word never is 0:
-    /// its length is in the top byte).
-    slots: Vec<(u128, WordInfo)>,
-    len: usize,
-}
-
-impl PackedTable {
-    #[inline]
-    fn slot_of(key: u128, mask: usize) -> usize {
-        let folded = (key as u64) ^ ((key >> 64) as u64).rotate_left(29);
-        (folded.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) as usize & mask
-    }
-
-    #[inline]
-    fn get_or_insert(&mut self, key: u128, info: impl FnOnce() -> WordInfo) -> WordInfo {
-        if self.slots.is_empty() {
-            self.grow();
-        }
-        let mask = self.slots.len() - 1;
-        let mut at = Self::slot_of(key, mask);
-        loop {
-            match self.slots[at] {
-                (k, found) if k == key => return found,
-                (0, _) => break,
-                _ => at = (at + 1) & mask,
-            }
-        }
-        let found = info();
-        self.slots[at] = (key, found);
-        self.len += 1;
-        if self.len * 2 > self.slots.len() {
-            self.grow();
-        }
-        found
-    }
-
-    /// Doubles the slots (1024 at first) and re-inserts every entry.
-    fn grow(&mut self) {
-        let size = (self.slots.len() * 2).max(1024);
-        let old = std::mem::replace(&mut self.slots, vec![(0, WordInfo::EMPTY); size]);
-        let mask = size - 1;
-        for (key, info) in old.into_iter().filter(|&(k, _)| k != 0) {
-            let mut at = Self::slot_of(key, mask);
-            while self.slots[at].0 != 0 {
-                at = (at + 1) & mask;
-            }
-            self.slots[at] = (key, info);
-        }
-    }
-
-    fn clear(&mut self) {
-        self.slots.clear();
-        self.len = 0;
     }
 }
 
@@ -660,26 +598,6 @@ mod tests {
             let got = score(text, false).valence;
             assert!((got - want).abs() < 5e-5, "{name}: {text:?} gave {got}, VADER {want}");
         }
-    }
-
-    #[test]
-    fn packed_table_keeps_every_word_through_growth() {
-        let mut table = PackedTable::default();
-        let info = |n: usize| WordInfo { flags: n as u32, ..WordInfo::EMPTY };
-        let words: Vec<String> = (0..5000).map(|n| format!("w{n}")).collect();
-        for (n, w) in words.iter().enumerate() {
-            let key = crate::text::pack(w.as_bytes()).unwrap();
-            assert_eq!(table.get_or_insert(key, || info(n)).flags, n as u32);
-        }
-        assert_eq!(table.len, words.len());
-        assert!(table.slots.len() >= 2 * words.len());
-        for (n, w) in words.iter().enumerate() {
-            let key = crate::text::pack(w.as_bytes()).unwrap();
-            assert_eq!(table.get_or_insert(key, || unreachable!("{w} was inserted")).flags, n as u32);
-        }
-        table.clear();
-        let key = crate::text::pack(b"w1").unwrap();
-        assert_eq!(table.get_or_insert(key, || info(7)).flags, 7);
     }
 
     #[test]

@@ -123,8 +123,15 @@ pub struct WordInfo {
     pub phrase_code: u32,
 }
 
+impl Default for WordInfo {
+    /// A word the lexicon does not know.
+    fn default() -> Self {
+        WordInfo::EMPTY
+    }
+}
+
 impl WordInfo {
-    pub(crate) const EMPTY: WordInfo = WordInfo {
+    const EMPTY: WordInfo = WordInfo {
         valence: f64::NAN,
         booster: 0.0,
         flags: 0,
