@@ -103,12 +103,13 @@ pub fn push_fixed_str(out: &mut String, x: f64, decimals: u32) {
         // Nearly every contribution: one digit, the point, two digits.
         let n = (x.abs() * 100.0 + 0.5) as u32;
         let pair = DIGIT_PAIRS[(n % 100) as usize];
-        let digits = [b'0' + (n / 100) as u8, b'.', pair[0], pair[1]];
+        out.reserve(5);
         if x < 0.0 && n != 0 {
             out.push('-');
         }
-        // Only ASCII digits and '.' are written.
-        out.push_str(std::str::from_utf8(&digits).unwrap_or_default());
+        for b in [b'0' + (n / 100) as u8, b'.', pair[0], pair[1]] {
+            out.push(char::from(b));
+        }
         return;
     }
     out.push_str(fixed(x, decimals).as_str());
