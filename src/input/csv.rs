@@ -283,6 +283,32 @@ impl<R: BufRead + Send> CsvReader<R> {
     }
 }
 
+/// A record's cells as text, decoded as [`decode`] decodes them.
+struct Row<'a> {
+    record: &'a ByteRecord,
+    /// The whole record, when it is UTF-8: then every cell that starts and
+    /// ends on a character boundary is UTF-8 too, and is borrowed from it
+    /// without a check of its own (one check per row instead of one per cell).
+    utf8: Option<&'a str>,
+}
+
+impl<'a> Row<'a> {
+    fn new(record: &'a ByteRecord) -> Row<'a> {
+        Row { record, utf8: std::str::from_utf8(record.as_slice()).ok() }
+    }
+
+    /// Cell `i`, as `decode(&record[i], invalid)` gives it. The fields are
+    /// stored without delimiters, so a valid record can still split a
+    /// character between two cells: those cells (and every cell of an
+    /// invalid record) are decoded on their own.
+    fn cell(&self, i: usize, invalid: &mut bool) -> Cow<'a, str> {
+        match self.utf8.zip(self.record.range(i)).and_then(|(s, range)| s.get(range)) {
+            Some(cell) => Cow::Borrowed(cell),
+            None => decode(&self.record[i], invalid),
+        }
+    }
+}
+
 /// A row's cells other than the id, parsed.
 struct Cells<'a> {
     speaker: Speaker,
@@ -292,8 +318,9 @@ struct Cells<'a> {
     end_ms: Option<i64>,
 }
 
-fn parse_cells<'a>(r: &'a ByteRecord, cols: &Columns, invalid: &mut bool) -> std::result::Result<Cells<'a>, String> {
-    let speaker_cell = decode(&r[cols.speaker], invalid);
+fn parse_cells<'a>(row: &Row<'a>, cols: &Columns, invalid: &mut bool) -> std::result::Result<Cells<'a>, String> {
+    let r = row.record;
+    let speaker_cell = row.cell(cols.speaker, invalid);
     let speaker = Speaker::parse(&speaker_cell).ok_or_else(|| {
         format!("unknown speaker '{}' (accepted, case-insensitive: {SPEAKER_VALUES})", speaker_cell.trim())
     })?;
@@ -314,7 +341,7 @@ fn parse_cells<'a>(r: &'a ByteRecord, cols: &Columns, invalid: &mut bool) -> std
         turn: number(cols.turn, "turn")?,
         start_ms: number(cols.start, "start_ms")?,
         end_ms: number(cols.end, "end_ms")?,
-        text: decode(&r[cols.text], invalid),
+        text: row.cell(cols.text, invalid),
     })
 }
 
@@ -346,9 +373,11 @@ impl<R: BufRead + Send> FormatReader for CsvReader<R> {
                 ctx.reject(&self.path, line, None, reason, || self.raw())?;
                 continue;
             }
-            let r = &self.record;
+            let row = Row::new(&self.record);
             let mut invalid = false;
-            let id = decode(r[self.cols.id].trim_ascii(), &mut invalid);
+            // Trimmed after decoding: white space is ASCII or valid UTF-8, so
+            // this is what trimming the bytes first and the text again gave.
+            let id = row.cell(self.cols.id, &mut invalid);
             if id.trim().is_empty() {
                 ctx.reject(&self.path, line, None, "empty interaction_id".into(), || self.raw())?;
                 continue;
@@ -368,7 +397,7 @@ impl<R: BufRead + Send> FormatReader for CsvReader<R> {
                     }
                 }
             }
-            let cells = match parse_cells(r, &self.cols, &mut invalid) {
+            let cells = match parse_cells(&row, &self.cols, &mut invalid) {
                 Ok(cells) => cells,
                 Err(reason) => {
                     ctx.reject(&self.path, line, None, reason, || self.raw())?;
@@ -381,7 +410,7 @@ impl<R: BufRead + Send> FormatReader for CsvReader<R> {
             });
             if ix.language.is_none() {
                 if let Some(i) = self.cols.language {
-                    let lang = decode(&r[i], &mut invalid);
+                    let lang = row.cell(i, &mut invalid);
                     let lang = lang.trim();
                     if !lang.is_empty() {
                         ix.language = Some(lang.to_string());
@@ -549,6 +578,38 @@ mod tests {
         assert_eq!(ixs[0].turns[0].text, "caf\u{e9} \u{201c}ok\u{201d} \u{20ac}5");
         assert_eq!(ixs[0].turns[2].text, "na\u{ef}ve \u{20ac}");
         assert_eq!(w.invalid_utf8, 2);
+    }
+
+    #[test]
+    fn cells_read_as_decode_reads_them() {
+        // Valid; Windows-1252; valid as a whole but with a character split
+        // between two cells; white space around an id (trimmed after
+        // decoding, where it used to be trimmed before too).
+        let records: [&[&[u8]]; 5] = [
+            &[b"a", b"customer", "caf\u{e9} \u{20ac}".as_bytes(), b""],
+            &[b"caf\xe9", b"customer", b"\x93ok\x94", b"1"],
+            &[b"a\xc3", b"\xa9customer", b"hi", b"x\xe2\x82", b"\xac"],
+            &[b" a\xc3\t", b"\xe2\x82 ", b"\xac", b"\xe2\x82\xac"],
+            &["\u{a0}a\u{3000}".as_bytes(), b"", b"\xff", b"\r\n"],
+        ];
+        for fields in records {
+            let record = ByteRecord::from(fields.to_vec());
+            let row = Row::new(&record);
+            for i in 0..record.len() {
+                let (mut fast, mut slow) = (false, false);
+                assert_eq!(row.cell(i, &mut fast), decode(&record[i], &mut slow), "{fields:?} {i}");
+                assert_eq!(fast, slow, "{fields:?} {i}");
+                let mut trimmed_first = false;
+                assert_eq!(row.cell(i, &mut fast).trim(), decode(record[i].trim_ascii(), &mut trimmed_first).trim());
+                assert_eq!(trimmed_first, slow, "{fields:?} {i}");
+            }
+        }
+        // A character split between cells still counts its row.
+        let data = b"id,speaker,text,note\nA,customer,x\xc3,\xa9\nA,agent,caf\xc3\xa9,\n";
+        let (ixs, w) = super::super::drain(CsvReader::new(&data[..], "t.csv".into(), None).unwrap()).unwrap();
+        assert_eq!(ixs[0].turns[0].text, "x\u{c3}");
+        assert_eq!(ixs[0].turns[1].text, "caf\u{e9}");
+        assert_eq!(w.invalid_utf8, 1);
     }
 
     #[test]
