@@ -200,7 +200,15 @@ pub(super) struct CsvReader<R> {
     /// `\r` and counts the `\n` with the next one, so its position is a
     /// line short.
     crlf: bool,
+    /// Turns in the previous interaction: room reserved for the next one,
+    /// which is usually about as long, instead of growing its turns step by
+    /// step (at most [`RESERVED_TURNS`]).
+    last_turns: usize,
 }
+
+/// The most turns reserved ahead for an interaction: enough for nearly
+/// every call, little memory when one huge interaction precedes small ones.
+const RESERVED_TURNS: usize = 64;
 
 impl<R: BufRead + Send> CsvReader<R> {
     pub(super) fn new(mut input: R, path: PathBuf, delimiter: Option<u8>) -> Result<CsvReader<R>> {
@@ -234,7 +242,7 @@ impl<R: BufRead + Send> CsvReader<R> {
         }
         let cols = Columns::resolve(&header, &path)?;
         let width = header.len();
-        Ok(CsvReader { rdr, path, cols, width, delimiter, record: ByteRecord::new(), pending: false, crlf })
+        Ok(CsvReader { rdr, path, cols, width, delimiter, record: ByteRecord::new(), pending: false, crlf, last_turns: 0 })
     }
 
     /// The line where the current record starts.
@@ -404,9 +412,10 @@ impl<R: BufRead + Send> FormatReader for CsvReader<R> {
                     continue;
                 }
             };
+            let reserve = self.last_turns.min(RESERVED_TURNS);
             let ix = ix.get_or_insert_with(|| {
                 ctx.register(id, line);
-                Interaction { id: id.to_string(), language: None, turns: Vec::new() }
+                Interaction { id: id.to_string(), language: None, turns: Vec::with_capacity(reserve) }
             });
             if ix.language.is_none() {
                 if let Some(i) = self.cols.language {
@@ -431,6 +440,7 @@ impl<R: BufRead + Send> FormatReader for CsvReader<R> {
             });
         }
         let Some(mut ix) = ix else { return Ok(None) };
+        self.last_turns = ix.turns.len();
         if self.cols.turn.is_some() {
             // Blank turn cells sort by position among the numbered ones.
             for (pos, t) in ix.turns.iter_mut().enumerate() {
