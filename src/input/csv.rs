@@ -332,17 +332,9 @@ fn parse_cells<'a>(row: &Row<'a>, cols: &Columns, invalid: &mut bool) -> std::re
     let speaker = Speaker::parse(&speaker_cell).ok_or_else(|| {
         format!("unknown speaker '{}' (accepted, case-insensitive: {SPEAKER_VALUES})", speaker_cell.trim())
     })?;
-    let number = |col: Option<usize>, name: &str| -> std::result::Result<Option<i64>, String> {
-        match col {
-            None => Ok(None),
-            Some(i) => {
-                if let Some(v) = plain_int(&r[i]) {
-                    return Ok(v);
-                }
-                let cell = String::from_utf8_lossy(&r[i]);
-                parse_int(&cell).map_err(|()| format!("{name} '{}' is not a whole number", cell.trim()))
-            }
-        }
+    let number = |col: Option<usize>, name: &str| match col {
+        None => Ok(None),
+        Some(i) => number_cell(&r[i], name),
     };
     Ok(Cells {
         speaker,
@@ -353,18 +345,42 @@ fn parse_cells<'a>(row: &Row<'a>, cols: &Columns, invalid: &mut bool) -> std::re
     })
 }
 
+/// A number cell: [`plain_int`] for the common ones, [`any_int`] otherwise.
+#[inline]
+fn number_cell(cell: &[u8], name: &str) -> std::result::Result<Option<i64>, String> {
+    match plain_int(cell) {
+        Some(v) => Ok(v),
+        None => any_int(cell, name),
+    }
+}
+
+/// A number cell that [`plain_int`] does not read, by [`parse_int`]; kept
+/// out of line so that the common path stays small.
+#[cold]
+#[inline(never)]
+fn any_int(cell: &[u8], name: &str) -> std::result::Result<Option<i64>, String> {
+    let cell = String::from_utf8_lossy(cell);
+    parse_int(&cell).map_err(|()| format!("{name} '{}' is not a whole number", cell.trim()))
+}
+
 /// The common number cell: empty, or up to 18 ASCII digits (no sign, no
 /// space, no point), read without decoding; anything else is `None` and
 /// goes to [`parse_int`].
 #[inline]
 fn plain_int(cell: &[u8]) -> Option<Option<i64>> {
-    if cell.is_empty() {
-        return Some(None);
-    }
-    if cell.len() > 18 || !cell.iter().all(u8::is_ascii_digit) {
+    if cell.len() > 18 {
         return None;
     }
-    Some(Some(cell.iter().fold(0i64, |v, &d| v * 10 + i64::from(d - b'0'))))
+    // One pass: 18 digits cannot overflow.
+    let mut v = 0i64;
+    for &b in cell {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        v = v * 10 + i64::from(d);
+    }
+    Some((!cell.is_empty()).then_some(v))
 }
 
 impl<R: BufRead + Send> FormatReader for CsvReader<R> {
