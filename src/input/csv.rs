@@ -399,25 +399,31 @@ impl<R: BufRead + Send> FormatReader for CsvReader<R> {
             }
             let row = Row::new(&self.record);
             let mut invalid = false;
+            // Most rows repeat the current interaction's id byte for byte;
+            // that id is decoded, trimmed and checked already, so such a row
+            // skips all of it (and its `id` is never used).
+            let same = ix.as_ref().is_some_and(|c| c.id.as_bytes() == &row.record[self.cols.id]);
             // Trimmed after decoding: white space is ASCII or valid UTF-8, so
             // this is what trimming the bytes first and the text again gave.
-            let id = row.cell(self.cols.id, &mut invalid);
-            if id.trim().is_empty() {
-                ctx.reject(&self.path, line, None, "empty interaction_id".into(), || self.raw())?;
-                continue;
-            }
+            let id = if same { Cow::Borrowed("") } else { row.cell(self.cols.id, &mut invalid) };
             let id = id.trim();
-            match &ix {
-                Some(current) if current.id != id => {
-                    // The first row of the next interaction: keep it for the next call.
-                    self.pending = true;
-                    break;
+            if !same {
+                if id.is_empty() {
+                    ctx.reject(&self.path, line, None, "empty interaction_id".into(), || self.raw())?;
+                    continue;
                 }
-                Some(_) => {}
-                None => {
-                    if let Err(reason) = ctx.check_new(id) {
-                        ctx.reject(&self.path, line, None, reason, || self.raw())?;
-                        continue;
+                match &ix {
+                    Some(current) if current.id != id => {
+                        // The first row of the next interaction: keep it for the next call.
+                        self.pending = true;
+                        break;
+                    }
+                    Some(_) => {}
+                    None => {
+                        if let Err(reason) = ctx.check_new(id) {
+                            ctx.reject(&self.path, line, None, reason, || self.raw())?;
+                            continue;
+                        }
                     }
                 }
             }
@@ -636,6 +642,20 @@ mod tests {
         assert_eq!(ixs[0].turns[0].text, "x\u{c3}");
         assert_eq!(ixs[0].turns[1].text, "caf\u{e9}");
         assert_eq!(w.invalid_utf8, 1);
+    }
+
+    #[test]
+    fn ids_repeated_byte_for_byte_or_not_group_alike() {
+        // The same id written again exactly (the shortcut), with white space,
+        // and in Windows-1252 then UTF-8 (decoded alike; the invalid rows
+        // still counted, the shortcut never takes them).
+        let data = b"id,speaker,text\nA,customer,x\n A ,agent,y\nA,customer,z\ncaf\xe9,agent,1\ncaf\xe9,customer,2\ncaf\xc3\xa9,agent,3\n\xc2\xa0B\xe3\x80\x80,agent,4\n";
+        let (ixs, w) = super::super::drain(CsvReader::new(&data[..], "t.csv".into(), None).unwrap()).unwrap();
+        let ids: Vec<(&str, usize)> = ixs.iter().map(|ix| (ix.id.as_str(), ix.turns.len())).collect();
+        assert_eq!(ids, [("A", 3), ("caf\u{e9}", 3), ("B", 1)]);
+        assert_eq!(w.invalid_utf8, 2);
+        let err = read_all("id,speaker,text\nA,customer,x\nB,agent,y\nA,agent,z\n").unwrap_err().to_string();
+        assert!(err.starts_with("t.csv:4: interaction 'A' appears again"), "{err}");
     }
 
     #[test]
