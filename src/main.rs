@@ -97,7 +97,7 @@ fn score(args: ScoreArgs) -> anyhow::Result<()> {
         }
     }
     check_output_paths(&args, &sources)?;
-    let total: Option<u64> = sources.iter().map(Source::len).sum();
+    let total: Option<u64> = sources.iter().map(Source::size).sum();
     let format = args.input_format.map(|f| match f {
         InputFormat::Csv => Format::Csv,
         InputFormat::Jsonl => Format::Jsonl,

@@ -247,7 +247,8 @@ mod tests {
     #[test]
     fn table() {
         // (name, turns, params, peak index, end, bad ending)
-        let cases: Vec<(&str, Vec<Moment>, PeakEndParams, usize, f64, bool)> = vec![
+        type Case = (&'static str, Vec<Moment>, PeakEndParams, usize, f64, bool);
+        let cases: Vec<Case> = vec![
             ("bad ending after a good call", vec![c(0.8), a(0.5), c(0.6), c(-0.4)], one(), 0, -0.4, true),
             ("recovery after angry peak", vec![c(-0.9), a(0.1), c(0.2), c(0.7)], one(), 0, 0.7, false),
             ("flat call", vec![c(0.0), a(0.0), c(0.0)], one(), 0, 0.0, false),

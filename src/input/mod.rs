@@ -88,7 +88,7 @@ impl Source {
     }
 
     /// Size in bytes when known (files), for progress.
-    pub fn len(&self) -> Option<u64> {
+    pub fn size(&self) -> Option<u64> {
         match self {
             Source::Path(p) => std::fs::metadata(p).ok().map(|m| m.len()),
             Source::Stdin => None,

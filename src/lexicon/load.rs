@@ -331,7 +331,10 @@ impl Builder {
         // Words: by surface form, and by stem for inflected forms. Valence
         // by stem only outside English: VADER matches its lexicon as written.
         let stemmer = stemmer_for(&self.lang);
-        let mut by_stem: FxHashMap<Box<str>, (Vec<(Emotion, f64)>, f64, u32)> = FxHashMap::default();
+        // Per stem: the merged emotion cues, and the sum and count of the
+        // valences of its words.
+        type StemCues = (Vec<(Emotion, f64)>, f64, u32);
+        let mut by_stem: FxHashMap<Box<str>, StemCues> = FxHashMap::default();
         let mut words: Vec<_> = self.word_emotions.into_iter().collect();
         words.sort_by(|a, b| a.0.cmp(&b.0));
         for (word, cues) in &words {
