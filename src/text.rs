@@ -250,7 +250,7 @@ pub(crate) fn pack(word: &[u8]) -> Option<u128> {
 /// with linear probing over a power-of-two array at most half full. A hit
 /// costs a multiply, a shift and one key compare, about a third of a
 /// general hash map's instructions; it runs once per token.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub(crate) struct PackedMap<V> {
     /// `(key, value)`; key 0 marks an empty slot (a packed word never is 0:
     /// its length is in the top byte).
@@ -276,29 +276,28 @@ impl<V: Copy + Default> PackedMap<V> {
         (folded.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) as usize & mask
     }
 
-    /// The slot holding `key`, or the empty one where it would go.
+    /// The slot holding `key`, or the empty one where it would go (there
+    /// is one: the slots are at most half full).
     #[inline]
     fn find(&self, key: u128) -> usize {
         let mask = self.slots.len() - 1;
         let mut at = Self::slot_of(key, mask);
-        while self.slots[at].0 != key && self.slots[at].0 != 0 {
-            at = (at + 1) & mask;
+        loop {
+            match self.slots[at].0 {
+                k if k == key || k == 0 => return at,
+                _ => at = (at + 1) & mask,
+            }
         }
-        at
     }
 
     /// The value of `key`.
     #[inline]
     pub(crate) fn get(&self, key: u128) -> Option<V> {
-        let mask = self.slots.len().checked_sub(1)?;
-        let mut at = Self::slot_of(key, mask);
-        loop {
-            match self.slots[at] {
-                (k, v) if k == key => return Some(v),
-                (0, _) => return None,
-                _ => at = (at + 1) & mask,
-            }
+        if self.slots.is_empty() {
+            return None;
         }
+        let (k, v) = self.slots[self.find(key)];
+        (k == key).then_some(v)
     }
 
     /// The value of `key`, made by `value` the first time.
