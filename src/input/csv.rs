@@ -332,9 +332,9 @@ fn parse_cells<'a>(row: &Row<'a>, cols: &Columns, invalid: &mut bool) -> std::re
     let speaker = Speaker::parse(&speaker_cell).ok_or_else(|| {
         format!("unknown speaker '{}' (accepted, case-insensitive: {SPEAKER_VALUES})", speaker_cell.trim())
     })?;
-    let number = |col: Option<usize>, name: &str| match col {
+    let number = |col: Option<usize>, name: &str| match col.map(|i| &r[i]) {
         None => Ok(None),
-        Some(i) => number_cell(&r[i], name),
+        Some(cell) => plain_int(cell).map_or_else(|| any_int(cell, name), Ok),
     };
     Ok(Cells {
         speaker,
@@ -343,15 +343,6 @@ fn parse_cells<'a>(row: &Row<'a>, cols: &Columns, invalid: &mut bool) -> std::re
         end_ms: number(cols.end, "end_ms")?,
         text: row.cell(cols.text, invalid),
     })
-}
-
-/// A number cell: [`plain_int`] for the common ones, [`any_int`] otherwise.
-#[inline]
-fn number_cell(cell: &[u8], name: &str) -> std::result::Result<Option<i64>, String> {
-    match plain_int(cell) {
-        Some(v) => Ok(v),
-        None => any_int(cell, name),
-    }
 }
 
 /// A number cell that [`plain_int`] does not read, by [`parse_int`]; kept
