@@ -10,10 +10,10 @@ use std::time::Duration;
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use peakend::batch;
-use peakend::input::{Format, Reader};
-use peakend::output::Outputs;
 use peakend::engine::{Engine, LangChoice};
+use peakend::input::{Format, Reader};
 use peakend::lexicon::Lexicon;
+use peakend::output::Outputs;
 use peakend::peak_end::{peak_end, Moment, PeakEndParams};
 use peakend::score::{score_turn, ScoreOptions, Scratch};
 use peakend::text::{tokenize, Tokens};
@@ -66,7 +66,8 @@ fn bench_score_turn(c: &mut Criterion) {
             b.iter(|| {
                 let mut sum = 0.0;
                 for t in &turns {
-                    sum += score_turn(&lex, ScoreOptions { phrases }, t, &mut scratch).valence;
+                    sum += score_turn(&lex, ScoreOptions { phrases }, t, &mut scratch)
+                        .valence;
                 }
                 black_box(sum)
             })
@@ -84,12 +85,20 @@ fn bench_peak_end(c: &mut Criterion) {
         })
         .collect();
     let p = PeakEndParams::default();
-    c.bench_function("peak_end/40_turns", |b| b.iter(|| black_box(peak_end(black_box(&moments), &p))));
+    c.bench_function("peak_end/40_turns", |b| {
+        b.iter(|| black_box(peak_end(black_box(&moments), &p)))
+    });
 }
 
 fn bench_engine(c: &mut Criterion) {
     use peakend::record::{Interaction, Speaker, Turn};
-    let engine = Engine::new(LangChoice::Auto, None, ScoreOptions::default(), PeakEndParams::default()).unwrap();
+    let engine = Engine::new(
+        LangChoice::Auto,
+        None,
+        ScoreOptions::default(),
+        PeakEndParams::default(),
+    )
+    .unwrap();
     let ixs: Vec<Interaction> = (0..256)
         .map(|k| Interaction {
             id: format!("cc-{k}"),
@@ -114,7 +123,9 @@ fn bench_engine(c: &mut Criterion) {
         b.iter(|| {
             let mut bad = 0;
             for ix in &ixs {
-                bad += usize::from(engine.score(ix, &mut scratch).summary.bad_ending == Some(true));
+                bad += usize::from(
+                    engine.score(ix, &mut scratch).summary.bad_ending == Some(true),
+                );
             }
             black_box(bad)
         })
@@ -128,7 +139,15 @@ fn bench_startup(c: &mut Criterion) {
     g.sample_size(20);
     g.bench_function("engine_new", |b| {
         b.iter(|| {
-            black_box(Engine::new(LangChoice::Auto, None, ScoreOptions::default(), PeakEndParams::default()).unwrap())
+            black_box(
+                Engine::new(
+                    LangChoice::Auto,
+                    None,
+                    ScoreOptions::default(),
+                    PeakEndParams::default(),
+                )
+                .unwrap(),
+            )
         })
     });
     g.finish();
@@ -140,7 +159,13 @@ fn bench_batch(c: &mut Criterion) {
     let mut data = Vec::new();
     corpus::generate(8_000_000, 7, &mut data).unwrap();
     let data: std::sync::Arc<[u8]> = data.into();
-    let engine = Engine::new(LangChoice::Auto, None, ScoreOptions::default(), PeakEndParams::default()).unwrap();
+    let engine = Engine::new(
+        LangChoice::Auto,
+        None,
+        ScoreOptions::default(),
+        PeakEndParams::default(),
+    )
+    .unwrap();
     let mut g = c.benchmark_group("batch");
     g.throughput(Throughput::Bytes(data.len() as u64));
     g.sample_size(10).measurement_time(Duration::from_secs(10));
@@ -150,12 +175,22 @@ fn bench_batch(c: &mut Criterion) {
                 let reader = Reader::from_bytes(data.clone(), Format::Csv);
                 let sink = Some(Path::new("/dev/null"));
                 let out = Outputs::create(sink, sink).unwrap();
-                black_box(batch::run(reader, &engine, out, threads, &|_| {}).unwrap().turns)
+                black_box(
+                    batch::run(reader, &engine, out, threads, &|_| {}).unwrap().turns,
+                )
             })
         });
     }
     g.finish();
 }
 
-criterion_group!(benches, bench_tokenize, bench_score_turn, bench_peak_end, bench_engine, bench_startup, bench_batch);
+criterion_group!(
+    benches,
+    bench_tokenize,
+    bench_score_turn,
+    bench_peak_end,
+    bench_engine,
+    bench_startup,
+    bench_batch
+);
 criterion_main!(benches);

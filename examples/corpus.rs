@@ -16,6 +16,9 @@ fn main() -> io::Result<()> {
     });
     let seed = args.next().and_then(|s| s.parse().ok()).unwrap_or(2026);
     let w = corpus::generate(size, seed, io::stdout().lock())?;
-    eprintln!("corpus: {} interactions, {} turns, {} bytes", w.interactions, w.turns, w.bytes);
+    eprintln!(
+        "corpus: {} interactions, {} turns, {} bytes",
+        w.interactions, w.turns, w.bytes
+    );
     Ok(())
 }

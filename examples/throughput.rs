@@ -57,9 +57,14 @@ fn main() {
 fn run() -> Result<(), String> {
     let opts = parse_args()?;
     let peakend = peakend_binary()?;
-    let dir = std::env::temp_dir().join(format!("peakend-throughput-{}", std::process::id()));
+    let dir =
+        std::env::temp_dir().join(format!("peakend-throughput-{}", std::process::id()));
     fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let result = if opts.only_memory { memory_report(&opts, &peakend) } else { full_report(&opts, &peakend, &dir) };
+    let result = if opts.only_memory {
+        memory_report(&opts, &peakend)
+    } else {
+        full_report(&opts, &peakend, &dir)
+    };
     if opts.keep {
         eprintln!("kept: {}", dir.display());
     } else {
@@ -82,17 +87,23 @@ fn parse_args() -> Result<Options, String> {
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut value = |name: &str| -> Result<usize, String> {
-            args.next().and_then(|v| v.parse().ok()).ok_or_else(|| format!("{name} needs a number"))
+            args.next()
+                .and_then(|v| v.parse().ok())
+                .ok_or_else(|| format!("{name} needs a number"))
         };
         match a.as_str() {
             "--threads" => opts.threads = value("--threads")?.max(1),
             "--runs" => opts.runs = value("--runs")?.max(1),
             "--vader-turns" => opts.vader_turns = value("--vader-turns")?,
             "--keep" => opts.keep = true,
-            "--out-dir" => opts.out_dir = Some(args.next().ok_or("--out-dir needs a directory")?.into()),
+            "--out-dir" => {
+                opts.out_dir =
+                    Some(args.next().ok_or("--out-dir needs a directory")?.into())
+            }
             "--only-memory" => opts.only_memory = true,
             s => {
-                opts.size = corpus::parse_size(s).ok_or_else(|| format!("'{s}' is not a size such as 200MB"))?;
+                opts.size = corpus::parse_size(s)
+                    .ok_or_else(|| format!("'{s}' is not a size such as 200MB"))?;
                 opts.size_arg = s.to_string();
             }
         }
@@ -118,7 +129,8 @@ fn peakend_binary() -> Result<PathBuf, String> {
 fn full_report(opts: &Options, peakend: &Path, dir: &Path) -> Result<(), String> {
     let corpus_path = dir.join("corpus.csv");
     let started = Instant::now();
-    let file = fs::File::create(&corpus_path).map_err(|e| format!("{}: {e}", corpus_path.display()))?;
+    let file = fs::File::create(&corpus_path)
+        .map_err(|e| format!("{}: {e}", corpus_path.display()))?;
     let written = corpus::generate(opts.size, 2026, file).map_err(|e| e.to_string())?;
     let mb = written.bytes as f64 / 1e6;
     eprintln!(
@@ -159,7 +171,8 @@ fn full_report(opts: &Options, peakend: &Path, dir: &Path) -> Result<(), String>
         remove_outputs();
         run_child(peakend, &score_args(threads), None)
     };
-    let runs = best_of(opts.runs, || score(1)).and_then(|one| Ok((one, best_of(opts.runs, || score(opts.threads))?)));
+    let runs = best_of(opts.runs, || score(1))
+        .and_then(|one| Ok((one, best_of(opts.runs, || score(opts.threads))?)));
     if !opts.keep {
         remove_outputs();
     }
@@ -167,9 +180,15 @@ fn full_report(opts: &Options, peakend: &Path, dir: &Path) -> Result<(), String>
     let floor = best_of(opts.runs, || csv_floor(&corpus_path))?;
 
     let header_only = dir.join("empty.csv");
-    fs::write(&header_only, "interaction_id,speaker,text\n").map_err(|e| e.to_string())?;
-    let startup_args: Vec<String> =
-        vec!["score".into(), header_only.display().to_string(), "-o".into(), "/dev/null".into(), "--quiet".into()];
+    fs::write(&header_only, "interaction_id,speaker,text\n")
+        .map_err(|e| e.to_string())?;
+    let startup_args: Vec<String> = vec![
+        "score".into(),
+        header_only.display().to_string(),
+        "-o".into(),
+        "/dev/null".into(),
+        "--quiet".into(),
+    ];
     let startup = best_of(10, || run_child(peakend, &startup_args, None))?;
 
     let vader = vader(&corpus_path, dir, opts.vader_turns, opts.runs);
@@ -179,7 +198,12 @@ fn full_report(opts: &Options, peakend: &Path, dir: &Path) -> Result<(), String>
     println!("\n## peakend throughput: {:.0} MB corpus ({} turns), input CSV -> both output CSVs\n", mb, written.turns);
     println!("| run | MB/s (input) | turns/s | peak memory |");
     println!("|---|---:|---:|---:|");
-    println!("| peakend, 1 thread | {:.1} | {:.0} | {} |", mb / one.seconds, turns_per_s(&one), rss(&one));
+    println!(
+        "| peakend, 1 thread | {:.1} | {:.0} | {} |",
+        mb / one.seconds,
+        turns_per_s(&one),
+        rss(&one)
+    );
     println!(
         "| peakend, {} threads | {:.1} | {:.0} | {} |",
         opts.threads,
@@ -204,9 +228,18 @@ fn full_report(opts: &Options, peakend: &Path, dir: &Path) -> Result<(), String>
     println!();
     let verdict = |ok: bool| if ok { "PASS" } else { "MISS" };
     let scaling = one.seconds / all.seconds;
-    println!("- {} threads / 1 thread: {:.2}x (target >= 1.8x: {})", opts.threads, scaling, verdict(scaling >= 1.8));
+    println!(
+        "- {} threads / 1 thread: {:.2}x (target >= 1.8x: {})",
+        opts.threads,
+        scaling,
+        verdict(scaling >= 1.8)
+    );
     let of_floor = floor.seconds / one.seconds * 100.0;
-    println!("- 1 thread / csv floor: {:.1}% (target >= 25%: {})", of_floor, verdict(of_floor >= 25.0));
+    println!(
+        "- 1 thread / csv floor: {:.1}% (target >= 25%: {})",
+        of_floor,
+        verdict(of_floor >= 25.0)
+    );
     if let Ok(v) = &vader {
         let ratio = turns_per_s(&one) / v.turns_per_s;
         println!(
@@ -220,7 +253,11 @@ fn full_report(opts: &Options, peakend: &Path, dir: &Path) -> Result<(), String>
         );
     }
     let mem_mb = one.max_rss_kb.max(all.max_rss_kb) as f64 / 1024.0;
-    println!("- peak memory: {:.0} MB (target <= 256 MB: {})", mem_mb, verdict(mem_mb <= 256.0));
+    println!(
+        "- peak memory: {:.0} MB (target <= 256 MB: {})",
+        mem_mb,
+        verdict(mem_mb <= 256.0)
+    );
     let startup_ms = startup.seconds * 1000.0;
     println!(
         "- start-up (score a header-only file, built-in lexicons and automaton ready): {:.1} ms (target < 50 ms: {})",
@@ -241,24 +278,53 @@ fn full_report(opts: &Options, peakend: &Path, dir: &Path) -> Result<(), String>
 /// Streams a generated corpus into `peakend score -` and reports its peak
 /// memory: the input never touches the disk.
 fn memory_report(opts: &Options, peakend: &Path) -> Result<(), String> {
-    let args: Vec<String> = ["score", "-", "--threads", &opts.threads.to_string(), "-o", "/dev/null", "--turns", "/dev/null", "--quiet"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let args: Vec<String> = [
+        "score",
+        "-",
+        "--threads",
+        &opts.threads.to_string(),
+        "-o",
+        "/dev/null",
+        "--turns",
+        "/dev/null",
+        "--quiet",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     let size = opts.size;
     let mut written = corpus::Written::default();
-    let run = run_child(peakend, &args, Some(&mut |stdin| {
-        written = corpus::generate(size, 2026, stdin)?;
-        Ok(())
-    }))?;
+    let run = run_child(
+        peakend,
+        &args,
+        Some(&mut |stdin| {
+            written = corpus::generate(size, 2026, stdin)?;
+            Ok(())
+        }),
+    )?;
     let mb = written.bytes as f64 / 1e6;
-    println!("\n## peakend memory: {:.0} MB streamed through standard input ({} turns)\n", mb, written.turns);
+    println!(
+        "\n## peakend memory: {:.0} MB streamed through standard input ({} turns)\n",
+        mb, written.turns
+    );
     println!("| run | MB/s (input, generator included) | peak memory |");
     println!("|---|---:|---:|");
-    let threads = if opts.threads == 1 { "1 thread".to_string() } else { format!("{} threads", opts.threads) };
-    println!("| peakend, {threads}, both outputs to /dev/null | {:.1} | {} |", mb / run.seconds, rss(&run));
+    let threads = if opts.threads == 1 {
+        "1 thread".to_string()
+    } else {
+        format!("{} threads", opts.threads)
+    };
+    println!(
+        "| peakend, {threads}, both outputs to /dev/null | {:.1} | {} |",
+        mb / run.seconds,
+        rss(&run)
+    );
     let mem_mb = run.max_rss_kb as f64 / 1024.0;
-    println!("\n- peak memory: {:.0} MB (target <= 256 MB: {})", mem_mb, if mem_mb <= 256.0 { "PASS" } else { "MISS" });
+    println!(
+        "\n- peak memory: {:.0} MB (target <= 256 MB: {})",
+        mem_mb,
+        if mem_mb <= 256.0 { "PASS" } else { "MISS" }
+    );
     println!("\nCommand: <generated corpus> | peakend {}", args.join(" "));
     Ok(())
 }
@@ -276,7 +342,10 @@ fn best_of(n: usize, mut f: impl FnMut() -> Result<Run, String>) -> Result<Run, 
     let mut best = Run { seconds: f64::INFINITY, max_rss_kb: 0 };
     for _ in 0..n {
         let r = f()?;
-        best = Run { seconds: best.seconds.min(r.seconds), max_rss_kb: best.max_rss_kb.max(r.max_rss_kb) };
+        best = Run {
+            seconds: best.seconds.min(r.seconds),
+            max_rss_kb: best.max_rss_kb.max(r.max_rss_kb),
+        };
     }
     Ok(best)
 }
@@ -316,7 +385,11 @@ fn wait_with_rusage(pid: u32) -> Result<(i32, u64), String> {
     if got < 0 {
         return Err(format!("wait4: {}", io::Error::last_os_error()));
     }
-    let code = if libc::WIFEXITED(status) { libc::WEXITSTATUS(status) } else { 128 + libc::WTERMSIG(status) };
+    let code = if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else {
+        128 + libc::WTERMSIG(status)
+    };
     // Linux reports ru_maxrss in kilobytes.
     Ok((code, usage.ru_maxrss as u64))
 }
@@ -377,7 +450,8 @@ fn vader(corpus_path: &Path, dir: &Path, n: usize, runs: usize) -> Result<Vader,
         return Err("the vaderSentiment package is not installed (pip install vadersentiment==3.3.2)".into());
     }
     let texts = dir.join("vader-turns.jsonl");
-    let mut out = io::BufWriter::new(fs::File::create(&texts).map_err(|e| e.to_string())?);
+    let mut out =
+        io::BufWriter::new(fs::File::create(&texts).map_err(|e| e.to_string())?);
     for text in first_turns(corpus_path, n)? {
         writeln!(out, "{}", json_string(&text)).map_err(|e| e.to_string())?;
     }
@@ -390,26 +464,41 @@ fn vader(corpus_path: &Path, dir: &Path, n: usize, runs: usize) -> Result<Vader,
         .output()
         .map_err(|e| format!("python3: {e}"))?;
     if !output.status.success() {
-        return Err(format!("vaderSentiment failed: {}", String::from_utf8_lossy(&output.stderr).trim()));
+        return Err(format!(
+            "vaderSentiment failed: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
     }
     let line = String::from_utf8_lossy(&output.stdout);
-    let fields: Vec<f64> = line.split_whitespace().filter_map(|f| f.parse().ok()).collect();
+    let fields: Vec<f64> =
+        line.split_whitespace().filter_map(|f| f.parse().ok()).collect();
     let [turns, seconds, bytes] = fields[..] else {
         return Err(format!("unexpected output from the vaderSentiment script: {line}"));
     };
-    Ok(Vader { turns: turns as usize, turns_per_s: turns / seconds, text_mb_per_s: bytes / seconds / 1e6 })
+    Ok(Vader {
+        turns: turns as usize,
+        turns_per_s: turns / seconds,
+        text_mb_per_s: bytes / seconds / 1e6,
+    })
 }
 
 /// The text of the first `n` turns of the corpus.
 fn first_turns(corpus_path: &Path, n: usize) -> Result<Vec<String>, String> {
     let mut rdr = csv::Reader::from_path(corpus_path).map_err(|e| e.to_string())?;
-    rdr.records().take(n).map(|rec| rec.map(|r| r[3].to_string()).map_err(|e| e.to_string())).collect()
+    rdr.records()
+        .take(n)
+        .map(|rec| rec.map(|r| r[3].to_string()).map_err(|e| e.to_string()))
+        .collect()
 }
 
 /// peakend's turn scorer alone (English lexicon, phrases and emotions, one
 /// thread, in this process) on the turns vaderSentiment scores: the like
 /// for like figure, best of `runs`, in turns per second.
-fn peakend_scoring_only(corpus_path: &Path, n: usize, runs: usize) -> Result<f64, String> {
+fn peakend_scoring_only(
+    corpus_path: &Path,
+    n: usize,
+    runs: usize,
+) -> Result<f64, String> {
     use peakend::score::{score_turn_into, ScoreOptions, Scratch, TurnScore};
     let texts = first_turns(corpus_path, n)?;
     let lex = peakend::lexicon::Lexicon::load("en", None).map_err(|e| e.to_string())?;

@@ -207,7 +207,9 @@ fn parallel(
         .num_threads(threads)
         .thread_name(|i| format!("peakend-worker-{i}"))
         .build()
-        .map_err(|e| Error::config(format!("cannot start {threads} worker threads: {e}")))?;
+        .map_err(|e| {
+            Error::config(format!("cannot start {threads} worker threads: {e}"))
+        })?;
     let bytes = reader.bytes_read();
     let turns = out.has_turns();
     let shared = Shared {
@@ -243,7 +245,12 @@ fn parallel(
                         break;
                     }
                 };
-                let rows = shared.spare_rows.lock().ok().and_then(|mut spare| spare.pop()).unwrap_or_default();
+                let rows = shared
+                    .spare_rows
+                    .lock()
+                    .ok()
+                    .and_then(|mut spare| spare.pop())
+                    .unwrap_or_default();
                 let mut formatted = Formatted { seq, rows, stats: RunStats::default() };
                 for ix in &batch {
                     engine.score_into(ix, &mut scratch, &mut scored);
@@ -259,7 +266,9 @@ fn parallel(
             }
         });
         drop(tx);
-        writing.join().unwrap_or_else(|_| Err(Error::config("the writer thread panicked")))
+        writing
+            .join()
+            .unwrap_or_else(|_| Err(Error::config("the writer thread panicked")))
     });
     // A read error explains a short output, so it comes first.
     if let Some(e) = shared.error.lock().unwrap_or_else(|p| p.into_inner()).take() {
@@ -275,7 +284,11 @@ fn parallel(
 /// Writes the formatted batches in input order as they arrive (out of
 /// order, from several workers); commits nothing, since reading may still
 /// fail.
-fn write_in_order(mut out: Outputs, rx: Receiver<Formatted>, shared: &Shared) -> Result<(Outputs, RunStats)> {
+fn write_in_order(
+    mut out: Outputs,
+    rx: Receiver<Formatted>,
+    shared: &Shared,
+) -> Result<(Outputs, RunStats)> {
     let mut stats = RunStats::default();
     let mut waiting: BTreeMap<u64, Formatted> = BTreeMap::new();
     let mut next = 0;

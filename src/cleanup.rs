@@ -54,8 +54,9 @@ pub(crate) fn create(temp: &Path) -> io::Result<File> {
     if r.phase == Phase::Interrupted {
         return Err(interrupted());
     }
-    let file = File::create(temp)
-        .map_err(|e| io::Error::new(e.kind(), format!("cannot create the output file: {e}")))?;
+    let file = File::create(temp).map_err(|e| {
+        io::Error::new(e.kind(), format!("cannot create the output file: {e}"))
+    })?;
     r.temps.push(temp.to_path_buf());
     Ok(file)
 }
@@ -126,4 +127,3 @@ pub fn temp_beside(target: &Path, suffix: &str) -> Result<PathBuf> {
     temp.push(format!(".peakend-{}.{suffix}", std::process::id()));
     Ok(target.with_file_name(temp))
 }
-

@@ -291,7 +291,16 @@ mod tests {
             Ok(other) => panic!("not a score command: {other:?}"),
             Err(e) => panic!("{e}"),
         };
-        let s = args(&["peakend", "score", "--rejects", "r.csv", "--group-unsorted", "--delimiter", "tab", "x.csv"]);
+        let s = args(&[
+            "peakend",
+            "score",
+            "--rejects",
+            "r.csv",
+            "--group-unsorted",
+            "--delimiter",
+            "tab",
+            "x.csv",
+        ]);
         assert_eq!(s.rejects.as_deref(), Some(std::path::Path::new("r.csv")));
         assert!(s.group_unsorted);
         assert_eq!(s.delimiter, Some(b'\t'));

@@ -100,7 +100,9 @@ impl Emotion {
     /// disappointment; "not angry" is nothing.
     pub fn negated(self) -> Option<(Emotion, f64)> {
         match self {
-            Emotion::Happiness | Emotion::Gratitude => Some((Emotion::Disappointment, 0.5)),
+            Emotion::Happiness | Emotion::Gratitude => {
+                Some((Emotion::Disappointment, 0.5))
+            }
             _ => None,
         }
     }
@@ -152,8 +154,18 @@ impl Accumulator {
     /// Adds a cue of `weight` for `emotion`, after the negation and booster
     /// rules (`negated`, `boost` = the booster increment before it, or 0).
     /// Returns the category and weight actually added, if any.
-    pub fn add(&mut self, emotion: Emotion, weight: f64, negated: bool, boost: f64) -> Option<(Emotion, f64)> {
-        let (e, w) = if negated { emotion.negated().map(|(e, f)| (e, weight * f))? } else { (emotion, weight) };
+    pub fn add(
+        &mut self,
+        emotion: Emotion,
+        weight: f64,
+        negated: bool,
+        boost: f64,
+    ) -> Option<(Emotion, f64)> {
+        let (e, w) = if negated {
+            emotion.negated().map(|(e, f)| (e, weight * f))?
+        } else {
+            (emotion, weight)
+        };
         let w = w * (1.0 + boost);
         if w <= 0.0 {
             return None;
@@ -206,7 +218,8 @@ pub fn summarise(turns: &[EmotionMoment], end_start: Option<usize>) -> EmotionSu
         Emotions(sum)
     };
     let any_customer = turns.iter().any(|t| t.customer);
-    let dominant = any_customer.then(|| customer_sum(0).dominant_among(Emotion::CUSTOMER)).flatten();
+    let dominant =
+        any_customer.then(|| customer_sum(0).dominant_among(Emotion::CUSTOMER)).flatten();
     let end = end_start.and_then(|s| customer_sum(s).dominant_among(Emotion::CUSTOMER));
 
     // The most negative customer moment (first on ties), if negative at all.
@@ -242,9 +255,15 @@ mod tests {
     #[test]
     fn rules() {
         let mut acc = Accumulator::default();
-        assert_eq!(acc.add(Emotion::Happiness, 1.0, true, 0.0), Some((Emotion::Disappointment, 0.5)));
+        assert_eq!(
+            acc.add(Emotion::Happiness, 1.0, true, 0.0),
+            Some((Emotion::Disappointment, 0.5))
+        );
         assert_eq!(acc.add(Emotion::Anger, 1.0, true, 0.0), None);
-        assert_eq!(acc.add(Emotion::Anger, 1.0, false, 0.293), Some((Emotion::Anger, 1.293)));
+        assert_eq!(
+            acc.add(Emotion::Anger, 1.0, false, 0.293),
+            Some((Emotion::Anger, 1.293))
+        );
         let e = acc.finish();
         assert!((e.get(Emotion::Disappointment) - (1.0 - (-0.5f64).exp())).abs() < 1e-12);
         assert_eq!(e.dominant(), Some(Emotion::Anger));
@@ -268,11 +287,22 @@ mod tests {
         assert_eq!(s.end, Some(Gratitude));
         assert_eq!(s.empathy_after_worst, Some(true));
         // No empathy after the worst moment.
-        let turns = [turn(true, -0.8, &[(Anger, 1.0)]), turn(false, 0.0, &[]), turn(false, 0.0, &[(Apology, 1.0)])];
+        let turns = [
+            turn(true, -0.8, &[(Anger, 1.0)]),
+            turn(false, 0.0, &[]),
+            turn(false, 0.0, &[(Apology, 1.0)]),
+        ];
         assert_eq!(summarise(&turns, Some(0)).empathy_after_worst, Some(false));
         // No negative moment, or no agent after it.
         assert_eq!(summarise(&[turn(true, 0.5, &[])], Some(0)).empathy_after_worst, None);
-        assert_eq!(summarise(&[turn(false, 0.0, &[]), turn(true, -0.5, &[])], Some(1)).empathy_after_worst, None);
-        assert_eq!(summarise(&[turn(false, 0.0, &[(Empathy, 1.0)])], None), EmotionSummary::default());
+        assert_eq!(
+            summarise(&[turn(false, 0.0, &[]), turn(true, -0.5, &[])], Some(1))
+                .empathy_after_worst,
+            None
+        );
+        assert_eq!(
+            summarise(&[turn(false, 0.0, &[(Empathy, 1.0)])], None),
+            EmotionSummary::default()
+        );
     }
 }

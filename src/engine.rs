@@ -75,7 +75,8 @@ impl Engine {
         for &code in lang::SUPPORTED {
             let slot = OnceLock::new();
             let has_user_files = user_lexicons.is_some_and(|d| d.join(code).is_dir());
-            if code == lang::DEFAULT || has_user_files || lang == LangChoice::Fixed(code) {
+            if code == lang::DEFAULT || has_user_files || lang == LangChoice::Fixed(code)
+            {
                 let _ = slot.set(Lexicon::load(code, user_lexicons)?);
             }
             lexicons.push((code, slot));
@@ -100,7 +101,11 @@ impl Engine {
 
     /// The language an interaction is scored in, and why it is the default
     /// when it is a fallback. `buf` is a reused buffer for detection text.
-    fn language_of(&self, ix: &Interaction, buf: &mut String) -> (&'static str, Option<LangFallback>) {
+    fn language_of(
+        &self,
+        ix: &Interaction,
+        buf: &mut String,
+    ) -> (&'static str, Option<LangFallback>) {
         match &self.lang {
             LangChoice::Fixed(code) => (*code, None),
             LangChoice::Auto => match ix.language.as_deref() {
@@ -112,7 +117,11 @@ impl Engine {
                     buf.clear();
                     // The customer's words; the agent's only if the customer said nothing.
                     for customer in [true, false] {
-                        for t in ix.turns.iter().filter(|t| (t.speaker == Speaker::Customer) == customer) {
+                        for t in ix
+                            .turns
+                            .iter()
+                            .filter(|t| (t.speaker == Speaker::Customer) == customer)
+                        {
                             if buf.len() >= lang::DETECT_BYTES {
                                 break;
                             }
@@ -129,8 +138,12 @@ impl Engine {
                     }
                     match lang::detect(&buf[..end]) {
                         lang::Detected::Supported(code) => (code, None),
-                        lang::Detected::Unsupported => (lang::DEFAULT, Some(LangFallback::Unsupported)),
-                        lang::Detected::Unsure => (lang::DEFAULT, Some(LangFallback::Undetected)),
+                        lang::Detected::Unsupported => {
+                            (lang::DEFAULT, Some(LangFallback::Unsupported))
+                        }
+                        lang::Detected::Unsure => {
+                            (lang::DEFAULT, Some(LangFallback::Undetected))
+                        }
                     }
                 }
             },
@@ -152,9 +165,17 @@ impl Engine {
     /// [`Engine::score`] into `scored`, reusing its buffers: a worker that
     /// scores every interaction into the same [`Scored`] allocates nothing
     /// per turn once warm.
-    pub fn score_into(&self, ix: &Interaction, scratch: &mut Scratch, scored: &mut Scored) {
+    pub fn score_into(
+        &self,
+        ix: &Interaction,
+        scratch: &mut Scratch,
+        scored: &mut Scored,
+    ) {
         let (language, lang_fallback) = self.language_of(ix, scratch.text_buffer());
-        let lex = self.lexicon(language).or_else(|| self.lexicon(lang::DEFAULT)).expect("default loaded");
+        let lex = self
+            .lexicon(language)
+            .or_else(|| self.lexicon(lang::DEFAULT))
+            .expect("default loaded");
         scratch.resize_turns(&mut scored.turns, ix.turns.len());
         for (t, out) in ix.turns.iter().zip(&mut scored.turns) {
             score_turn_into(lex, self.options, &t.text, scratch, out);
@@ -168,10 +189,12 @@ impl Engine {
         }));
         let summary = peak_end(moments, &self.params);
         emotion_moments.clear();
-        emotion_moments.extend(moments.iter().zip(&scored.turns).map(|(m, s)| EmotionMoment {
-            customer: m.customer,
-            valence: m.valence,
-            emotions: s.emotions,
+        emotion_moments.extend(moments.iter().zip(&scored.turns).map(|(m, s)| {
+            EmotionMoment {
+                customer: m.customer,
+                valence: m.valence,
+                emotions: s.emotions,
+            }
         }));
         scored.emotions = summarise(emotion_moments, summary.end_start_index);
         scored.summary = summary;

@@ -66,12 +66,27 @@ impl Error {
 
     /// An input error at `path:line`.
     pub fn input(path: impl Into<PathBuf>, line: u64, msg: impl Into<String>) -> Error {
-        Error::from(ErrorKind::Input { path: path.into(), line, column: None, msg: msg.into() })
+        Error::from(ErrorKind::Input {
+            path: path.into(),
+            line,
+            column: None,
+            msg: msg.into(),
+        })
     }
 
     /// An input error at `path:line:column`.
-    pub fn input_at(path: impl Into<PathBuf>, line: u64, column: u64, msg: impl Into<String>) -> Error {
-        Error::from(ErrorKind::Input { path: path.into(), line, column: Some(column), msg: msg.into() })
+    pub fn input_at(
+        path: impl Into<PathBuf>,
+        line: u64,
+        column: u64,
+        msg: impl Into<String>,
+    ) -> Error {
+        Error::from(ErrorKind::Input {
+            path: path.into(),
+            line,
+            column: Some(column),
+            msg: msg.into(),
+        })
     }
 
     /// A lexicon error at `path:line`.

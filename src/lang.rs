@@ -259,7 +259,14 @@ mod tests {
 
     #[test]
     fn normalizes_codes_and_names() {
-        for (v, want) in [("en", Some("en")), ("EN-gb", Some("en")), ("en_US", Some("en")), ("English", Some("en")), ("xx", None), ("", None)] {
+        for (v, want) in [
+            ("en", Some("en")),
+            ("EN-gb", Some("en")),
+            ("en_US", Some("en")),
+            ("English", Some("en")),
+            ("xx", None),
+            ("", None),
+        ] {
             assert_eq!(normalize(v), want, "{v}");
         }
     }
@@ -267,7 +274,9 @@ mod tests {
     #[test]
     fn stopwords_pack() {
         let (words, langs) = stopwords();
-        let listed = include_str!("../lexicons/stopwords.tsv").lines().filter(|l| l.contains('\t') && !l.starts_with('#'));
+        let listed = include_str!("../lexicons/stopwords.tsv")
+            .lines()
+            .filter(|l| l.contains('\t') && !l.starts_with('#'));
         assert_eq!(words.len(), listed.count(), "every function word packed, once");
         assert!(langs.len() <= 32);
     }
@@ -288,12 +297,17 @@ mod tests {
     fn function_word_counts_reference(text: &str) -> [usize; 32] {
         let (table, _) = stopwords();
         let mut counts = [0usize; 32];
-        for word in text.split(|c: char| !(c.is_alphabetic() || c == '\'' || c == '\u{2019}')) {
+        for word in
+            text.split(|c: char| !(c.is_alphabetic() || c == '\'' || c == '\u{2019}'))
+        {
             if word.is_empty() || word.len() > 16 {
                 continue;
             }
-            let lower: String =
-                word.chars().flat_map(char::to_lowercase).map(|c| if c == '\u{2019}' { '\'' } else { c }).collect();
+            let lower: String = word
+                .chars()
+                .flat_map(char::to_lowercase)
+                .map(|c| if c == '\u{2019}' { '\'' } else { c })
+                .collect();
             if let Some(lang) = pack(lower.as_bytes()).and_then(|k| table.get(k)) {
                 counts[lang as usize] += 1;
             }

@@ -91,7 +91,9 @@ fn score(args: ScoreArgs) -> anyhow::Result<()> {
             // Not `is_file`: `<(zcat calls.csv.gz)` and FIFOs are inputs too.
             match std::fs::metadata(p) {
                 Err(_) => anyhow::bail!("{}: input file not found", p.display()),
-                Ok(m) if m.is_dir() => anyhow::bail!("{}: is a directory, not an input file", p.display()),
+                Ok(m) if m.is_dir() => {
+                    anyhow::bail!("{}: is a directory, not an input file", p.display())
+                }
                 Ok(_) => {}
             }
         }
@@ -102,9 +104,13 @@ fn score(args: ScoreArgs) -> anyhow::Result<()> {
         InputFormat::Csv => Format::Csv,
         InputFormat::Jsonl => Format::Jsonl,
     });
-    let mut reader =
-        Reader::new(sources.clone(), format).delimiter(args.delimiter).group_unsorted(args.group_unsorted);
-    STDOUT_OUTPUT.store(args.output.as_deref().map_or(true, |p| p == Path::new("-")), Ordering::Relaxed);
+    let mut reader = Reader::new(sources.clone(), format)
+        .delimiter(args.delimiter)
+        .group_unsorted(args.group_unsorted);
+    STDOUT_OUTPUT.store(
+        args.output.as_deref().map_or(true, |p| p == Path::new("-")),
+        Ordering::Relaxed,
+    );
     // With --report, outputs that cannot be read back go to temporary files.
     let staging = args
         .report
@@ -127,7 +133,8 @@ fn score(args: ScoreArgs) -> anyhow::Result<()> {
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .max(1);
 
-    let bar = (!args.quiet && std::io::stderr().is_terminal()).then(|| progress_bar(total));
+    let bar =
+        (!args.quiet && std::io::stderr().is_terminal()).then(|| progress_bar(total));
     let last = AtomicU64::new(0);
     let progress = |bytes: u64| {
         if let Some(bar) = &bar {
@@ -157,7 +164,8 @@ fn score(args: ScoreArgs) -> anyhow::Result<()> {
             Some(&Source::Path(staging.turns().to_path_buf())),
             &options,
         )?;
-        report.from = sources.iter().map(|s| s.display_path().display().to_string()).collect();
+        report.from =
+            sources.iter().map(|s| s.display_path().display().to_string()).collect();
         peakend::report::write(&report, Some(path))?;
         staging.deliver()?;
         if !args.quiet {
@@ -173,21 +181,26 @@ fn check_output_paths(args: &ScoreArgs, sources: &[Source]) -> anyhow::Result<()
     if args.rejects.as_deref() == Some(Path::new("-")) {
         anyhow::bail!("--rejects needs a file: standard output carries the scores");
     }
-    let outputs: Vec<(&str, &Path)> = [("-o", &args.output), ("--turns", &args.turns), ("--rejects", &args.rejects)]
-        .into_iter()
-        .filter_map(|(flag, p)| p.as_deref().map(|p| (flag, p)))
-        .filter(|(_, p)| *p != Path::new("-"))
-        // Devices and pipes (`/dev/null`) are written through, not replaced:
-        // two outputs may share one.
-        .filter(|(_, p)| !std::fs::metadata(p).is_ok_and(|m| !m.is_file() && !m.is_dir()))
-        .collect();
+    let outputs: Vec<(&str, &Path)> =
+        [("-o", &args.output), ("--turns", &args.turns), ("--rejects", &args.rejects)]
+            .into_iter()
+            .filter_map(|(flag, p)| p.as_deref().map(|p| (flag, p)))
+            .filter(|(_, p)| *p != Path::new("-"))
+            // Devices and pipes (`/dev/null`) are written through, not replaced:
+            // two outputs may share one.
+            .filter(|(_, p)| {
+                !std::fs::metadata(p).is_ok_and(|m| !m.is_file() && !m.is_dir())
+            })
+            .collect();
     // The same file, however it is spelled: compare canonical parents.
     let key = |p: &Path| {
         let parent = match p.parent() {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => Path::new("."),
         };
-        std::fs::canonicalize(parent).ok().map(|d| d.join(p.file_name().unwrap_or_default()))
+        std::fs::canonicalize(parent)
+            .ok()
+            .map(|d| d.join(p.file_name().unwrap_or_default()))
     };
     for (i, (flag, p)) in outputs.iter().enumerate() {
         if std::fs::metadata(p).is_ok_and(|m| m.is_dir()) {
@@ -203,7 +216,10 @@ fn check_output_paths(args: &ScoreArgs, sources: &[Source]) -> anyhow::Result<()
         for s in sources {
             if let Source::Path(input) = s {
                 if is_plain_file && key(input).as_ref() == Some(&k) {
-                    anyhow::bail!("{}: {flag} would overwrite an input file", p.display());
+                    anyhow::bail!(
+                        "{}: {flag} would overwrite an input file",
+                        p.display()
+                    );
                 }
             }
         }
@@ -233,7 +249,10 @@ fn report(args: ReportArgs) -> anyhow::Result<()> {
     let report = peakend::report::build(&interactions, turns.as_ref(), &options)?;
     peakend::report::write(&report, args.output.as_deref())?;
     if !args.quiet {
-        eprintln!("{}", report_summary(&report, args.output.as_deref(), started.elapsed()));
+        eprintln!(
+            "{}",
+            report_summary(&report, args.output.as_deref(), started.elapsed())
+        );
     }
     Ok(())
 }
@@ -250,7 +269,8 @@ static STDOUT_OUTPUT: AtomicBool = AtomicBool::new(true);
 #[cfg(unix)]
 fn handle_signals() {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])
+    else {
         return; // Without handlers the defaults apply: no cleanup, but no harm.
     };
     std::thread::spawn(move || {
@@ -264,7 +284,9 @@ fn handle_signals() {
             };
             let mut what = Vec::new();
             if removed > 0 || !STDOUT_OUTPUT.load(Ordering::Relaxed) {
-                what.push(format!("no output written (removed {removed} temporary files)"));
+                what.push(format!(
+                    "no output written (removed {removed} temporary files)"
+                ));
             }
             if STDOUT_OUTPUT.load(Ordering::Relaxed) {
                 what.push("the output on standard output is incomplete".to_string());
@@ -279,7 +301,11 @@ fn handle_signals() {
 fn handle_signals() {}
 
 /// The one-line summary of a report on standard error.
-fn report_summary(r: &peakend::report::Report, out: Option<&std::path::Path>, took: std::time::Duration) -> String {
+fn report_summary(
+    r: &peakend::report::Report,
+    out: Option<&std::path::Path>,
+    took: std::time::Duration,
+) -> String {
     let out = match out {
         Some(p) if p != std::path::Path::new("-") => p.display().to_string(),
         _ => "<stdout>".to_string(),
@@ -318,7 +344,8 @@ fn progress_bar(total: Option<u64>) -> ProgressBar {
             .expect("valid template"),
         ),
         None => ProgressBar::new_spinner().with_style(
-            ProgressStyle::with_template("{spinner} {bytes} {bytes_per_sec}").expect("valid template"),
+            ProgressStyle::with_template("{spinner} {bytes} {bytes_per_sec}")
+                .expect("valid template"),
         ),
     };
     bar.enable_steady_tick(std::time::Duration::from_millis(200));
@@ -354,7 +381,11 @@ fn summary(s: &RunStats, rejects: Option<&Path>) -> String {
         );
     }
     if let Some(path) = rejects {
-        line += &format!("; {} rows rejected (listed in {})", s.warnings.rejected, path.display());
+        line += &format!(
+            "; {} rows rejected (listed in {})",
+            s.warnings.rejected,
+            path.display()
+        );
     }
     if s.warnings.regrouped > 0 {
         line += &format!(

@@ -203,7 +203,8 @@ mod tests {
             let std = format!("{x:.4}");
             let std = if std == "-0.0000" { "0.0000".to_string() } else { std };
             let ours = fixed(x, 4);
-            let diff: f64 = std.parse::<f64>().unwrap() - ours.as_str().parse::<f64>().unwrap();
+            let diff: f64 =
+                std.parse::<f64>().unwrap() - ours.as_str().parse::<f64>().unwrap();
             assert!(diff.abs() <= 1.01e-4, "{x}: {std} vs {}", ours.as_str());
         }
     }

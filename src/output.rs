@@ -110,10 +110,14 @@ impl CsvOut {
     fn create(path: Option<&Path>, header: &[&str]) -> Result<CsvOut> {
         let (sink, name) = match path {
             None => (Sink::Stdout(io::stdout()), PathBuf::from("<stdout>")),
-            Some(p) if p == Path::new("-") => (Sink::Stdout(io::stdout()), PathBuf::from("<stdout>")),
+            Some(p) if p == Path::new("-") => {
+                (Sink::Stdout(io::stdout()), PathBuf::from("<stdout>"))
+            }
             // Anything but a plain file (`/dev/stdout`, a FIFO, a symbolic
             // link): write through it; renaming a file over it would replace it.
-            Some(target) if std::fs::symlink_metadata(target).is_ok_and(|m| !m.is_file()) => {
+            Some(target)
+                if std::fs::symlink_metadata(target).is_ok_and(|m| !m.is_file()) =>
+            {
                 let file = std::fs::OpenOptions::new()
                     .write(true)
                     .open(target)
@@ -122,8 +126,12 @@ impl CsvOut {
             }
             Some(target) => {
                 let temp = crate::cleanup::temp_beside(target, "tmp")?;
-                let file = crate::cleanup::create(&temp).map_err(|e| Error::io(target, e))?;
-                (Sink::File { file, target: target.to_path_buf(), temp }, target.to_path_buf())
+                let file =
+                    crate::cleanup::create(&temp).map_err(|e| Error::io(target, e))?;
+                (
+                    Sink::File { file, target: target.to_path_buf(), temp },
+                    target.to_path_buf(),
+                )
             }
         };
         let mut out = CsvOut { sink, name };
@@ -239,7 +247,8 @@ impl Outputs {
     /// Flushes everything and moves file outputs into place.
     pub fn commit(mut self) -> Result<()> {
         self.flush_pending()?;
-        crate::cleanup::begin_commit().map_err(|e| Error::io(&self.interactions.name, e))?;
+        crate::cleanup::begin_commit()
+            .map_err(|e| Error::io(&self.interactions.name, e))?;
         self.interactions.commit()?;
         if let Some(t) = self.turns {
             t.commit()?;
@@ -249,7 +258,11 @@ impl Outputs {
 }
 
 /// Writes each CSV's part of `rows` to its output.
-fn write_both(interactions: &mut CsvOut, turns: Option<&mut CsvOut>, rows: &Rows) -> Result<()> {
+fn write_both(
+    interactions: &mut CsvOut,
+    turns: Option<&mut CsvOut>,
+    rows: &Rows,
+) -> Result<()> {
     interactions.write(&rows.interactions)?;
     if let Some(out) = turns {
         out.write(&rows.turns)?;
@@ -261,7 +274,9 @@ fn write_both(interactions: &mut CsvOut, turns: Option<&mut CsvOut>, rows: &Rows
 fn interaction_row(out: &mut Vec<u8>, ix: &Interaction, scored: &Scored) {
     let s = &scored.summary;
     let turn_no = |i: Option<usize>| i.map(|i| ix.turns[i].turn);
-    let last_customer = s.end_start_index.and_then(|_| ix.turns.iter().rposition(|t| t.speaker == Speaker::Customer));
+    let last_customer = s
+        .end_start_index
+        .and_then(|_| ix.turns.iter().rposition(|t| t.speaker == Speaker::Customer));
     first_text(out, ix.id.as_bytes());
     raw(out, scored.language.as_bytes());
     int(out, Some(ix.turns.len() as i64));
@@ -294,7 +309,8 @@ fn interaction_row(out: &mut Vec<u8>, ix: &Interaction, scored: &Scored) {
     quote_if_needed(out, field_start);
     let e = &scored.emotions;
     raw(out, emotion_name(e.dominant).as_bytes());
-    let peak_emotion = s.peak_index.map(|i| emotion_name(scored.turns[i].emotions.dominant()));
+    let peak_emotion =
+        s.peak_index.map(|i| emotion_name(scored.turns[i].emotions.dominant()));
     raw(out, peak_emotion.unwrap_or("").as_bytes());
     raw(out, s.end_start_index.map_or("", |_| emotion_name(e.end)).as_bytes());
     raw(out, flag(e.empathy_after_worst));

@@ -161,7 +161,8 @@ pub fn peak_end(turns: &[Moment], p: &PeakEndParams) -> PeakEnd {
             }
             _ => all_timed = false,
         }
-        let intensity = t.valence.abs() * if t.valence < 0.0 { p.negativity_bias } else { 1.0 };
+        let intensity =
+            t.valence.abs() * if t.valence < 0.0 { p.negativity_bias } else { 1.0 };
         if intensity > best {
             best = intensity;
             out.peak_index = Some(i);
@@ -238,7 +239,10 @@ mod tests {
     fn no_customer_turn_gives_no_figures() {
         let s = peak_end(&[a(0.5), a(0.1)], &PeakEndParams::default());
         assert_eq!(s.customer_turns, 0);
-        assert_eq!((s.experienced, s.peak, s.end, s.remembered, s.gap, s.bad_ending), (None, None, None, None, None, None));
+        assert_eq!(
+            (s.experienced, s.peak, s.end, s.remembered, s.gap, s.bad_ending),
+            (None, None, None, None, None, None)
+        );
         assert_eq!(s.agent_turns, 2);
         assert!((s.agent_valence.unwrap() - 0.3).abs() < 1e-12);
         assert_eq!(peak_end(&[], &PeakEndParams::default()), PeakEnd::default());
@@ -249,19 +253,96 @@ mod tests {
         // (name, turns, params, peak index, end, bad ending)
         type Case = (&'static str, Vec<Moment>, PeakEndParams, usize, f64, bool);
         let cases: Vec<Case> = vec![
-            ("bad ending after a good call", vec![c(0.8), a(0.5), c(0.6), c(-0.4)], one(), 0, -0.4, true),
-            ("recovery after angry peak", vec![c(-0.9), a(0.1), c(0.2), c(0.7)], one(), 0, 0.7, false),
+            (
+                "bad ending after a good call",
+                vec![c(0.8), a(0.5), c(0.6), c(-0.4)],
+                one(),
+                0,
+                -0.4,
+                true,
+            ),
+            (
+                "recovery after angry peak",
+                vec![c(-0.9), a(0.1), c(0.2), c(0.7)],
+                one(),
+                0,
+                0.7,
+                false,
+            ),
             ("flat call", vec![c(0.0), a(0.0), c(0.0)], one(), 0, 0.0, false),
-            ("negativity bias picks the negative", vec![c(0.7), c(-0.65)], one(), 1, -0.65, true),
-            ("no bias picks the stronger", vec![c(0.7), c(-0.5)], PeakEndParams { negativity_bias: 1.0, ..one() }, 0, -0.5, true),
+            (
+                "negativity bias picks the negative",
+                vec![c(0.7), c(-0.65)],
+                one(),
+                1,
+                -0.65,
+                true,
+            ),
+            (
+                "no bias picks the stronger",
+                vec![c(0.7), c(-0.5)],
+                PeakEndParams { negativity_bias: 1.0, ..one() },
+                0,
+                -0.5,
+                true,
+            ),
             ("ties go to the first", vec![c(0.5), c(0.5)], one(), 0, 0.5, false),
-            ("window of 2 (a third of 4, rounded up)", vec![c(0.2), c(0.3), c(0.1), c(-0.1)], PeakEndParams::default(), 1, 0.0, false),
-            ("window of 3", vec![c(0.2), c(0.3), c(0.0), c(0.1), c(0.2), c(0.0), c(0.3), c(-0.3)], PeakEndParams::default(), 7, 0.0, false),
-            ("short call, angry last turn", vec![c(0.71), a(0.4), c(-0.68)], PeakEndParams::default(), 2, -0.68, true),
-            ("short call, recovered", vec![c(-0.70), a(0.4), c(0.44)], PeakEndParams::default(), 0, 0.44, false),
-            ("long call, very angry last turn", vec![c(0.8), c(0.9), c(0.8), c(0.7), c(0.86), c(0.9), c(-0.65)], PeakEndParams::default(), 1, (0.86 + 0.9 - 0.65) / 3.0, true),
-            ("drop below earlier mean", vec![c(0.9), c(0.9), c(0.2)], one(), 0, 0.2, true),
-            ("agent turns are ignored", vec![a(-1.0), c(0.1), a(-1.0)], one(), 1, 0.1, false),
+            (
+                "window of 2 (a third of 4, rounded up)",
+                vec![c(0.2), c(0.3), c(0.1), c(-0.1)],
+                PeakEndParams::default(),
+                1,
+                0.0,
+                false,
+            ),
+            (
+                "window of 3",
+                vec![c(0.2), c(0.3), c(0.0), c(0.1), c(0.2), c(0.0), c(0.3), c(-0.3)],
+                PeakEndParams::default(),
+                7,
+                0.0,
+                false,
+            ),
+            (
+                "short call, angry last turn",
+                vec![c(0.71), a(0.4), c(-0.68)],
+                PeakEndParams::default(),
+                2,
+                -0.68,
+                true,
+            ),
+            (
+                "short call, recovered",
+                vec![c(-0.70), a(0.4), c(0.44)],
+                PeakEndParams::default(),
+                0,
+                0.44,
+                false,
+            ),
+            (
+                "long call, very angry last turn",
+                vec![c(0.8), c(0.9), c(0.8), c(0.7), c(0.86), c(0.9), c(-0.65)],
+                PeakEndParams::default(),
+                1,
+                (0.86 + 0.9 - 0.65) / 3.0,
+                true,
+            ),
+            (
+                "drop below earlier mean",
+                vec![c(0.9), c(0.9), c(0.2)],
+                one(),
+                0,
+                0.2,
+                true,
+            ),
+            (
+                "agent turns are ignored",
+                vec![a(-1.0), c(0.1), a(-1.0)],
+                one(),
+                1,
+                0.1,
+                false,
+            ),
         ];
         for (name, turns, p, peak_index, end, bad) in cases {
             let s = peak_end(&turns, &p);
@@ -269,7 +350,10 @@ mod tests {
             assert!((s.end.unwrap() - end).abs() < 1e-12, "{name}: {:?}", s.end);
             assert_eq!(s.bad_ending, Some(bad), "{name}");
             let r = s.remembered.unwrap();
-            assert!((s.gap.unwrap() - (r - s.experienced.unwrap())).abs() < 1e-12, "{name}");
+            assert!(
+                (s.gap.unwrap() - (r - s.experienced.unwrap())).abs() < 1e-12,
+                "{name}"
+            );
         }
     }
 
@@ -287,7 +371,9 @@ mod tests {
         let p = PeakEndParams { peak_weight: 3.0, end_weight: 1.0, ..one() };
         let s = peak_end(&[c(-0.8), c(0.4)], &p);
         assert!((s.remembered.unwrap() - (-0.5)).abs() < 1e-12);
-        assert!(PeakEndParams { peak_weight: 0.0, end_weight: 0.0, ..one() }.validate().is_err());
+        assert!(PeakEndParams { peak_weight: 0.0, end_weight: 0.0, ..one() }
+            .validate()
+            .is_err());
         assert!(PeakEndParams { end_window: 0, ..one() }.validate().is_err());
         assert!(PeakEndParams { negativity_bias: f64::NAN, ..one() }.validate().is_err());
         assert!(PeakEndParams::default().validate().is_ok());

@@ -39,7 +39,11 @@ pub struct Rejected {
 }
 
 enum Target {
-    File { writer: Box<csv::Writer<BufWriter<File>>>, target: PathBuf, temp: Option<PathBuf> },
+    File {
+        writer: Box<csv::Writer<BufWriter<File>>>,
+        target: PathBuf,
+        temp: Option<PathBuf>,
+    },
     Memory(Vec<Rejected>),
 }
 
@@ -73,23 +77,31 @@ impl Rejects {
     /// it until [`Rejects::commit`]. A path that exists and is not a plain
     /// file (`/dev/stderr`, a FIFO, a symbolic link) is written in place.
     pub fn create(path: &Path) -> Result<Rejects> {
-        let (file, temp) = if std::fs::symlink_metadata(path).is_ok_and(|m| !m.is_file()) {
-            let file =
-                std::fs::OpenOptions::new().write(true).open(path).map_err(|e| Error::io(path, e))?;
+        let (file, temp) = if std::fs::symlink_metadata(path).is_ok_and(|m| !m.is_file())
+        {
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .map_err(|e| Error::io(path, e))?;
             (file, None)
         } else {
             let temp = crate::cleanup::temp_beside(path, "tmp")?;
             (crate::cleanup::create(&temp).map_err(|e| Error::io(path, e))?, Some(temp))
         };
-        let mut writer = csv::Writer::from_writer(BufWriter::with_capacity(1 << 16, file));
+        let mut writer =
+            csv::Writer::from_writer(BufWriter::with_capacity(1 << 16, file));
         writer.write_record(REJECT_COLUMNS).map_err(|e| write_error(path, e))?;
-        let target = Target::File { writer: Box::new(writer), target: path.to_path_buf(), temp };
+        let target =
+            Target::File { writer: Box::new(writer), target: path.to_path_buf(), temp };
         Ok(Rejects(Arc::new(Mutex::new(Inner { target, count: 0 }))))
     }
 
     /// Rejected rows kept in memory (see [`Rejects::take`]).
     pub fn in_memory() -> Rejects {
-        Rejects(Arc::new(Mutex::new(Inner { target: Target::Memory(Vec::new()), count: 0 })))
+        Rejects(Arc::new(Mutex::new(Inner {
+            target: Target::Memory(Vec::new()),
+            count: 0,
+        })))
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
@@ -105,7 +117,12 @@ impl Rejects {
                 let line = row.line.to_string();
                 let file = row.path.display().to_string();
                 writer
-                    .write_record([line.as_bytes(), row.reason.as_bytes(), row.raw.as_bytes(), file.as_bytes()])
+                    .write_record([
+                        line.as_bytes(),
+                        row.reason.as_bytes(),
+                        row.raw.as_bytes(),
+                        file.as_bytes(),
+                    ])
                     .map_err(|e| write_error(target, e))
             }
             Target::Memory(rows) => {
@@ -135,7 +152,11 @@ impl Rejects {
         if let Target::File { writer, target, temp } = &mut inner.target {
             writer.flush().map_err(|e| Error::io(&*target, e))?;
             if temp.is_some() {
-                writer.get_ref().get_ref().sync_all().map_err(|e| Error::io(&*target, e))?;
+                writer
+                    .get_ref()
+                    .get_ref()
+                    .sync_all()
+                    .map_err(|e| Error::io(&*target, e))?;
             }
         }
         Ok(())

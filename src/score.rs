@@ -26,8 +26,8 @@
 use rustc_hash::FxHashMap;
 
 use crate::emotion::{Accumulator, Emotion, EmotionMoment, Emotions, QUESTION_CONFUSION};
-use crate::peak_end::Moment;
 use crate::lexicon::{flag, Cues, Lexicon, WordInfo, NO_CODE};
+use crate::peak_end::Moment;
 use crate::text::{tokenize, PackedMap, Tokens};
 
 /// Negation scalar.
@@ -131,7 +131,9 @@ const WORD_CACHE_MAX: usize = 1 << 16;
 impl WordCache {
     /// Gets ready to answer for `lex`.
     fn serve(&mut self, lex: &Lexicon) {
-        if self.of != Some(lex.id()) || self.short.len() + self.long.len() >= WORD_CACHE_MAX {
+        if self.of != Some(lex.id())
+            || self.short.len() + self.long.len() >= WORD_CACHE_MAX
+        {
             self.short.clear();
             self.long.clear();
             self.of = Some(lex.id());
@@ -168,7 +170,12 @@ impl WordCache {
 /// let s = score_turn(&lex, ScoreOptions { phrases: false }, "The book was good.", &mut scratch);
 /// assert_eq!(format!("{:.4}", s.valence), "0.4404");
 /// ```
-pub fn score_turn(lex: &Lexicon, opts: ScoreOptions, text: &str, s: &mut Scratch) -> TurnScore {
+pub fn score_turn(
+    lex: &Lexicon,
+    opts: ScoreOptions,
+    text: &str,
+    s: &mut Scratch,
+) -> TurnScore {
     let mut out = TurnScore::default();
     score_turn_into(lex, opts, text, s, &mut out);
     out
@@ -176,7 +183,13 @@ pub fn score_turn(lex: &Lexicon, opts: ScoreOptions, text: &str, s: &mut Scratch
 
 /// [`score_turn`] into `out`, reusing its explanation strings: a worker
 /// that scores into the same [`TurnScore`]s allocates nothing per turn.
-pub fn score_turn_into(lex: &Lexicon, opts: ScoreOptions, text: &str, s: &mut Scratch, out: &mut TurnScore) {
+pub fn score_turn_into(
+    lex: &Lexicon,
+    opts: ScoreOptions,
+    text: &str,
+    s: &mut Scratch,
+    out: &mut TurnScore,
+) {
     out.terms.clear();
     out.emotion_terms.clear();
     tokenize(text, lex.emoji(), lex.elisions(), &mut s.tokens);
@@ -205,7 +218,11 @@ pub fn score_turn_into(lex: &Lexicon, opts: ScoreOptions, text: &str, s: &mut Sc
     };
     let start = matcher.and_then(|m| (0..n).find(|&i| opens(i, m)));
     if let (Some(matcher), Some(start)) = (matcher, start) {
-        let end = s.info.iter().rposition(|w| w.phrase_code != NO_CODE).map_or(n, |last| last + 1);
+        let end = s
+            .info
+            .iter()
+            .rposition(|w| w.phrase_code != NO_CODE)
+            .map_or(n, |last| last + 1);
         s.coded.clear();
         for w in &s.info[start..end] {
             matcher.push(w.phrase_code, &mut s.coded);
@@ -223,14 +240,21 @@ pub fn score_turn_into(lex: &Lexicon, opts: ScoreOptions, text: &str, s: &mut Sc
             if phrase.valence.is_some() {
                 s.phrase_at[first] = m.phrase as u32;
                 for w in &mut s.info[first..last] {
-                    w.flags = (w.flags & (flag::CONTRAST | flag::EMOTION_COVERED | flag::NGRAM_START)) | flag::COVERED;
+                    w.flags = (w.flags
+                        & (flag::CONTRAST | flag::EMOTION_COVERED | flag::NGRAM_START))
+                        | flag::COVERED;
                     w.booster = 0.0;
                 }
             }
         }
     }
 
-    let rules = Rules { lex, toks: &s.tokens, info: &s.info, cap_diff: cap_differential(&s.tokens) };
+    let rules = Rules {
+        lex,
+        toks: &s.tokens,
+        info: &s.info,
+        cap_diff: cap_differential(&s.tokens),
+    };
     s.sentiments.clear();
     let mut i = 0;
     while i < n {
@@ -302,9 +326,12 @@ fn score_emotions(lex: &Lexicon, s: &Scratch, out: &mut TurnScore) {
         };
         if !cues.is_empty() {
             let label = phrase.unwrap_or_else(|| s.tokens.label(i));
-            let negated = negatable
-                && (1..=3).any(|k| i >= k && s.info[i - k].negates());
-            let boost = if i > 0 && s.info[i - 1].has(flag::BOOSTER) { s.info[i - 1].booster } else { 0.0 };
+            let negated = negatable && (1..=3).any(|k| i >= k && s.info[i - k].negates());
+            let boost = if i > 0 && s.info[i - 1].has(flag::BOOSTER) {
+                s.info[i - 1].booster
+            } else {
+                0.0
+            };
             for &(emotion, weight) in lex.cues(cues) {
                 if let Some((e, w)) = acc.add(emotion, weight, negated, boost) {
                     push_emotion_term(&mut out.emotion_terms, label, e, w);
@@ -315,7 +342,12 @@ fn score_emotions(lex: &Lexicon, s: &Scratch, out: &mut TurnScore) {
     }
     if question_word && s.tokens.questions() > 0 {
         acc.add(Emotion::Confusion, QUESTION_CONFUSION, false, 0.0);
-        push_emotion_term(&mut out.emotion_terms, "?", Emotion::Confusion, QUESTION_CONFUSION);
+        push_emotion_term(
+            &mut out.emotion_terms,
+            "?",
+            Emotion::Confusion,
+            QUESTION_CONFUSION,
+        );
     }
     out.emotions = acc.finish();
 }
@@ -421,9 +453,10 @@ impl Rules<'_> {
         if !phrase && info[i].has(flag::NO) && i != n - 1 && info[i + 1].is_sentiment() {
             v = 0.0;
         }
-        if item != Item::NegatedPhrase && ((i > 0 && info[i - 1].has(flag::NO))
-            || (i > 1 && info[i - 2].has(flag::NO))
-            || (i > 2 && info[i - 3].has(flag::NO) && info[i - 1].has(flag::OR_NOR)))
+        if item != Item::NegatedPhrase
+            && ((i > 0 && info[i - 1].has(flag::NO))
+                || (i > 1 && info[i - 2].has(flag::NO))
+                || (i > 2 && info[i - 3].has(flag::NO) && info[i - 1].has(flag::OR_NOR)))
         {
             v = base * N_SCALAR;
         }
@@ -479,8 +512,16 @@ impl Rules<'_> {
             1 if w(2).has(flag::NEVER) && w(1).has(flag::SO_THIS) => 1.25,
             1 if w(2).has(flag::WITHOUT) && w(1).has(flag::DOUBT) => 1.0,
             1 if self.negated(i - 2) => N_SCALAR,
-            2 if (w(3).has(flag::NEVER) && w(2).has(flag::SO_THIS)) || w(1).has(flag::SO_THIS) => 1.25,
-            2 if w(3).has(flag::WITHOUT) && (w(2).has(flag::DOUBT) || w(1).has(flag::DOUBT)) => 1.0,
+            2 if (w(3).has(flag::NEVER) && w(2).has(flag::SO_THIS))
+                || w(1).has(flag::SO_THIS) =>
+            {
+                1.25
+            }
+            2 if w(3).has(flag::WITHOUT)
+                && (w(2).has(flag::DOUBT) || w(1).has(flag::DOUBT)) =>
+            {
+                1.0
+            }
             2 if self.negated(i - 3) => N_SCALAR,
             _ => 1.0,
         }
@@ -537,7 +578,8 @@ impl Rules<'_> {
 
     /// VADER's `_least_check`.
     fn least_check(&self, v: f64, i: usize) -> f64 {
-        let least = |k: usize| !self.info[k].is_sentiment() && self.info[k].has(flag::LEAST);
+        let least =
+            |k: usize| !self.info[k].is_sentiment() && self.info[k].has(flag::LEAST);
         if i > 1 && least(i - 1) {
             if self.info[i - 2].has(flag::LEAST_EXCEPTION) {
                 v
@@ -596,13 +638,18 @@ mod tests {
         ];
         for (name, text, want) in cases {
             let got = score(text, false).valence;
-            assert!((got - want).abs() < 5e-5, "{name}: {text:?} gave {got}, VADER {want}");
+            assert!(
+                (got - want).abs() < 5e-5,
+                "{name}: {text:?} gave {got}, VADER {want}"
+            );
         }
     }
 
     #[test]
     fn proportions_sum_to_one() {
-        for text in ["", "ok", "I am so happy!!", "terrible, awful service", "fine but slow"] {
+        for text in
+            ["", "ok", "I am so happy!!", "terrible, awful service", "fine but slow"]
+        {
             let s = score(text, true);
             let sum = s.positive + s.negative + s.neutral;
             assert!((sum - 1.0).abs() < 1e-9, "{text:?}: {sum}");
@@ -622,12 +669,19 @@ mod tests {
             let s = score(text, true);
             assert_eq!(s.valence.signum() * sign.abs(), *sign, "{text:?}: {s:?}");
             if !term.is_empty() {
-                assert!(s.terms.starts_with(&format!("{term}:")), "{text:?}: {}", s.terms);
+                assert!(
+                    s.terms.starts_with(&format!("{term}:")),
+                    "{text:?}: {}",
+                    s.terms
+                );
             }
         }
         // Negators inside a phrase are used up by it: "isn't working" does
         // not negate the word after it.
-        assert!(score("it isn't working terrible", true).valence < score("it isn't working", true).valence);
+        assert!(
+            score("it isn't working terrible", true).valence
+                < score("it isn't working", true).valence
+        );
         // A phrase with its own negation is not negated again.
         assert!(score("That is NOT acceptable. Still not working", true).valence < -0.5);
         // A negator before a phrase flips it.
@@ -639,9 +693,15 @@ mod tests {
     #[test]
     fn departures_from_vader() {
         // Curly apostrophe negates like the ASCII one.
-        assert_eq!(score("I don\u{2019}t like it", false).valence, score("I don't like it", false).valence);
+        assert_eq!(
+            score("I don\u{2019}t like it", false).valence,
+            score("I don't like it", false).valence
+        );
         // Typographic quotes are stripped.
-        assert_eq!(score("\u{201C}great\u{201D}", false).valence, score("great", false).valence);
+        assert_eq!(
+            score("\u{201C}great\u{201D}", false).valence,
+            score("great", false).valence
+        );
         // "but" scales by position: x0.5 before, x1.5 after.
         let s = score("good, but good", false);
         assert!((s.valence - score("good but good", false).valence).abs() < 1e-12);
@@ -667,13 +727,22 @@ mod tests {
             ("I'm so happy with the new router", Some(Happiness)),
             ("I'm not happy with this at all", Some(Disappointment)),
             ("Thank you so much, I really appreciate it", Some(Gratitude)),
-            ("I'm sorry to hear that, I understand how frustrating this must be", Some(Empathy)),
+            (
+                "I'm sorry to hear that, I understand how frustrating this must be",
+                Some(Empathy),
+            ),
             ("I apologise for the delay", Some(Apology)),
             ("The invoice number is 4471", None),
         ];
         for (text, want) in cases {
             let s = score(text, true);
-            assert_eq!(s.emotions.dominant(), *want, "{text:?}: {:?} {}", s.emotions, s.emotion_terms);
+            assert_eq!(
+                s.emotions.dominant(),
+                *want,
+                "{text:?}: {:?} {}",
+                s.emotions,
+                s.emotion_terms
+            );
         }
     }
 
@@ -684,7 +753,10 @@ mod tests {
         let dampened = score("I am slightly angry", true).emotions.get(Emotion::Anger);
         assert!(dampened < plain && plain < boosted, "{dampened} {plain} {boosted}");
         // An inflected form found through its stem.
-        assert!(score("this is so frustrating", true).emotions.get(Emotion::Frustration) > 0.0);
+        assert!(
+            score("this is so frustrating", true).emotions.get(Emotion::Frustration)
+                > 0.0
+        );
         // Without phrases, emotion words still count.
         assert!(score("I am angry", false).emotions.get(Emotion::Anger) > 0.0);
     }

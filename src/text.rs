@@ -63,7 +63,8 @@ impl Tokens {
     #[inline]
     pub fn key(&self, i: usize) -> Option<u128> {
         let t = &self.tokens[i];
-        let (start, len) = (t.lower_start as usize, (t.lower_end - t.lower_start) as usize);
+        let (start, len) =
+            (t.lower_start as usize, (t.lower_end - t.lower_start) as usize);
         if len > 15 {
             return None;
         }
@@ -128,9 +129,21 @@ fn is_strip_punct(c: char) -> bool {
     c.is_ascii_punctuation()
         || matches!(
             c,
-            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201C}' | '\u{201D}' | '\u{201E}'
-                | '\u{00AB}' | '\u{00BB}' | '\u{2039}' | '\u{203A}' | '\u{00BF}' | '\u{00A1}'
-                | '\u{2026}' | '\u{2013}' | '\u{2014}'
+            '\u{2018}'
+                | '\u{2019}'
+                | '\u{201A}'
+                | '\u{201C}'
+                | '\u{201D}'
+                | '\u{201E}'
+                | '\u{00AB}'
+                | '\u{00BB}'
+                | '\u{2039}'
+                | '\u{203A}'
+                | '\u{00BF}'
+                | '\u{00A1}'
+                | '\u{2026}'
+                | '\u{2013}'
+                | '\u{2014}'
         )
 }
 
@@ -193,7 +206,12 @@ fn push_lower(out: &mut String, s: &str) {
 /// Splits `text` into `out`, replacing emoji by their descriptions from
 /// `emoji` and splitting elided articles (`elisions`, lowercase, such as
 /// `l'` or `dell'`) off the word they precede.
-pub fn tokenize(text: &str, emoji: &FxHashMap<char, Box<str>>, elisions: &[Box<str>], out: &mut Tokens) {
+pub fn tokenize(
+    text: &str,
+    emoji: &FxHashMap<char, Box<str>>,
+    elisions: &[Box<str>],
+    out: &mut Tokens,
+) {
     out.clear();
     let mut expanded = std::mem::take(&mut out.expanded);
     let source = if text.is_ascii() || emoji.is_empty() {
@@ -403,7 +421,10 @@ fn class(b: u8) -> u8 {
         let mut b = 0;
         while b < 128 {
             let c = b as u8;
-            t[b] = if matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | 0x1c..=0x1f) {
+            t[b] = if matches!(
+                c,
+                b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | 0x1c..=0x1f
+            ) {
                 SPACE
             } else if c.is_ascii_punctuation() {
                 PUNCT
@@ -486,7 +507,8 @@ fn split_elision<'a>(word: &'a str, elisions: &[Box<str>]) -> Option<(&'a str, &
         return None;
     }
     let start = word.len() - word.trim_start_matches(is_strip_punct).len();
-    let (pos, apostrophe) = word[start..].char_indices().find(|&(_, c)| c == '\'' || c == '\u{2019}')?;
+    let (pos, apostrophe) =
+        word[start..].char_indices().find(|&(_, c)| c == '\'' || c == '\u{2019}')?;
     let cut = start + pos + apostrophe.len_utf8();
     if pos == 0 || pos > 8 || cut >= word.len() {
         return None;
@@ -494,7 +516,10 @@ fn split_elision<'a>(word: &'a str, elisions: &[Box<str>]) -> Option<(&'a str, &
     let article = &word[start..start + pos];
     let known = elisions.iter().any(|e| {
         let e = e.strip_suffix('\'').unwrap_or(e);
-        e.len() == article.len() && e.chars().zip(article.chars()).all(|(a, b)| b.to_lowercase().eq(std::iter::once(a)))
+        e.len() == article.len()
+            && e.chars()
+                .zip(article.chars())
+                .all(|(a, b)| b.to_lowercase().eq(std::iter::once(a)))
     });
     known.then(|| (&word[..cut], &word[cut..]))
 }
@@ -594,15 +619,25 @@ mod tests {
 
     #[test]
     fn elisions_split_off_their_word() {
-        let elisions: Vec<Box<str>> = ["l'", "n'", "dell'", "qu'"].into_iter().map(Box::from).collect();
+        let elisions: Vec<Box<str>> =
+            ["l'", "n'", "dell'", "qu'"].into_iter().map(Box::from).collect();
         let mut t = Tokens::default();
         let lowers = |text: &str, t: &mut Tokens| {
             tokenize(text, &FxHashMap::default(), &elisions, t);
             (0..t.len()).map(|i| t.lower(i).to_string()).collect::<Vec<_>>()
         };
-        assert_eq!(lowers("L'attente n'est pas finie", &mut t), ["l'", "attente", "n'", "est", "pas", "finie"]);
-        assert_eq!(lowers("dell\u{2019}ordine «l'attente»", &mut t), ["dell", "ordine", "«l'", "attente"]);
-        assert_eq!(lowers("don't aujourd'hui l'", &mut t), ["don't", "aujourd'hui", "l'"]);
+        assert_eq!(
+            lowers("L'attente n'est pas finie", &mut t),
+            ["l'", "attente", "n'", "est", "pas", "finie"]
+        );
+        assert_eq!(
+            lowers("dell\u{2019}ordine «l'attente»", &mut t),
+            ["dell", "ordine", "«l'", "attente"]
+        );
+        assert_eq!(
+            lowers("don't aujourd'hui l'", &mut t),
+            ["don't", "aujourd'hui", "l'"]
+        );
         assert_eq!(t.form(2), "l");
     }
 
@@ -620,7 +655,12 @@ mod tests {
             // The general path, forced by a non-ASCII character that
             // stands alone as its own token at the end.
             let mut slow = Tokens::default();
-            tokenize(&format!("{text} \u{e9}"), &FxHashMap::default(), &elisions, &mut slow);
+            tokenize(
+                &format!("{text} \u{e9}"),
+                &FxHashMap::default(),
+                &elisions,
+                &mut slow,
+            );
             assert_eq!(fast.len() + 1, slow.len(), "{text}");
             for i in 0..fast.len() {
                 assert_eq!(fast.lower(i), slow.lower(i), "{text}");
@@ -639,7 +679,13 @@ mod tests {
         for i in 0..t.len() {
             for j in 0..t.len() {
                 match (t.key(i), t.key(j)) {
-                    (Some(a), Some(b)) => assert_eq!(a == b, t.lower(i) == t.lower(j), "{:?} {:?}", t.lower(i), t.lower(j)),
+                    (Some(a), Some(b)) => assert_eq!(
+                        a == b,
+                        t.lower(i) == t.lower(j),
+                        "{:?} {:?}",
+                        t.lower(i),
+                        t.lower(j)
+                    ),
                     (a, _) => assert_eq!(a.is_none(), t.lower(i).len() > 15),
                 }
             }
@@ -649,7 +695,15 @@ mod tests {
 
     #[test]
     fn isupper_matches_python() {
-        for (s, want) in [("ABC", true), ("AbC", false), ("123", false), ("A1!", true), ("ÉTÉ", true), ("été", false), (":D", true)] {
+        for (s, want) in [
+            ("ABC", true),
+            ("AbC", false),
+            ("123", false),
+            ("A1!", true),
+            ("ÉTÉ", true),
+            ("été", false),
+            (":D", true),
+        ] {
             assert_eq!(is_upper(s), want, "{s}");
         }
     }

@@ -40,7 +40,10 @@ fn scores_the_bundled_examples() {
     unique.dedup();
     assert_eq!(unique.len(), ids.len(), "one row per interaction, in input order");
     let bad = col(&rows[0], "bad_ending");
-    assert!(rows[1..].iter().any(|r| r[bad] == "true"), "a bad ending among the examples");
+    assert!(
+        rows[1..].iter().any(|r| r[bad] == "true"),
+        "a bad ending among the examples"
+    );
     assert!(rows[1..].iter().any(|r| r[bad] == "false"));
 }
 
@@ -49,11 +52,22 @@ fn output_is_identical_for_any_thread_count() {
     let cmd = TestCommand::new(&[]);
     let input = cmd.file("big.csv", generated(12_000));
     let run = |threads: &str| {
-        let mut c = TestCommand::new(&["score", "--threads", threads, "--turns", "turns.csv", "-o", "ix.csv"]);
+        let mut c = TestCommand::new(&[
+            "score",
+            "--threads",
+            threads,
+            "--turns",
+            "turns.csv",
+            "-o",
+            "ix.csv",
+        ]);
         c.arg(&input);
         let o = c.output();
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        (std::fs::read(c.path("ix.csv")).unwrap(), std::fs::read(c.path("turns.csv")).unwrap())
+        (
+            std::fs::read(c.path("ix.csv")).unwrap(),
+            std::fs::read(c.path("turns.csv")).unwrap(),
+        )
     };
     let one = run("1");
     assert_eq!(csv_rows(std::str::from_utf8(&one.0).unwrap()).len(), 12_001);
@@ -94,15 +108,22 @@ fn jsonl_gives_the_same_scores_as_csv() {
     c.arg(&j);
     let from_jsonl = c.stdout();
     eqnice!(TestCommand::new(&["score"]).stdin(csv).stdout(), from_jsonl);
-    eqnice!(from_jsonl, TestCommand::new(&["score", "--input-format", "jsonl"]).stdin(jsonl).stdout());
+    eqnice!(
+        from_jsonl,
+        TestCommand::new(&["score", "--input-format", "jsonl"]).stdin(jsonl).stdout()
+    );
 }
 
 #[test]
 fn empty_cells_without_customer_turns() {
-    let out = TestCommand::new(&["score"]).stdin("id,speaker,text\nx,agent,hello there\n").stdout();
+    let out = TestCommand::new(&["score"])
+        .stdin("id,speaker,text\nx,agent,hello there\n")
+        .stdout();
     let rows = csv_rows(&out);
     let r = &rows[1];
-    for name in ["experienced", "peak", "peak_turn", "end", "remembered", "gap", "bad_ending"] {
+    for name in
+        ["experienced", "peak", "peak_turn", "end", "remembered", "gap", "bad_ending"]
+    {
         assert_eq!(r[col(&rows[0], name)], "", "{name} should be empty");
     }
     assert_eq!(r[col(&rows[0], "customer_turns")], "0");
@@ -121,13 +142,17 @@ fn files_turns_and_summary_on_stderr() {
     let turns = std::fs::read_to_string(c.path("turns.csv")).unwrap();
     assert!(turns.starts_with(TURN_HEADER));
     let rows = csv_rows(&turns);
-    let (p, n, u) = (col(&rows[0], "positive"), col(&rows[0], "negative"), col(&rows[0], "neutral"));
+    let (p, n, u) =
+        (col(&rows[0], "positive"), col(&rows[0], "negative"), col(&rows[0], "neutral"));
     for r in &rows[1..] {
         let sum: f64 = [p, n, u].iter().map(|&i| r[i].parse::<f64>().unwrap()).sum();
         assert!((sum - 1.0).abs() <= 0.0006, "{r:?}");
     }
     // No temporary files left beside the outputs.
-    let left: Vec<_> = std::fs::read_dir(c.dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let left: Vec<_> = std::fs::read_dir(c.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(left.len(), 2, "{left:?}");
     // --quiet: nothing on stderr.
     let mut q = TestCommand::new(&["score", "-q"]);
@@ -159,13 +184,22 @@ fn no_phrases_reproduces_vader() {
     let vader = rows(&["score", "--no-phrases"]);
     let e = col(&vader[0], "end");
     // vaderSentiment 3.3.2: "thank you so much" -> 0.5413 (thank 1.5, so booster... )
-    assert_eq!(vader[1][e], format!("{:.4}", vader_parity::SentimentIntensityAnalyzer::new().polarity_scores("thank you so much").compound));
+    assert_eq!(
+        vader[1][e],
+        format!(
+            "{:.4}",
+            vader_parity::SentimentIntensityAnalyzer::new()
+                .polarity_scores("thank you so much")
+                .compound
+        )
+    );
     assert_ne!(rows(&["score"])[1][e], vader[1][e]);
 }
 
 #[test]
 fn peak_end_flags_change_the_figures() {
-    let input = "id,speaker,text\na,customer,I am furious\na,customer,fine\na,customer,ok\n\
+    let input =
+        "id,speaker,text\na,customer,I am furious\na,customer,fine\na,customer,ok\n\
                  a,customer,fine\na,customer,that is bad\na,customer,great thanks\n";
     let get = |args: &[&str]| {
         let rows = csv_rows(&TestCommand::new(args).stdin(input).stdout());
@@ -191,7 +225,12 @@ fn peak_end_flags_change_the_figures() {
 #[test]
 fn help_and_version() {
     let help = TestCommand::new(&["score", "--help"]).stdout();
-    assert!(help.contains("Examples:") && help.contains("--turns") && help.contains("--lexicons"), "{help}");
+    assert!(
+        help.contains("Examples:")
+            && help.contains("--turns")
+            && help.contains("--lexicons"),
+        "{help}"
+    );
     assert!(TestCommand::new(&["--version"]).stdout().starts_with("peakend "));
 }
 
@@ -231,7 +270,10 @@ fn failed_run_leaves_no_output_file() {
     let mut c = TestCommand::new(&["score", "-o", "ix.csv", "--turns", "t.csv", "-"]);
     c.stdin(generated(5000) + "zzz,alien,boom\n");
     c.fails();
-    let left: Vec<_> = std::fs::read_dir(c.dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let left: Vec<_> = std::fs::read_dir(c.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert!(left.is_empty(), "{left:?}");
 }
 
@@ -242,20 +284,28 @@ fn unsupported_language_column_falls_back_with_a_warning() {
         .output();
     assert!(o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("1 interactions in unsupported languages scored as en"), "{err}");
+    assert!(
+        err.contains("1 interactions in unsupported languages scored as en"),
+        "{err}"
+    );
 }
 
 #[test]
 fn bundled_jsonl_matches_bundled_csv() {
     let csv = TestCommand::new(&["score", &examples()]).stdout();
-    let jsonl = TestCommand::new(&["score", &data("examples/transcripts.jsonl").display().to_string()]).stdout();
+    let jsonl = TestCommand::new(&[
+        "score",
+        &data("examples/transcripts.jsonl").display().to_string(),
+    ])
+    .stdout();
     eqnice!(csv, jsonl);
 }
 
 #[test]
 fn outputs_to_devices_are_written_in_place() {
     // `--turns /dev/stdout` must write there, never rename a file over it.
-    let mut c = TestCommand::new(&["score", "-q", "-o", "/dev/null", "--turns", "/dev/stdout"]);
+    let mut c =
+        TestCommand::new(&["score", "-q", "-o", "/dev/null", "--turns", "/dev/stdout"]);
     c.arg(examples());
     let out = c.stdout();
     assert!(out.starts_with(TURN_HEADER), "{out}");
@@ -272,34 +322,54 @@ fn emotions_on_the_bundled_examples() {
     let rows = csv_rows(&c.stdout());
     let h = &rows[0];
     let get = |id: &str, name: &str| {
-        rows.iter().find(|r| r[0] == id).unwrap_or_else(|| panic!("no {id}"))[col(h, name)].clone()
+        rows.iter().find(|r| r[0] == id).unwrap_or_else(|| panic!("no {id}"))
+            [col(h, name)]
+        .clone()
     };
     // (id, emotion, peak_emotion, end_emotion, empathy_after_peak)
     let cases = [
         ("cc-0001", "frustration", "frustration", "frustration", "true"), // outage, third call
         ("cc-0004", "gratitude", "anger", "gratitude", "true"), // furious, then recovered
-        ("cc-0005", "neutral", "neutral", "neutral", ""), // flat address change
+        ("cc-0005", "neutral", "neutral", "neutral", ""),       // flat address change
         ("cc-0014", "anger", "anger", "anger", ""), // ends angry, no agent after it
         ("cc-0020", "confusion", "confusion", "confusion", "false"), // estimated bill
     ];
     for (id, emotion, peak, end, empathy) in cases {
         assert_eq!(
-            [get(id, "emotion"), get(id, "peak_emotion"), get(id, "end_emotion"), get(id, "empathy_after_peak")],
+            [
+                get(id, "emotion"),
+                get(id, "peak_emotion"),
+                get(id, "end_emotion"),
+                get(id, "empathy_after_peak")
+            ],
             [emotion, peak, end, empathy],
             "{id}"
         );
     }
     let turns = csv_rows(&std::fs::read_to_string(c.path("turns.csv")).unwrap());
     let th = &turns[0];
-    let names = ["anger", "frustration", "disappointment", "anxiety", "confusion", "happiness", "gratitude", "empathy", "apology"];
+    let names = [
+        "anger",
+        "frustration",
+        "disappointment",
+        "anxiety",
+        "confusion",
+        "happiness",
+        "gratitude",
+        "empathy",
+        "apology",
+    ];
     for r in &turns[1..] {
-        let values: Vec<f64> = names.iter().map(|n| r[col(th, n)].parse().unwrap()).collect();
+        let values: Vec<f64> =
+            names.iter().map(|n| r[col(th, n)].parse().unwrap()).collect();
         assert!(values.iter().all(|v| (0.0..1.0).contains(v)), "{r:?}");
         let emotion = &r[col(th, "emotion")];
         assert!(emotion == "neutral" || names.contains(&emotion.as_str()), "{emotion}");
     }
     // Agent empathy is detected on the agent's side.
-    assert!(turns[1..].iter().any(|r| r[col(th, "speaker")] == "agent" && r[col(th, "emotion")] == "empathy"));
+    assert!(turns[1..]
+        .iter()
+        .any(|r| r[col(th, "speaker")] == "agent" && r[col(th, "emotion")] == "empathy"));
 }
 
 #[test]

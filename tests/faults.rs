@@ -11,8 +11,10 @@ use crate::util::{col, csv_rows, TestCommand};
 
 /// The names in `dir`, sorted.
 fn names(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> =
-        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
     v.sort();
     v
 }
@@ -26,7 +28,11 @@ fn fails_cleanly(name: &str, input: &[u8], args: &[&str], want: &str) -> String 
         c.file(name, input);
         c.arg(name);
     }
-    let defaults: &[&str] = if args.contains(&"-o") { &["--turns", "turns.csv"] } else { &["-o", "ix.csv", "--turns", "turns.csv"] };
+    let defaults: &[&str] = if args.contains(&"-o") {
+        &["--turns", "turns.csv"]
+    } else {
+        &["-o", "ix.csv", "--turns", "turns.csv"]
+    };
     for a in defaults.iter().chain(args) {
         c.arg(a);
     }
@@ -35,7 +41,8 @@ fn fails_cleanly(name: &str, input: &[u8], args: &[&str], want: &str) -> String 
     assert!(err.starts_with("peakend: error: "), "{err}");
     assert!(!err.contains("stack backtrace"), "{err}");
     let left = names(c.dir.path());
-    let expected: Vec<String> = if name.is_empty() { vec![] } else { vec![name.to_string()] };
+    let expected: Vec<String> =
+        if name.is_empty() { vec![] } else { vec![name.to_string()] };
     assert_eq!(left, expected, "only the input may be left: {err}");
     err
 }
@@ -45,7 +52,12 @@ const SPEAKERS: &str = "(accepted, case-insensitive: customer, caller, client, u
 
 #[test]
 fn missing_and_unreadable_inputs() {
-    fails_cleanly("", b"", &["nope.csv"], "peakend: error: nope.csv: input file not found");
+    fails_cleanly(
+        "",
+        b"",
+        &["nope.csv"],
+        "peakend: error: nope.csv: input file not found",
+    );
     let c = TestCommand::new(&[]);
     std::fs::create_dir(c.path("dir.csv")).unwrap();
     let mut cmd = TestCommand::new(&["score"]);
@@ -56,9 +68,24 @@ fn missing_and_unreadable_inputs() {
 
 #[test]
 fn empty_files() {
-    fails_cleanly("empty.csv", b"", &[], "empty.csv:1: the file is empty: expected a header row");
-    fails_cleanly("blank.csv", b"\xef\xbb\xbf\r\n\n", &[], "blank.csv:1: the file is empty");
-    fails_cleanly("empty.jsonl", b"", &[], "empty.jsonl:1: the file is empty: expected one JSON object per line");
+    fails_cleanly(
+        "empty.csv",
+        b"",
+        &[],
+        "empty.csv:1: the file is empty: expected a header row",
+    );
+    fails_cleanly(
+        "blank.csv",
+        b"\xef\xbb\xbf\r\n\n",
+        &[],
+        "blank.csv:1: the file is empty",
+    );
+    fails_cleanly(
+        "empty.jsonl",
+        b"",
+        &[],
+        "empty.jsonl:1: the file is empty: expected one JSON object per line",
+    );
     fails_cleanly("blank.jsonl", b"\n \r\n", &[], "blank.jsonl:1: the file is empty");
 }
 
@@ -99,7 +126,12 @@ fn malformed_rows() {
         &[],
         "calls.csv:3: row has 4 fields but the header has 3",
     );
-    fails_cleanly("calls.csv", b"id,speaker,text\na,customer\n", &[], "calls.csv:2: row has 2 fields but the header has 3");
+    fails_cleanly(
+        "calls.csv",
+        b"id,speaker,text\na,customer\n",
+        &[],
+        "calls.csv:2: row has 2 fields but the header has 3",
+    );
     fails_cleanly(
         "calls.csv",
         b"id,speaker,text,turn\na,customer,hi,1\na,agent,hello,two\n",
@@ -112,12 +144,22 @@ fn malformed_rows() {
         &[],
         "calls.csv:2: start_ms '12:00' is not a whole number",
     );
-    fails_cleanly("calls.csv", b"id,speaker,text\n ,customer,hi\n", &[], "calls.csv:2: empty interaction_id");
+    fails_cleanly(
+        "calls.csv",
+        b"id,speaker,text\n ,customer,hi\n",
+        &[],
+        "calls.csv:2: empty interaction_id",
+    );
 }
 
 #[test]
 fn unknown_speaker() {
-    let err = fails_cleanly("calls.csv", b"id,speaker,text\na,customer,hi\na,Robot,beep\n", &[], "calls.csv:3: unknown speaker 'Robot' ");
+    let err = fails_cleanly(
+        "calls.csv",
+        b"id,speaker,text\na,customer,hi\na,Robot,beep\n",
+        &[],
+        "calls.csv:3: unknown speaker 'Robot' ",
+    );
     assert!(err.contains(SPEAKERS), "{err}");
     fails_cleanly(
         "calls.jsonl",
@@ -144,7 +186,11 @@ fn rows_that_are_not_contiguous() {
     let mut cmd = TestCommand::new(&["score"]);
     cmd.arg(c.path("one.csv")).arg(c.path("two.csv"));
     let err = cmd.fails();
-    assert!(err.contains("two.csv:3: interaction 'a' appears again") && err.contains("one.csv:2)"), "{err}");
+    assert!(
+        err.contains("two.csv:3: interaction 'a' appears again")
+            && err.contains("one.csv:2)"),
+        "{err}"
+    );
 
     // --group-unsorted groups them, in order of first appearance, and says so.
     let input = "id,speaker,text\na,customer,I am furious\nb,customer,great\na,agent,sorry\nc,customer,ok\na,customer,thanks that fixed it\n";
@@ -154,45 +200,80 @@ fn rows_that_are_not_contiguous() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("--group-unsorted: reading all input into memory"), "{err}");
-    assert!(err.contains("1 interactions had rows that were not contiguous and were grouped"), "{err}");
+    assert!(
+        err.contains("1 interactions had rows that were not contiguous and were grouped"),
+        "{err}"
+    );
     let rows = csv_rows(std::str::from_utf8(&o.stdout).unwrap());
     let ids: Vec<&str> = rows[1..].iter().map(|r| r[0].as_str()).collect();
     assert_eq!(ids, ["a", "b", "c"]);
     assert_eq!(rows[1][col(&rows[0], "turns")], "3");
     let turns = csv_rows(&std::fs::read_to_string(c.path("turns.csv")).unwrap());
-    let a: Vec<(String, String)> =
-        turns[1..].iter().filter(|r| r[0] == "a").map(|r| (r[1].clone(), r[col(&turns[0], "text")].clone())).collect();
-    assert_eq!(a, [("1".into(), "I am furious".into()), ("2".into(), "sorry".into()), ("3".into(), "thanks that fixed it".into())]);
+    let a: Vec<(String, String)> = turns[1..]
+        .iter()
+        .filter(|r| r[0] == "a")
+        .map(|r| (r[1].clone(), r[col(&turns[0], "text")].clone()))
+        .collect();
+    assert_eq!(
+        a,
+        [
+            ("1".into(), "I am furious".into()),
+            ("2".into(), "sorry".into()),
+            ("3".into(), "thanks that fixed it".into())
+        ]
+    );
     // Sorted by the turn column when there is one.
     let input = "id,turn,speaker,text\na,3,customer,third\nb,1,customer,x\na,1,customer,first\na,2,agent,second\n";
-    let mut c = TestCommand::new(&["score", "-q", "--group-unsorted", "--turns", "turns.csv"]);
+    let mut c =
+        TestCommand::new(&["score", "-q", "--group-unsorted", "--turns", "turns.csv"]);
     c.stdin(input);
     c.stdout();
     let turns = csv_rows(&std::fs::read_to_string(c.path("turns.csv")).unwrap());
     let text = col(&turns[0], "text");
-    let a: Vec<&str> = turns[1..].iter().filter(|r| r[0] == "a").map(|r| r[text].as_str()).collect();
+    let a: Vec<&str> =
+        turns[1..].iter().filter(|r| r[0] == "a").map(|r| r[text].as_str()).collect();
     assert_eq!(a, ["first", "second", "third"]);
 }
 
 #[test]
 fn unwritable_outputs() {
     let input: &[u8] = b"id,speaker,text\na,customer,hi\n";
-    fails_cleanly("in.csv", input, &["-o", "no-such-dir/ix.csv"], "no-such-dir/ix.csv: cannot create the output file: No such file or directory");
-    fails_cleanly("in.csv", input, &["--rejects", "no-such-dir/r.csv"], "no-such-dir/r.csv: cannot create the output file");
+    fails_cleanly(
+        "in.csv",
+        input,
+        &["-o", "no-such-dir/ix.csv"],
+        "no-such-dir/ix.csv: cannot create the output file: No such file or directory",
+    );
+    fails_cleanly(
+        "in.csv",
+        input,
+        &["--rejects", "no-such-dir/r.csv"],
+        "no-such-dir/r.csv: cannot create the output file",
+    );
     let c = TestCommand::new(&["score"]);
     c.file("in.csv", input);
     std::fs::create_dir(c.path("out")).unwrap();
     for (args, want) in [
         (vec!["-o", "out"], "out: -o is a directory, not a file"),
-        (vec!["-o", "x.csv", "--turns", "./x.csv"], "./x.csv: -o and --turns name the same file"),
-        (vec!["-o", "x.csv", "--rejects", "x.csv"], "x.csv: -o and --rejects name the same file"),
+        (
+            vec!["-o", "x.csv", "--turns", "./x.csv"],
+            "./x.csv: -o and --turns name the same file",
+        ),
+        (
+            vec!["-o", "x.csv", "--rejects", "x.csv"],
+            "x.csv: -o and --rejects name the same file",
+        ),
         (vec!["-o", "in.csv"], "in.csv: -o would overwrite an input file"),
         (vec!["--rejects", "-"], "--rejects needs a file"),
     ] {
         let mut cmd = TestCommand::new(&["score"]);
         cmd.arg(c.path("in.csv"));
         for a in &args {
-            cmd.arg(if a.ends_with(".csv") || *a == "out" { c.path(a).display().to_string() } else { a.to_string() });
+            cmd.arg(if a.ends_with(".csv") || *a == "out" {
+                c.path(a).display().to_string()
+            } else {
+                a.to_string()
+            });
         }
         let err = cmd.fails();
         assert!(err.contains(want), "{args:?}: {err}");
@@ -212,14 +293,33 @@ fn a_write_that_fails_during_the_run() {
     for threads in ["1", "2"] {
         // The per-interaction file is a temporary file by then; the header
         // of the per-turn output already fails.
-        let mut c = TestCommand::new(&["score", "in.csv", "--threads", threads, "-o", "ix.csv", "--turns", "/dev/full"]);
+        let mut c = TestCommand::new(&[
+            "score",
+            "in.csv",
+            "--threads",
+            threads,
+            "-o",
+            "ix.csv",
+            "--turns",
+            "/dev/full",
+        ]);
         c.file("in.csv", input.as_bytes());
         let err = c.fails();
-        assert!(err.starts_with("peakend: error: /dev/full: No space left on device (os error 28)\n"), "{err}");
+        assert!(
+            err.starts_with(
+                "peakend: error: /dev/full: No space left on device (os error 28)\n"
+            ),
+            "{err}"
+        );
         assert!(err.contains("no output written (removed temporary files)"), "{err}");
         assert_eq!(names(c.dir.path()), ["in.csv"]);
         // Failing on the first write, before any temporary file exists.
-        let err = fails_cleanly("in.csv", input.as_bytes(), &["--threads", threads, "-o", "/dev/full"], "/dev/full: No space left on device");
+        let err = fails_cleanly(
+            "in.csv",
+            input.as_bytes(),
+            &["--threads", threads, "-o", "/dev/full"],
+            "/dev/full: No space left on device",
+        );
         assert_eq!(err.matches("No space left").count(), 1, "{err}");
     }
 }
@@ -232,8 +332,18 @@ fn bad_json_lines() {
         &[],
         "calls.jsonl:2:39: invalid JSON: expected `,` or `}`",
     );
-    fails_cleanly("calls.jsonl", b"{\"id\":\"a\"}\n", &[], "calls.jsonl:1:10: invalid JSON: missing field `turns`");
-    fails_cleanly("calls.jsonl", b"{\"id\":[1],\"turns\":[]}\n", &[], "calls.jsonl:1: interaction_id must be a non-empty string or a number");
+    fails_cleanly(
+        "calls.jsonl",
+        b"{\"id\":\"a\"}\n",
+        &[],
+        "calls.jsonl:1:10: invalid JSON: missing field `turns`",
+    );
+    fails_cleanly(
+        "calls.jsonl",
+        b"{\"id\":[1],\"turns\":[]}\n",
+        &[],
+        "calls.jsonl:1: interaction_id must be a non-empty string or a number",
+    );
 }
 
 #[test]
@@ -244,10 +354,23 @@ fn a_failed_run_says_no_output_was_written() {
     }
     input += "zzz,alien,boom\n";
     for threads in ["1", "2"] {
-        let err = fails_cleanly("in.csv", input.as_bytes(), &["--threads", threads, "--rejects", "r.csv", "--lang", "xx"], "unsupported language");
+        let err = fails_cleanly(
+            "in.csv",
+            input.as_bytes(),
+            &["--threads", threads, "--rejects", "r.csv", "--lang", "xx"],
+            "unsupported language",
+        );
         assert!(!err.contains("no output written"), "nothing was opened yet: {err}");
-        let err = fails_cleanly("in.csv", input.as_bytes(), &["--threads", threads], "in.csv:3002: unknown speaker 'alien'");
-        assert!(err.ends_with("peakend: no output written (removed temporary files)\n"), "{err}");
+        let err = fails_cleanly(
+            "in.csv",
+            input.as_bytes(),
+            &["--threads", threads],
+            "in.csv:3002: unknown speaker 'alien'",
+        );
+        assert!(
+            err.ends_with("peakend: no output written (removed temporary files)\n"),
+            "{err}"
+        );
     }
 }
 
@@ -287,7 +410,12 @@ fn multi_line_and_empty_text() {
     assert_eq!(turns[1][col(h, "text")], "first line\r\nsecond line, still \"quoted\"");
     for r in &turns[2..4] {
         assert_eq!(
-            [&r[col(h, "text")], &r[col(h, "valence")], &r[col(h, "neutral")], &r[col(h, "emotion")]],
+            [
+                &r[col(h, "text")],
+                &r[col(h, "valence")],
+                &r[col(h, "neutral")],
+                &r[col(h, "emotion")]
+            ],
             ["", "0.0000", "1.0000", "neutral"],
             "empty text is neutral"
         );
@@ -302,13 +430,19 @@ fn windows_1252_is_decoded_and_counted() {
     let o = c.output();
     assert!(o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("warning: 2 rows had invalid UTF-8 and were decoded as Windows-1252"), "{err}");
+    assert!(
+        err.contains(
+            "warning: 2 rows had invalid UTF-8 and were decoded as Windows-1252"
+        ),
+        "{err}"
+    );
     let turns = csv_rows(&std::fs::read_to_string(c.path("turns.csv")).unwrap());
     let text = col(&turns[0], "text");
     assert_eq!(turns[1][text], "Très déçu – “nul”");
     assert_eq!(turns[3][text], "naïve € €");
     // JSON Lines too.
-    let mut c = TestCommand::new(&["score", "--input-format", "jsonl", "--turns", "turns.csv"]);
+    let mut c =
+        TestCommand::new(&["score", "--input-format", "jsonl", "--turns", "turns.csv"]);
     c.stdin(&b"{\"id\":\"a\",\"turns\":[{\"speaker\":\"customer\",\"text\":\"d\xe9\xe7u\"}]}\n"[..]);
     let o = c.output();
     assert!(String::from_utf8_lossy(&o.stderr).contains("1 rows had invalid UTF-8"));
@@ -330,7 +464,8 @@ fn huge_turns_and_huge_interactions() {
     // 100,000 turns in one interaction.
     let mut input = String::from("id,speaker,text\n");
     for i in 0..100_000 {
-        input += if i % 2 == 0 { "a,customer,still not working\n" } else { "a,agent,sorry\n" };
+        input +=
+            if i % 2 == 0 { "a,customer,still not working\n" } else { "a,agent,sorry\n" };
     }
     input += "b,customer,thanks\n";
     let rows = csv_rows(&TestCommand::new(&["score", "-q"]).stdin(input).stdout());
@@ -362,7 +497,17 @@ e,1,agent,swallowed,0\n";
     // last two lines one row, whose raw text shows both.
     let data_rows = 13;
     for threads in ["1", "2"] {
-        let mut c = TestCommand::new(&["score", "--threads", threads, "-o", "ix.csv", "--turns", "turns.csv", "--rejects", "rejects.csv"]);
+        let mut c = TestCommand::new(&[
+            "score",
+            "--threads",
+            threads,
+            "-o",
+            "ix.csv",
+            "--turns",
+            "turns.csv",
+            "--rejects",
+            "rejects.csv",
+        ]);
         c.file("in.csv", input);
         c.arg("in.csv");
         let o = c.output();
@@ -373,8 +518,13 @@ e,1,agent,swallowed,0\n";
         let turns = csv_rows(&std::fs::read_to_string(c.path("turns.csv")).unwrap());
         let rejects = csv_rows(&std::fs::read_to_string(c.path("rejects.csv")).unwrap());
         assert_eq!(rejects[0], ["line", "reason", "raw", "file"]);
-        assert_eq!(turns.len() - 1 + rejects.len() - 1, data_rows, "scored + rejected = input rows");
-        let got: Vec<(&str, &str)> = rejects[1..].iter().map(|r| (r[0].as_str(), r[1].as_str())).collect();
+        assert_eq!(
+            turns.len() - 1 + rejects.len() - 1,
+            data_rows,
+            "scored + rejected = input rows"
+        );
+        let got: Vec<(&str, &str)> =
+            rejects[1..].iter().map(|r| (r[0].as_str(), r[1].as_str())).collect();
         let want_prefixes = [
             ("4", "unknown speaker 'robot'"),
             ("6", "row has 6 fields but the header has 5"),
@@ -395,7 +545,10 @@ e,1,agent,swallowed,0\n";
         assert_eq!(rejects[1][2], "a,3,robot,beep,200");
         assert_eq!(rejects[2][2], "b,1,customer,too,many,fields");
         assert_eq!(rejects[1][3], "in.csv");
-        assert_eq!(rejects[9][2], "d,1,customer,\"never closed,0\ne,1,agent,swallowed,0\n\"");
+        assert_eq!(
+            rejects[9][2],
+            "d,1,customer,\"never closed,0\ne,1,agent,swallowed,0\n\""
+        );
         assert_eq!(names(c.dir.path()), ["in.csv", "ix.csv", "rejects.csv", "turns.csv"]);
         let ix = csv_rows(&std::fs::read_to_string(c.path("ix.csv")).unwrap());
         let ids: Vec<&str> = ix[1..].iter().map(|r| r[0].as_str()).collect();
@@ -405,7 +558,8 @@ e,1,agent,swallowed,0\n";
 
 #[test]
 fn rejects_in_json_lines_and_whole_file_problems_stay_fatal() {
-    let input: &[u8] = b"{\"id\":\"a\",\"turns\":[{\"speaker\":\"customer\",\"text\":\"hi\"}]}\n\
+    let input: &[u8] =
+        b"{\"id\":\"a\",\"turns\":[{\"speaker\":\"customer\",\"text\":\"hi\"}]}\n\
 {\"id\":\"b\",\"turns\":[{\"speaker\":\"martian\",\"text\":\"hi\"}]}\n\
 {not json}\n\
 \n\
@@ -419,13 +573,32 @@ fn rejects_in_json_lines_and_whole_file_problems_stay_fatal() {
     let rejects = csv_rows(&std::fs::read_to_string(c.path("rejects.csv")).unwrap());
     let lines: Vec<&str> = rejects[1..].iter().map(|r| r[0].as_str()).collect();
     assert_eq!(lines, ["2", "3", "5"]);
-    assert!(rejects[2][1].starts_with("column 2: invalid JSON: key must be a string"), "{:?}", rejects[2]);
+    assert!(
+        rejects[2][1].starts_with("column 2: invalid JSON: key must be a string"),
+        "{:?}",
+        rejects[2]
+    );
     assert_eq!(rejects[2][2], "{not json}");
     // Header problems and missing files stop the run, and the rejects file
     // is not left behind.
-    fails_cleanly("in.csv", b"id,speaker\na,customer\n", &["--rejects", "rejects.csv"], "in.csv:1: header has no 'text' column");
-    fails_cleanly("in.csv", b"", &["--rejects", "rejects.csv"], "in.csv:1: the file is empty");
-    fails_cleanly("", b"", &["--rejects", "rejects.csv", "missing.csv"], "missing.csv: input file not found");
+    fails_cleanly(
+        "in.csv",
+        b"id,speaker\na,customer\n",
+        &["--rejects", "rejects.csv"],
+        "in.csv:1: header has no 'text' column",
+    );
+    fails_cleanly(
+        "in.csv",
+        b"",
+        &["--rejects", "rejects.csv"],
+        "in.csv:1: the file is empty",
+    );
+    fails_cleanly(
+        "",
+        b"",
+        &["--rejects", "rejects.csv", "missing.csv"],
+        "missing.csv: input file not found",
+    );
 }
 
 /// A `peakend` process with its standard input kept open, in its own
@@ -449,13 +622,21 @@ fn spawn_blocked(dir: &Path, args: &[&str], input: &str) -> Child {
 fn wait_for_temp_files(dir: &Path, n: usize) {
     let started = Instant::now();
     while names(dir).iter().filter(|f| f.ends_with(".tmp")).count() < n {
-        assert!(started.elapsed() < Duration::from_secs(60), "no temporary files: {:?}", names(dir));
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "no temporary files: {:?}",
+            names(dir)
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
 }
 
 fn signal(child: &Child, name: &str) {
-    let ok = Command::new("kill").arg(format!("-{name}")).arg(child.id().to_string()).status().unwrap();
+    let ok = Command::new("kill")
+        .arg(format!("-{name}"))
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
     assert!(ok.success());
 }
 
@@ -473,7 +654,9 @@ fn interrupt(mut child: Child, name: &str) -> (Option<i32>, String) {
 fn many_rows(n: usize) -> String {
     let mut s = String::from("id,speaker,text\n");
     for i in 0..n {
-        s += &format!("ix-{i},customer,still not working #{i}\nix-{i},agent,sorry about that\n");
+        s += &format!(
+            "ix-{i},customer,still not working #{i}\nix-{i},agent,sorry about that\n"
+        );
     }
     s
 }
@@ -482,7 +665,16 @@ fn many_rows(n: usize) -> String {
 fn sigterm_while_blocked_on_stdin_leaves_nothing() {
     for threads in ["1", "2"] {
         let dir = tempfile::tempdir().unwrap();
-        let args = ["--threads", threads, "-o", "ix.csv", "--turns", "turns.csv", "--rejects", "rejects.csv"];
+        let args = [
+            "--threads",
+            threads,
+            "-o",
+            "ix.csv",
+            "--turns",
+            "turns.csv",
+            "--rejects",
+            "rejects.csv",
+        ];
         // Enough rows for several batches to be scored and written, then
         // the input stays open: the run is certainly still going.
         let child = spawn_blocked(dir.path(), &args, &many_rows(6000));
@@ -515,7 +707,12 @@ fn sigint_while_reading_a_fifo_leaves_nothing() {
     let (code, err) = interrupt(child, "INT");
     drop(writer);
     assert_eq!(code, Some(130), "{err}");
-    assert!(err.contains("interrupted by SIGINT: no output written (removed 1 temporary files)"), "{err}");
+    assert!(
+        err.contains(
+            "interrupted by SIGINT: no output written (removed 1 temporary files)"
+        ),
+        "{err}"
+    );
     assert_eq!(names(dir.path()), ["calls.csv"]);
 }
 
@@ -533,7 +730,12 @@ fn interrupted_output_on_stdout_is_called_incomplete() {
 #[test]
 fn help_documents_the_new_flags() {
     let help = TestCommand::new(&["score", "--help"]).stdout();
-    for flag in ["--rejects <FILE>", "--delimiter <C>", "--group-unsorted", "130 interrupted by SIGINT"] {
+    for flag in [
+        "--rejects <FILE>",
+        "--delimiter <C>",
+        "--group-unsorted",
+        "130 interrupted by SIGINT",
+    ] {
         assert!(help.contains(flag), "{flag} missing from:\n{help}");
     }
 }

@@ -10,7 +10,9 @@ fn small_transcript() {
     c.arg(&input);
     let o = c.output();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    for (got, want) in [("ix.csv", "small.interactions.csv"), ("turns.csv", "small.turns.csv")] {
+    for (got, want) in
+        [("ix.csv", "small.interactions.csv"), ("turns.csv", "small.turns.csv")]
+    {
         let got = std::fs::read_to_string(c.path(got)).unwrap();
         let want_path = data(&format!("tests/data/golden/{want}"));
         if std::env::var_os("PEAKEND_BLESS").is_some() {

@@ -10,13 +10,18 @@ use peakend::score::{ScoreOptions, Scratch};
 /// Labelled sentences of a language: (text, label, note).
 fn sentences(code: &str) -> Vec<(String, String, String)> {
     let path = crate::util::data(&format!("tests/data/lang/{code}.tsv"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     text.lines()
         .skip(1)
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
         .map(|l| {
             let f: Vec<&str> = l.split('\t').collect();
-            (f[0].to_string(), f[1].trim().to_string(), f.get(2).unwrap_or(&"").to_string())
+            (
+                f[0].to_string(),
+                f[1].trim().to_string(),
+                f.get(2).unwrap_or(&"").to_string(),
+            )
         })
         .collect()
 }
@@ -25,7 +30,14 @@ fn valence(engine: &Engine, text: &str) -> f64 {
     let ix = Interaction {
         id: "x".into(),
         language: None,
-        turns: vec![Turn { turn: 1, speaker: Speaker::Customer, text: text.into(), start_ms: None, end_ms: None, line: 1 }],
+        turns: vec![Turn {
+            turn: 1,
+            speaker: Speaker::Customer,
+            text: text.into(),
+            start_ms: None,
+            end_ms: None,
+            line: 1,
+        }],
     };
     engine.score(&ix, &mut Scratch::default()).turns[0].valence
 }
@@ -44,7 +56,13 @@ fn sign(v: f64) -> &'static str {
 fn valence_sign_and_detection_per_language() {
     let mut report = String::new();
     for &code in lang::SUPPORTED.iter().filter(|&&c| c != "en") {
-        let engine = Engine::new(LangChoice::Fixed(code), None, ScoreOptions::default(), Default::default()).unwrap();
+        let engine = Engine::new(
+            LangChoice::Fixed(code),
+            None,
+            ScoreOptions::default(),
+            Default::default(),
+        )
+        .unwrap();
         let rows = sentences(code);
         assert!(rows.len() >= 50, "{code}: {} sentences", rows.len());
         let mut right = 0;
@@ -57,9 +75,18 @@ fn valence_sign_and_detection_per_language() {
                 wrong.push(format!("{text:?} ({note}): {v:.3}, labelled {label}"));
             }
         }
-        let short = rows.iter().filter(|(t, _, _)| lang::detect(t) == Detected::Supported(code)).count();
-        let groups: Vec<String> = rows.chunks(4).map(|c| c.iter().map(|r| r.0.as_str()).collect::<Vec<_>>().join(" ")).collect();
-        let long = groups.iter().filter(|g| lang::detect(g) == Detected::Supported(code)).count();
+        let short = rows
+            .iter()
+            .filter(|(t, _, _)| lang::detect(t) == Detected::Supported(code))
+            .count();
+        let groups: Vec<String> = rows
+            .chunks(4)
+            .map(|c| c.iter().map(|r| r.0.as_str()).collect::<Vec<_>>().join(" "))
+            .collect();
+        let long = groups
+            .iter()
+            .filter(|g| lang::detect(g) == Detected::Supported(code))
+            .count();
         let acc = right as f64 / rows.len() as f64;
         report += &format!(
             "{code}: sign {right}/{} = {:.1}%; detection single sentence {short}/{} = {:.1}%, 4 sentences {long}/{} = {:.1}%\n",
@@ -69,7 +96,10 @@ fn valence_sign_and_detection_per_language() {
             report += &format!("  wrong: {w}\n");
         }
         assert!(acc >= 0.75, "{code}: valence sign accuracy {acc:.2}\n{report}");
-        assert!(long as f64 / groups.len() as f64 >= 0.9, "{code}: detection on 4-sentence texts\n{report}");
+        assert!(
+            long as f64 / groups.len() as f64 >= 0.9,
+            "{code}: detection on 4-sentence texts\n{report}"
+        );
     }
     eprintln!("{report}");
 }

@@ -8,7 +8,11 @@ const TOLERANCE: f64 = 0.001;
 const REQUIRED: f64 = 0.99;
 
 fn vader_only() -> (Lexicon, ScoreOptions, Scratch) {
-    (Lexicon::load("en", None).unwrap(), ScoreOptions { phrases: false }, Scratch::default())
+    (
+        Lexicon::load("en", None).unwrap(),
+        ScoreOptions { phrases: false },
+        Scratch::default(),
+    )
 }
 
 /// The committed fixture: sentences written for peakend, expected values
@@ -23,7 +27,8 @@ fn fixture_matches_python_vader() {
         let f: Vec<&str> = line.split('\t').collect();
         assert_eq!(f.len(), 5, "bad fixture line {line:?}");
         let (text, compound): (&str, f64) = (f[0], f[1].parse().unwrap());
-        let (pos, neu, neg): (f64, f64, f64) = (f[2].parse().unwrap(), f[3].parse().unwrap(), f[4].parse().unwrap());
+        let (pos, neu, neg): (f64, f64, f64) =
+            (f[2].parse().unwrap(), f[3].parse().unwrap(), f[4].parse().unwrap());
         let s = score_turn(&lex, opts, text, &mut scratch);
         total += 1;
         if (s.valence - compound).abs() <= TOLERANCE {
@@ -33,7 +38,9 @@ fn fixture_matches_python_vader() {
         }
         // VADER gives 0/0/0 for text without tokens; peakend gives neutral 1.
         if pos + neu + neg == 0.0
-            || [(s.positive, pos), (s.neutral, neu), (s.negative, neg)].iter().all(|(a, b)| (a - b).abs() <= 0.0015)
+            || [(s.positive, pos), (s.neutral, neu), (s.negative, neg)]
+                .iter()
+                .all(|(a, b)| (a - b).abs() <= 0.0015)
         {
             proportions_same += 1;
         }
@@ -53,7 +60,8 @@ fn fixture_matches_python_vader() {
 /// Skips when the data folder is absent.
 #[test]
 fn dailydialog_matches_vader_oracle() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/dailydialog_utterances.tsv");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data/dailydialog_utterances.tsv");
     let Ok(data) = std::fs::read_to_string(&path) else {
         eprintln!("skipped: {} not found", path.display());
         return;
@@ -74,7 +82,10 @@ fn dailydialog_matches_vader_oracle() {
         }
     }
     let share = same as f64 / total as f64;
-    eprintln!("parity on DailyDialog: {same}/{total} = {:.3}% within {TOLERANCE}", share * 100.0);
+    eprintln!(
+        "parity on DailyDialog: {same}/{total} = {:.3}% within {TOLERANCE}",
+        share * 100.0
+    );
     for d in &differs {
         eprintln!("  differs: {d}");
     }

@@ -22,7 +22,13 @@ fn lex() -> &'static Lexicon {
 fn engine() -> &'static Engine {
     static E: OnceLock<Engine> = OnceLock::new();
     E.get_or_init(|| {
-        Engine::new(LangChoice::Auto, None, ScoreOptions::default(), PeakEndParams::default()).unwrap()
+        Engine::new(
+            LangChoice::Auto,
+            None,
+            ScoreOptions::default(),
+            PeakEndParams::default(),
+        )
+        .unwrap()
     })
 }
 
@@ -30,7 +36,12 @@ fn engine() -> &'static Engine {
 /// without rejects and grouping: never a panic; an error is a clean one and,
 /// with rejects, only a whole-file problem. Returns (turns scored, rows
 /// rejected) when it succeeded.
-fn read_everything(data: &[u8], format: Format, rejects: bool, group: bool) -> Option<(u64, u64)> {
+fn read_everything(
+    data: &[u8],
+    format: Format,
+    rejects: bool,
+    group: bool,
+) -> Option<(u64, u64)> {
     let sink = rejects.then(Rejects::in_memory);
     let mut reader = Reader::from_bytes(data, format).group_unsorted(group);
     if let Some(r) = &sink {
@@ -64,10 +75,44 @@ fn read_everything(data: &[u8], format: Format, rejects: bool, group: bool) -> O
 /// Text made of sentiment words, modifiers, punctuation and noise.
 fn turn_text() -> impl Strategy<Value = String> {
     let words = prop::sample::select(vec![
-        "good", "bad", "not", "very", "GREAT", "terrible", "but", "never", "so", "kind", "of",
-        "no", "least", "at", "still", "not working", "thank you so much", "on hold for", ":)",
-        ":(", "😁", "!!!", "??", "the", "bill", "router", "don't", "isn't", "without", "doubt",
-        "waste of time", "fixed", "it", "angry", "happy", "—", "l'attente", "¿qué?",
+        "good",
+        "bad",
+        "not",
+        "very",
+        "GREAT",
+        "terrible",
+        "but",
+        "never",
+        "so",
+        "kind",
+        "of",
+        "no",
+        "least",
+        "at",
+        "still",
+        "not working",
+        "thank you so much",
+        "on hold for",
+        ":)",
+        ":(",
+        "😁",
+        "!!!",
+        "??",
+        "the",
+        "bill",
+        "router",
+        "don't",
+        "isn't",
+        "without",
+        "doubt",
+        "waste of time",
+        "fixed",
+        "it",
+        "angry",
+        "happy",
+        "—",
+        "l'attente",
+        "¿qué?",
     ]);
     prop::collection::vec(words, 0..25).prop_map(|w| w.join(" "))
 }

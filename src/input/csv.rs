@@ -52,13 +52,24 @@ impl Columns {
     fn resolve(header: &ByteRecord, path: &Path) -> Result<Columns> {
         let names: Vec<String> = header
             .iter()
-            .map(|h| String::from_utf8_lossy(h).trim().trim_start_matches('\u{feff}').to_lowercase())
+            .map(|h| {
+                String::from_utf8_lossy(h)
+                    .trim()
+                    .trim_start_matches('\u{feff}')
+                    .to_lowercase()
+            })
             .collect();
         // The first alias in priority order wins, so `interaction_id` beats `id`.
-        let find = |aliases: &[&str]| aliases.iter().find_map(|a| names.iter().position(|n| n == a));
+        let find = |aliases: &[&str]| {
+            aliases.iter().find_map(|a| names.iter().position(|n| n == a))
+        };
         let required = |column: &'static str, aliases: &'static [&'static str]| {
             find(aliases).ok_or_else(|| {
-                Error::from(ErrorKind::MissingColumn { path: path.to_path_buf(), column, accepted: aliases })
+                Error::from(ErrorKind::MissingColumn {
+                    path: path.to_path_buf(),
+                    column,
+                    accepted: aliases,
+                })
             })
         };
         Ok(Columns {
@@ -127,7 +138,13 @@ pub(super) struct QuoteTracker<R> {
 
 impl<R> QuoteTracker<R> {
     fn new(inner: R, delimiter: u8) -> QuoteTracker<R> {
-        QuoteTracker { inner, delimiter, state: Quoting::Outside, prev: b'\n', eof: false }
+        QuoteTracker {
+            inner,
+            delimiter,
+            state: Quoting::Outside,
+            prev: b'\n',
+            eof: false,
+        }
     }
 
     /// True once input has ended inside a quoted field.
@@ -158,7 +175,8 @@ impl<R> QuoteTracker<R> {
                     Some(j) => {
                         let at = i + j;
                         let before = if at == 0 { self.prev } else { bytes[at - 1] };
-                        if before == self.delimiter || before == b'\n' || before == b'\r' {
+                        if before == self.delimiter || before == b'\n' || before == b'\r'
+                        {
                             self.state = Quoting::Inside;
                         }
                         i = at + 1;
@@ -211,12 +229,17 @@ pub(super) struct CsvReader<R> {
 const RESERVED_TURNS: usize = 64;
 
 impl<R: BufRead + Send> CsvReader<R> {
-    pub(super) fn new(mut input: R, path: PathBuf, delimiter: Option<u8>) -> Result<CsvReader<R>> {
+    pub(super) fn new(
+        mut input: R,
+        path: PathBuf,
+        delimiter: Option<u8>,
+    ) -> Result<CsvReader<R>> {
         // The first non-blank line, to find the delimiter before csv reads
         // it (it is handed back to csv in front of the rest).
         let mut head = Vec::new();
         loop {
-            let n = input.read_until(b'\n', &mut head).map_err(|e| Error::io(&path, e))?;
+            let n =
+                input.read_until(b'\n', &mut head).map_err(|e| Error::io(&path, e))?;
             if head.starts_with(BOM) {
                 head.drain(..BOM.len());
             }
@@ -224,7 +247,8 @@ impl<R: BufRead + Send> CsvReader<R> {
                 break;
             }
         }
-        let delimiter = delimiter.unwrap_or_else(|| sniff_delimiter(head.trim_ascii_start()));
+        let delimiter =
+            delimiter.unwrap_or_else(|| sniff_delimiter(head.trim_ascii_start()));
         let crlf = head.ends_with(b"\r\n");
         let tracker = QuoteTracker::new(Cursor::new(head).chain(input), delimiter);
         let mut rdr = ReaderBuilder::new()
@@ -234,15 +258,33 @@ impl<R: BufRead + Send> CsvReader<R> {
             .from_reader(tracker);
         let header = rdr.byte_headers().map_err(|e| csv_error(&path, e))?.clone();
         if header.iter().all(|h| h.trim_ascii().is_empty()) {
-            return Err(Error::input(path, 1, "the file is empty: expected a header row"));
+            return Err(Error::input(
+                path,
+                1,
+                "the file is empty: expected a header row",
+            ));
         }
         let line = header.position().map_or(1, |p| p.line());
         if rdr.get_ref().unterminated() {
-            return Err(Error::input(path, line, "unterminated quoted field in the header: a quote is never closed"));
+            return Err(Error::input(
+                path,
+                line,
+                "unterminated quoted field in the header: a quote is never closed",
+            ));
         }
         let cols = Columns::resolve(&header, &path)?;
         let width = header.len();
-        Ok(CsvReader { rdr, path, cols, width, delimiter, record: ByteRecord::new(), pending: false, crlf, last_turns: 0 })
+        Ok(CsvReader {
+            rdr,
+            path,
+            cols,
+            width,
+            delimiter,
+            record: ByteRecord::new(),
+            pending: false,
+            crlf,
+            last_turns: 0,
+        })
     }
 
     /// The line where the current record starts.
@@ -253,7 +295,10 @@ impl<R: BufRead + Send> CsvReader<R> {
     /// The current record as text, its fields joined again with the
     /// delimiter (for the rejects).
     fn raw(&self) -> String {
-        let mut w = csv::WriterBuilder::new().delimiter(self.delimiter).flexible(true).from_writer(Vec::new());
+        let mut w = csv::WriterBuilder::new()
+            .delimiter(self.delimiter)
+            .flexible(true)
+            .from_writer(Vec::new());
         let _ = w.write_byte_record(&self.record);
         let bytes = w.into_inner().unwrap_or_default();
         let mut text = String::new();
@@ -277,15 +322,24 @@ impl<R: BufRead + Send> CsvReader<R> {
             let field = r.len();
             let name = self.column_name(field.saturating_sub(1));
             // The position is past the last line end, if any.
-            let last = self.rdr.position().line() - u64::from(self.rdr.get_ref().prev == b'\n');
-            let lines = if last > line { format!("lines {line}-{last}") } else { format!("line {line}") };
+            let last =
+                self.rdr.position().line() - u64::from(self.rdr.get_ref().prev == b'\n');
+            let lines = if last > line {
+                format!("lines {line}-{last}")
+            } else {
+                format!("line {line}")
+            };
             return Some(format!(
                 "unterminated quoted field: the quote that opens field {field} ('{name}') is never closed, \
                  so {lines} would be one cell"
             ));
         }
         if r.len() != self.width {
-            return Some(format!("row has {} fields but the header has {}", r.len(), self.width));
+            return Some(format!(
+                "row has {} fields but the header has {}",
+                r.len(),
+                self.width
+            ));
         }
         None
     }
@@ -326,11 +380,18 @@ struct Cells<'a> {
     end_ms: Option<i64>,
 }
 
-fn parse_cells<'a>(row: &Row<'a>, cols: &Columns, invalid: &mut bool) -> std::result::Result<Cells<'a>, String> {
+fn parse_cells<'a>(
+    row: &Row<'a>,
+    cols: &Columns,
+    invalid: &mut bool,
+) -> std::result::Result<Cells<'a>, String> {
     let r = row.record;
     let speaker_cell = row.cell(cols.speaker, invalid);
     let speaker = Speaker::parse(&speaker_cell).ok_or_else(|| {
-        format!("unknown speaker '{}' (accepted, case-insensitive: {SPEAKER_VALUES})", speaker_cell.trim())
+        format!(
+            "unknown speaker '{}' (accepted, case-insensitive: {SPEAKER_VALUES})",
+            speaker_cell.trim()
+        )
     })?;
     let number = |col: Option<usize>, name: &str| match col.map(|i| &r[i]) {
         None => Ok(None),
@@ -351,7 +412,8 @@ fn parse_cells<'a>(row: &Row<'a>, cols: &Columns, invalid: &mut bool) -> std::re
 #[inline(never)]
 fn any_int(cell: &[u8], name: &str) -> std::result::Result<Option<i64>, String> {
     let cell = String::from_utf8_lossy(cell);
-    parse_int(&cell).map_err(|()| format!("{name} '{}' is not a whole number", cell.trim()))
+    parse_int(&cell)
+        .map_err(|()| format!("{name} '{}' is not a whole number", cell.trim()))
 }
 
 /// The common number cell: empty, or up to 18 ASCII digits (no sign, no
@@ -380,7 +442,11 @@ impl<R: BufRead + Send> FormatReader for CsvReader<R> {
         loop {
             if self.pending {
                 self.pending = false;
-            } else if !self.rdr.read_byte_record(&mut self.record).map_err(|e| csv_error(&self.path, e))? {
+            } else if !self
+                .rdr
+                .read_byte_record(&mut self.record)
+                .map_err(|e| csv_error(&self.path, e))?
+            {
                 break;
             }
             let line = self.line();
@@ -393,14 +459,25 @@ impl<R: BufRead + Send> FormatReader for CsvReader<R> {
             // Most rows repeat the current interaction's id byte for byte;
             // that id is decoded, trimmed and checked already, so such a row
             // skips all of it (and its `id` is never used).
-            let same = ix.as_ref().is_some_and(|c| c.id.as_bytes() == &row.record[self.cols.id]);
+            let same =
+                ix.as_ref().is_some_and(|c| c.id.as_bytes() == &row.record[self.cols.id]);
             // Trimmed after decoding: white space is ASCII or valid UTF-8, so
             // this is what trimming the bytes first and the text again gave.
-            let id = if same { Cow::Borrowed("") } else { row.cell(self.cols.id, &mut invalid) };
+            let id = if same {
+                Cow::Borrowed("")
+            } else {
+                row.cell(self.cols.id, &mut invalid)
+            };
             let id = id.trim();
             if !same {
                 if id.is_empty() {
-                    ctx.reject(&self.path, line, None, "empty interaction_id".into(), || self.raw())?;
+                    ctx.reject(
+                        &self.path,
+                        line,
+                        None,
+                        "empty interaction_id".into(),
+                        || self.raw(),
+                    )?;
                     continue;
                 }
                 match &ix {
@@ -428,7 +505,11 @@ impl<R: BufRead + Send> FormatReader for CsvReader<R> {
             let reserve = self.last_turns.min(RESERVED_TURNS);
             let ix = ix.get_or_insert_with(|| {
                 ctx.register(id, line);
-                Interaction { id: id.to_string(), language: None, turns: Vec::with_capacity(reserve) }
+                Interaction {
+                    id: id.to_string(),
+                    language: None,
+                    turns: Vec::with_capacity(reserve),
+                }
             });
             if ix.language.is_none() {
                 if let Some(i) = self.cols.language {
@@ -479,7 +560,9 @@ impl<R: BufRead + Send> FormatReader for CsvReader<R> {
 fn csv_error(path: &Path, err: csv::Error) -> Error {
     let line = err.position().map_or(0, |p| p.line());
     match err.kind() {
-        csv::ErrorKind::Io(e) => Error::io(path, std::io::Error::new(e.kind(), e.to_string())),
+        csv::ErrorKind::Io(e) => {
+            Error::io(path, std::io::Error::new(e.kind(), e.to_string()))
+        }
         csv::ErrorKind::UnequalLengths { expected_len, len, .. } => Error::input(
             path,
             line,
@@ -588,16 +671,30 @@ mod tests {
         }
         // A delimiter given overrides detection.
         let data = "id,speaker;text\nA,customer;hi\n";
-        let err = CsvReader::new(data.as_bytes(), "t.csv".into(), Some(b';')).err().unwrap().to_string();
+        let err = CsvReader::new(data.as_bytes(), "t.csv".into(), Some(b';'))
+            .err()
+            .unwrap()
+            .to_string();
         assert!(err.contains("header has no 'interaction_id' column"), "{err}");
-        let ixs = super::super::drain(CsvReader::new(&b"id;speaker;text\nA;customer;a,b\n"[..], "t.csv".into(), Some(b';')).unwrap()).unwrap().0;
+        let ixs = super::super::drain(
+            CsvReader::new(
+                &b"id;speaker;text\nA;customer;a,b\n"[..],
+                "t.csv".into(),
+                Some(b';'),
+            )
+            .unwrap(),
+        )
+        .unwrap()
+        .0;
         assert_eq!(ixs[0].turns[0].text, "a,b");
     }
 
     #[test]
     fn invalid_utf8_is_decoded_as_windows_1252_and_counted_per_row() {
         let data = b"id,speaker,text\nA,customer,caf\xe9 \x93ok\x94 \xe2\x82\xac5\nA,agent,fine\nA,customer,na\xefve \x80\n";
-        let (ixs, w) = super::super::drain(CsvReader::new(&data[..], "t.csv".into(), None).unwrap()).unwrap();
+        let (ixs, w) =
+            super::super::drain(CsvReader::new(&data[..], "t.csv".into(), None).unwrap())
+                .unwrap();
         assert_eq!(ixs[0].turns[0].text, "caf\u{e9} \u{201c}ok\u{201d} \u{20ac}5");
         assert_eq!(ixs[0].turns[2].text, "na\u{ef}ve \u{20ac}");
         assert_eq!(w.invalid_utf8, 2);
@@ -620,16 +717,25 @@ mod tests {
             let row = Row::new(&record);
             for i in 0..record.len() {
                 let (mut fast, mut slow) = (false, false);
-                assert_eq!(row.cell(i, &mut fast), decode(&record[i], &mut slow), "{fields:?} {i}");
+                assert_eq!(
+                    row.cell(i, &mut fast),
+                    decode(&record[i], &mut slow),
+                    "{fields:?} {i}"
+                );
                 assert_eq!(fast, slow, "{fields:?} {i}");
                 let mut trimmed_first = false;
-                assert_eq!(row.cell(i, &mut fast).trim(), decode(record[i].trim_ascii(), &mut trimmed_first).trim());
+                assert_eq!(
+                    row.cell(i, &mut fast).trim(),
+                    decode(record[i].trim_ascii(), &mut trimmed_first).trim()
+                );
                 assert_eq!(trimmed_first, slow, "{fields:?} {i}");
             }
         }
         // A character split between cells still counts its row.
         let data = b"id,speaker,text,note\nA,customer,x\xc3,\xa9\nA,agent,caf\xc3\xa9,\n";
-        let (ixs, w) = super::super::drain(CsvReader::new(&data[..], "t.csv".into(), None).unwrap()).unwrap();
+        let (ixs, w) =
+            super::super::drain(CsvReader::new(&data[..], "t.csv".into(), None).unwrap())
+                .unwrap();
         assert_eq!(ixs[0].turns[0].text, "x\u{c3}");
         assert_eq!(ixs[0].turns[1].text, "caf\u{e9}");
         assert_eq!(w.invalid_utf8, 1);
@@ -641,21 +747,43 @@ mod tests {
         // and in Windows-1252 then UTF-8 (decoded alike; the invalid rows
         // still counted, the shortcut never takes them).
         let data = b"id,speaker,text\nA,customer,x\n A ,agent,y\nA,customer,z\ncaf\xe9,agent,1\ncaf\xe9,customer,2\ncaf\xc3\xa9,agent,3\n\xc2\xa0B\xe3\x80\x80,agent,4\n";
-        let (ixs, w) = super::super::drain(CsvReader::new(&data[..], "t.csv".into(), None).unwrap()).unwrap();
-        let ids: Vec<(&str, usize)> = ixs.iter().map(|ix| (ix.id.as_str(), ix.turns.len())).collect();
+        let (ixs, w) =
+            super::super::drain(CsvReader::new(&data[..], "t.csv".into(), None).unwrap())
+                .unwrap();
+        let ids: Vec<(&str, usize)> =
+            ixs.iter().map(|ix| (ix.id.as_str(), ix.turns.len())).collect();
         assert_eq!(ids, [("A", 3), ("caf\u{e9}", 3), ("B", 1)]);
         assert_eq!(w.invalid_utf8, 2);
-        let err = read_all("id,speaker,text\nA,customer,x\nB,agent,y\nA,agent,z\n").unwrap_err().to_string();
+        let err = read_all("id,speaker,text\nA,customer,x\nB,agent,y\nA,agent,z\n")
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("t.csv:4: interaction 'A' appears again"), "{err}");
     }
 
     #[test]
     fn plain_number_cells_read_as_parse_int_reads_them() {
-        for cell in ["", "0", "7", "1520", "000123", "999999999999999999", "9999999999999999999", " 12", "-3", "1.5", "1e3", "x", "١٢"] {
+        for cell in [
+            "",
+            "0",
+            "7",
+            "1520",
+            "000123",
+            "999999999999999999",
+            "9999999999999999999",
+            " 12",
+            "-3",
+            "1.5",
+            "1e3",
+            "x",
+            "١٢",
+        ] {
             let slow = parse_int(&String::from_utf8_lossy(cell.as_bytes()));
             match plain_int(cell.as_bytes()) {
                 Some(fast) => assert_eq!(Ok(fast), slow, "{cell:?}"),
-                None => assert!(cell.len() > 18 || !cell.bytes().all(|b| b.is_ascii_digit()), "{cell:?}"),
+                None => assert!(
+                    cell.len() > 18 || !cell.bytes().all(|b| b.is_ascii_digit()),
+                    "{cell:?}"
+                ),
             }
         }
     }

@@ -18,7 +18,12 @@ use crate::record::{Interaction, Speaker, Turn, SPEAKER_VALUES};
 
 #[derive(Deserialize)]
 struct JsonInteraction {
-    #[serde(alias = "conversation_id", alias = "contact_id", alias = "call_id", alias = "id")]
+    #[serde(
+        alias = "conversation_id",
+        alias = "contact_id",
+        alias = "call_id",
+        alias = "id"
+    )]
     interaction_id: serde_json::Value,
     #[serde(default, alias = "lang")]
     language: Option<String>,
@@ -27,9 +32,19 @@ struct JsonInteraction {
 
 #[derive(Deserialize)]
 struct JsonTurn {
-    #[serde(alias = "role", alias = "participant", alias = "participant_role", alias = "party")]
+    #[serde(
+        alias = "role",
+        alias = "participant",
+        alias = "participant_role",
+        alias = "party"
+    )]
     speaker: String,
-    #[serde(alias = "content", alias = "utterance", alias = "message", alias = "transcript")]
+    #[serde(
+        alias = "content",
+        alias = "utterance",
+        alias = "message",
+        alias = "transcript"
+    )]
     text: String,
     #[serde(default, alias = "turn_index", alias = "seq", alias = "sequence")]
     turn: Option<i64>,
@@ -56,13 +71,23 @@ pub(super) struct JsonlReader<R> {
 
 impl<R: BufRead + Send> JsonlReader<R> {
     pub(super) fn new(input: R, path: PathBuf) -> JsonlReader<R> {
-        JsonlReader { input, path, bytes: Vec::new(), decoded: String::new(), line_no: 0, any: false }
+        JsonlReader {
+            input,
+            path,
+            bytes: Vec::new(),
+            decoded: String::new(),
+            line_no: 0,
+            any: false,
+        }
     }
 }
 
 /// The interaction of one JSON line, or why it cannot be scored (with the
 /// 1-based column when it helps).
-fn parse_line(text: &str, line_no: u64) -> std::result::Result<Interaction, (Option<u64>, String)> {
+fn parse_line(
+    text: &str,
+    line_no: u64,
+) -> std::result::Result<Interaction, (Option<u64>, String)> {
     let raw: JsonInteraction = serde_json::from_str(text).map_err(|e| {
         // serde_json appends " at line 1 column N": the column is ours to show.
         let msg = e.to_string();
@@ -75,7 +100,12 @@ fn parse_line(text: &str, line_no: u64) -> std::result::Result<Interaction, (Opt
         serde_json::Value::String(s) if !s.trim().is_empty() => s.trim().to_string(),
         serde_json::Value::Number(n) => n.to_string(),
         other => {
-            return Err((None, format!("interaction_id must be a non-empty string or a number, got {other}")))
+            return Err((
+                None,
+                format!(
+                    "interaction_id must be a non-empty string or a number, got {other}"
+                ),
+            ))
         }
     };
     let mut turns = Vec::with_capacity(raw.turns.len());
@@ -115,7 +145,10 @@ impl<R: BufRead + Send> FormatReader for JsonlReader<R> {
         loop {
             self.bytes.clear();
             self.line_no += 1;
-            let n = self.input.read_until(b'\n', &mut self.bytes).map_err(|e| Error::io(&self.path, e))?;
+            let n = self
+                .input
+                .read_until(b'\n', &mut self.bytes)
+                .map_err(|e| Error::io(&self.path, e))?;
             if n == 0 {
                 if !self.any {
                     return Err(Error::input(
@@ -143,9 +176,11 @@ impl<R: BufRead + Send> FormatReader for JsonlReader<R> {
                     self.decoded.as_str()
                 }
             };
-            let parsed = parse_line(text, self.line_no).and_then(|ix| match ctx.check_new(&ix.id) {
-                Ok(()) => Ok(ix),
-                Err(reason) => Err((None, reason)),
+            let parsed = parse_line(text, self.line_no).and_then(|ix| {
+                match ctx.check_new(&ix.id) {
+                    Ok(()) => Ok(ix),
+                    Err(reason) => Err((None, reason)),
+                }
             });
             match parsed {
                 Ok(ix) => {
@@ -153,7 +188,9 @@ impl<R: BufRead + Send> FormatReader for JsonlReader<R> {
                     return Ok(Some(ix));
                 }
                 Err((column, reason)) => {
-                    ctx.reject(&self.path, self.line_no, column, reason, || text.to_string())?;
+                    ctx.reject(&self.path, self.line_no, column, reason, || {
+                        text.to_string()
+                    })?;
                 }
             }
         }
@@ -182,7 +219,8 @@ mod tests {
     #[test]
     fn bom_crlf_and_windows_1252() {
         let data = b"\xef\xbb\xbf{\"id\":\"a\",\"turns\":[{\"speaker\":\"customer\",\"text\":\"caf\xe9\"}]}\r\n\r\n";
-        let (ixs, w) = super::super::drain(JsonlReader::new(&data[..], "t.jsonl".into())).unwrap();
+        let (ixs, w) =
+            super::super::drain(JsonlReader::new(&data[..], "t.jsonl".into())).unwrap();
         assert_eq!(ixs[0].turns[0].text, "caf\u{e9}");
         assert_eq!(w.invalid_utf8, 1);
     }

@@ -49,7 +49,10 @@ impl Format {
     /// Lines, anything else CSV.
     pub fn from_path(path: &Path) -> Format {
         match path.extension().and_then(|e| e.to_str()) {
-            Some(e) if e.eq_ignore_ascii_case("jsonl") || e.eq_ignore_ascii_case("ndjson") => {
+            Some(e)
+                if e.eq_ignore_ascii_case("jsonl")
+                    || e.eq_ignore_ascii_case("ndjson") =>
+            {
                 Format::Jsonl
             }
             _ => Format::Csv,
@@ -395,13 +398,18 @@ impl Reader {
         let path = source.display_path();
         let raw: Box<dyn Read + Send> = match &source {
             Source::Path(p) => Box::new(File::open(p).map_err(|e| {
-                Error::io(p, io::Error::new(e.kind(), format!("cannot open the input file: {e}")))
+                Error::io(
+                    p,
+                    io::Error::new(e.kind(), format!("cannot open the input file: {e}")),
+                )
             })?),
             Source::Stdin => Box::new(io::stdin()),
             Source::Bytes(b) => Box::new(io::Cursor::new(Arc::clone(b))),
         };
-        let counted =
-            BufReader::with_capacity(1 << 16, Counting { inner: raw, count: self.bytes_read() });
+        let counted = BufReader::with_capacity(
+            1 << 16,
+            Counting { inner: raw, count: self.bytes_read() },
+        );
         let format = self.forced.unwrap_or(match &source {
             Source::Path(p) => Format::from_path(p),
             Source::Stdin | Source::Bytes(_) => Format::Csv,
@@ -421,10 +429,11 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 /// same code points; the five undefined bytes map to C1 controls, as in
 /// WHATWG's decoder).
 const CP1252_80_9F: [char; 32] = [
-    '\u{20AC}', '\u{81}', '\u{201A}', '\u{192}', '\u{201E}', '\u{2026}', '\u{2020}', '\u{2021}',
-    '\u{2C6}', '\u{2030}', '\u{160}', '\u{2039}', '\u{152}', '\u{8D}', '\u{17D}', '\u{8F}',
-    '\u{90}', '\u{2018}', '\u{2019}', '\u{201C}', '\u{201D}', '\u{2022}', '\u{2013}', '\u{2014}',
-    '\u{2DC}', '\u{2122}', '\u{161}', '\u{203A}', '\u{153}', '\u{9D}', '\u{17E}', '\u{178}',
+    '\u{20AC}', '\u{81}', '\u{201A}', '\u{192}', '\u{201E}', '\u{2026}', '\u{2020}',
+    '\u{2021}', '\u{2C6}', '\u{2030}', '\u{160}', '\u{2039}', '\u{152}', '\u{8D}',
+    '\u{17D}', '\u{8F}', '\u{90}', '\u{2018}', '\u{2019}', '\u{201C}', '\u{201D}',
+    '\u{2022}', '\u{2013}', '\u{2014}', '\u{2DC}', '\u{2122}', '\u{161}', '\u{203A}',
+    '\u{153}', '\u{9D}', '\u{17E}', '\u{178}',
 ];
 
 /// Decodes `bytes` as UTF-8, and every byte that is not part of valid UTF-8

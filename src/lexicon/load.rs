@@ -19,7 +19,10 @@ use std::path::{Path, PathBuf};
 
 use rustc_hash::FxHashMap;
 
-use super::{flag, has_infix, Cues, Lexicon, Ngram, Phrase, PhraseMatcher, StemHit, StemmerBox, WordInfo};
+use super::{
+    flag, has_infix, Cues, Lexicon, Ngram, Phrase, PhraseMatcher, StemHit, StemmerBox,
+    WordInfo,
+};
 use crate::emotion::Emotion;
 use crate::error::{Error, Result};
 use crate::text::trim_punct;
@@ -109,7 +112,10 @@ impl LexiconSource {
         if !dir.is_dir() {
             return Err(Error::io(
                 dir,
-                std::io::Error::new(std::io::ErrorKind::NotFound, "lexicon folder not found"),
+                std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    "lexicon folder not found",
+                ),
             ));
         }
         let mut out = Vec::new();
@@ -121,7 +127,8 @@ impl LexiconSource {
         ] {
             let path = dir.join(lang).join(name);
             if path.is_file() {
-                let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+                let text =
+                    std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
                 out.push(LexiconSource { path, kind, text: Cow::Owned(text) });
             }
         }
@@ -163,7 +170,8 @@ impl Builder {
         let comments = source.kind != FileKind::VaderValence;
         for (idx, raw) in source.text.lines().enumerate() {
             let line = raw.trim_end_matches('\r');
-            if line.trim().is_empty() || (comments && line.trim_start().starts_with('#')) {
+            if line.trim().is_empty() || (comments && line.trim_start().starts_with('#'))
+            {
                 continue;
             }
             let at = |msg: String| Error::lexicon(&source.path, idx as u64 + 1, msg);
@@ -172,10 +180,16 @@ impl Builder {
                 FileKind::VaderValence | FileKind::Valence => {
                     let (term, value) = match fields.as_slice() {
                         [t, v, ..] if !t.trim().is_empty() => (t.trim(), *v),
-                        _ => return Err(at(format!("expected 'term<TAB>valence', found {line:?}"))),
+                        _ => {
+                            return Err(at(format!(
+                                "expected 'term<TAB>valence', found {line:?}"
+                            )))
+                        }
                     };
                     let valence = parse_number(value).map_err(at)?;
-                    if source.kind == FileKind::Valence && !VALENCE_RANGE.contains(&valence) {
+                    if source.kind == FileKind::Valence
+                        && !VALENCE_RANGE.contains(&valence)
+                    {
                         return Err(at(format!("valence {valence} is outside [-4, 4]")));
                     }
                     self.add_valence(term, valence, source.kind == FileKind::Valence);
@@ -183,7 +197,11 @@ impl Builder {
                 FileKind::Emoji => {
                     let (key, description) = match fields.as_slice() {
                         [k, d, ..] if !k.is_empty() => (*k, d.trim()),
-                        _ => return Err(at(format!("expected 'emoji<TAB>description', found {line:?}"))),
+                        _ => {
+                            return Err(at(format!(
+                                "expected 'emoji<TAB>description', found {line:?}"
+                            )))
+                        }
                     };
                     let mut chars = key.chars();
                     // Only single characters are ever matched (as in VADER).
@@ -209,7 +227,8 @@ impl Builder {
             }
             return;
         }
-        let key: Box<str> = if fold_case { term.to_lowercase().into() } else { term.into() };
+        let key: Box<str> =
+            if fold_case { term.to_lowercase().into() } else { term.into() };
         self.words.entry(key).or_insert(WordInfo::EMPTY).valence = valence;
     }
 
@@ -220,12 +239,20 @@ impl Builder {
             return None;
         }
         let text: Box<str> = words.join(" ").into();
-        Some(self.phrases.entry(text).or_insert_with(|| PhraseEntry { words: words.len(), ..Default::default() }))
+        Some(
+            self.phrases.entry(text).or_insert_with(|| PhraseEntry {
+                words: words.len(),
+                ..Default::default()
+            }),
+        )
     }
 
     fn add_emotion(&mut self, fields: &[&str]) -> std::result::Result<(), String> {
         let [term, category, weight] = fields else {
-            return Err(format!("expected 'term<TAB>category<TAB>weight', found {:?}", fields.join("\t")));
+            return Err(format!(
+                "expected 'term<TAB>category<TAB>weight', found {:?}",
+                fields.join("\t")
+            ));
         };
         let emotion = Emotion::parse(category.trim()).ok_or_else(|| {
             let names: Vec<&str> = Emotion::ALL.iter().map(|e| e.name()).collect();
@@ -235,16 +262,24 @@ impl Builder {
         if !(weight > 0.0 && weight <= 1.0) {
             return Err(format!("weight {weight} is outside (0, 1]"));
         }
-        let words: Vec<String> =
-            term.split_whitespace().map(|w| trim_punct(&w.to_lowercase()).to_string()).collect();
+        let words: Vec<String> = term
+            .split_whitespace()
+            .map(|w| trim_punct(&w.to_lowercase()).to_string())
+            .collect();
         let cues = match words.len() {
             0 => return Err("empty term".to_string()),
-            1 if !words[0].is_empty() => self.word_emotions.entry(words[0].as_str().into()).or_default(),
+            1 if !words[0].is_empty() => {
+                self.word_emotions.entry(words[0].as_str().into()).or_default()
+            }
             // An emoticon (":)") is looked up as written.
             1 => self.word_emotions.entry(term.trim().to_lowercase().into()).or_default(),
             _ => match self.phrase_entry(&words) {
                 Some(entry) => &mut entry.emotions,
-                None => return Err(format!("term {term:?} has a word that is only punctuation")),
+                None => {
+                    return Err(format!(
+                        "term {term:?} has a word that is only punctuation"
+                    ))
+                }
             },
         };
         // A later line for the same term and category overrides the earlier.
@@ -256,7 +291,12 @@ impl Builder {
     fn add_rule(&mut self, fields: &[&str]) -> std::result::Result<(), String> {
         let (role, term) = match fields {
             [r, t, ..] if !t.trim().is_empty() => (r.trim(), t.trim().to_lowercase()),
-            _ => return Err(format!("expected 'role<TAB>term[<TAB>value]', found {:?}", fields.join("\t"))),
+            _ => {
+                return Err(format!(
+                    "expected 'role<TAB>term[<TAB>value]', found {:?}",
+                    fields.join("\t")
+                ))
+            }
         };
         let value = || match fields.get(2) {
             Some(v) => parse_number(v),
@@ -341,7 +381,8 @@ impl Builder {
             let info = self.words.entry(word.clone()).or_insert(WordInfo::EMPTY);
             info.emotions = push(cues);
             if let Some(s) = &stemmer {
-                let merged = &mut by_stem.entry(s.1.stem(word).as_ref().into()).or_default().0;
+                let merged =
+                    &mut by_stem.entry(s.1.stem(word).as_ref().into()).or_default().0;
                 for &(e, w) in cues {
                     match merged.iter_mut().find(|(m, _)| *m == e) {
                         Some(slot) => slot.1 = slot.1.max(w),
@@ -351,8 +392,12 @@ impl Builder {
             }
         }
         if let (Some(s), false) = (&stemmer, self.lang == "en") {
-            let mut valued: Vec<(&Box<str>, f64)> =
-                self.words.iter().filter(|(_, i)| i.is_sentiment()).map(|(w, i)| (w, i.valence)).collect();
+            let mut valued: Vec<(&Box<str>, f64)> = self
+                .words
+                .iter()
+                .filter(|(_, i)| i.is_sentiment())
+                .map(|(w, i)| (w, i.valence))
+                .collect();
             valued.sort_by(|a, b| a.0.cmp(b.0));
             for (word, valence) in valued {
                 let entry = by_stem.entry(s.1.stem(word).as_ref().into()).or_default();
@@ -410,7 +455,8 @@ impl Builder {
                 info.flags |= flag::NGRAM_START;
             }
         }
-        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        static NEXT_ID: std::sync::atomic::AtomicU64 =
+            std::sync::atomic::AtomicU64::new(0);
         Ok(Lexicon {
             id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             lang: self.lang,
@@ -445,14 +491,16 @@ struct PhraseEntry {
 /// without emotions) takes them from the longest phrase inside it that has
 /// them.
 fn inherit_inner_phrases(entries: &mut [(Box<str>, PhraseEntry)]) {
-    let index: FxHashMap<&str, usize> = entries.iter().enumerate().map(|(i, (t, _))| (&**t, i)).collect();
+    let index: FxHashMap<&str, usize> =
+        entries.iter().enumerate().map(|(i, (t, _))| (&**t, i)).collect();
     // The phrases inside phrase `i`, longest first (contiguous word runs).
     let inner = |i: usize| {
         let words: Vec<&str> = entries[i].0.split(' ').collect();
         let mut found = Vec::new();
         for len in (2..words.len()).rev() {
             for start in 0..=words.len() - len {
-                if let Some(&j) = index.get(words[start..start + len].join(" ").as_str()) {
+                if let Some(&j) = index.get(words[start..start + len].join(" ").as_str())
+                {
                     found.push(j);
                 }
             }
@@ -495,7 +543,9 @@ fn split_phrase_elisions(text: &str, elisions: &[Box<str>]) -> Vec<String> {
     let mut out = Vec::new();
     for word in text.split(' ') {
         let split = elisions.iter().find_map(|e| {
-            word.strip_prefix(&**e).filter(|rest| !rest.is_empty()).map(|rest| (&word[..e.len()], rest))
+            word.strip_prefix(&**e)
+                .filter(|rest| !rest.is_empty())
+                .map(|rest| (&word[..e.len()], rest))
         });
         match split {
             Some((article, rest)) => {
@@ -595,13 +645,26 @@ mod tests {
         ])
         .unwrap();
         let cues = |c| lex.cues(c).to_vec();
-        assert_eq!(cues(lex.word("frustrated").emotions), vec![(Emotion::Frustration, 0.8)]);
-        assert_eq!(cues(lex.word("furious").emotions), vec![(Emotion::Anger, 0.9)], "later line wins");
+        assert_eq!(
+            cues(lex.word("frustrated").emotions),
+            vec![(Emotion::Frustration, 0.8)]
+        );
+        assert_eq!(
+            cues(lex.word("furious").emotions),
+            vec![(Emotion::Anger, 0.9)],
+            "later line wins"
+        );
         // Inflected forms are found by their Snowball stem.
-        assert_eq!(cues(lex.stem_hit("frustrating").cues), vec![(Emotion::Frustration, 0.8)]);
+        assert_eq!(
+            cues(lex.stem_hit("frustrating").cues),
+            vec![(Emotion::Frustration, 0.8)]
+        );
         assert!(lex.stem_hit("table").cues.is_empty());
         // The longer valence phrase inherits the empathy cue it hides.
-        let p = (0..lex.phrase_count()).map(|i| lex.phrase(i)).find(|p| &*p.text == "sorry to hear that").unwrap();
+        let p = (0..lex.phrase_count())
+            .map(|i| lex.phrase(i))
+            .find(|p| &*p.text == "sorry to hear that")
+            .unwrap();
         assert_eq!(p.valence, Some(0.4));
         assert_eq!(cues(p.emotions), vec![(Emotion::Empathy, 1.0)]);
     }
@@ -609,14 +672,42 @@ mod tests {
     #[test]
     fn errors_name_the_line() {
         let cases = [
-            (FileKind::Valence, "good\t1\nbad\n", "test.tsv:2: lexicon: expected 'term<TAB>valence'"),
+            (
+                FileKind::Valence,
+                "good\t1\nbad\n",
+                "test.tsv:2: lexicon: expected 'term<TAB>valence'",
+            ),
             (FileKind::Valence, "good\tx\n", "test.tsv:1: lexicon: 'x' is not a number"),
-            (FileKind::Valence, "\n\ngood\t9\n", "test.tsv:3: lexicon: valence 9 is outside [-4, 4]"),
-            (FileKind::Rules, "booster\tvery\n", "test.tsv:1: lexicon: rule 'booster' needs a value"),
-            (FileKind::Rules, "frob\tvery\n", "test.tsv:1: lexicon: unknown rule role 'frob'"),
-            (FileKind::Emotion, "mad\trage\t1\n", "test.tsv:1: lexicon: unknown emotion 'rage' (known: anger,"),
-            (FileKind::Emotion, "mad\tanger\t1.5\n", "test.tsv:1: lexicon: weight 1.5 is outside (0, 1]"),
-            (FileKind::Emotion, "mad\tanger\n", "test.tsv:1: lexicon: expected 'term<TAB>category<TAB>weight'"),
+            (
+                FileKind::Valence,
+                "\n\ngood\t9\n",
+                "test.tsv:3: lexicon: valence 9 is outside [-4, 4]",
+            ),
+            (
+                FileKind::Rules,
+                "booster\tvery\n",
+                "test.tsv:1: lexicon: rule 'booster' needs a value",
+            ),
+            (
+                FileKind::Rules,
+                "frob\tvery\n",
+                "test.tsv:1: lexicon: unknown rule role 'frob'",
+            ),
+            (
+                FileKind::Emotion,
+                "mad\trage\t1\n",
+                "test.tsv:1: lexicon: unknown emotion 'rage' (known: anger,",
+            ),
+            (
+                FileKind::Emotion,
+                "mad\tanger\t1.5\n",
+                "test.tsv:1: lexicon: weight 1.5 is outside (0, 1]",
+            ),
+            (
+                FileKind::Emotion,
+                "mad\tanger\n",
+                "test.tsv:1: lexicon: expected 'term<TAB>category<TAB>weight'",
+            ),
         ];
         for (kind, text, want) in cases {
             let err = build(&[source(kind, text)]).unwrap_err().to_string();

@@ -208,7 +208,10 @@ pub struct Lexicon {
 }
 
 /// The Snowball stemmer of a language (rust-stemmers has no `Debug`/`Clone`).
-pub(crate) struct StemmerBox(pub(crate) rust_stemmers::Algorithm, pub(crate) rust_stemmers::Stemmer);
+pub(crate) struct StemmerBox(
+    pub(crate) rust_stemmers::Algorithm,
+    pub(crate) rust_stemmers::Stemmer,
+);
 
 impl Clone for StemmerBox {
     fn clone(&self) -> Self {
@@ -317,7 +320,11 @@ impl Lexicon {
             }
         }
         let known = info.is_sentiment() && !info.emotions.is_empty();
-        if self.has_stems() && !known && lower.len() >= 3 && lower.chars().all(char::is_alphabetic) {
+        if self.has_stems()
+            && !known
+            && lower.len() >= 3
+            && lower.chars().all(char::is_alphabetic)
+        {
             let hit = self.stem_hit(lower);
             if !info.is_sentiment() && !info.has(flag::BOOSTER | flag::NEGATION) {
                 info.valence = hit.valence;
@@ -371,4 +378,3 @@ impl Lexicon {
 fn has_infix(infixes: &[Box<str>], lower: &str) -> bool {
     infixes.iter().any(|n| lower.as_bytes().windows(n.len()).any(|w| w == n.as_bytes()))
 }
-

@@ -110,7 +110,9 @@ impl PhraseMatcher {
             .prefilter(false)
             .match_kind(MatchKind::LeftmostLongest)
             .build(patterns)
-            .map_err(|e| Error::config(format!("cannot build the phrase automaton: {e}")))?;
+            .map_err(|e| {
+                Error::config(format!("cannot build the phrase automaton: {e}"))
+            })?;
         Ok(Some(PhraseMatcher { codes, starts, openings, width, automaton }))
     }
 
@@ -131,7 +133,9 @@ impl PhraseMatcher {
     pub fn opens_phrase(&self, first: u32, second: u32) -> bool {
         match self.starts[first as usize] {
             Start::No => false,
-            Start::WithNext => self.openings.contains(&(u64::from(first) << 32 | u64::from(second))),
+            Start::WithNext => {
+                self.openings.contains(&(u64::from(first) << 32 | u64::from(second)))
+            }
             Start::Alone => true,
         }
     }
@@ -144,10 +148,14 @@ impl PhraseMatcher {
 
     /// The leftmost-longest phrases of a turn coded by [`PhraseMatcher::push`],
     /// left to right, not overlapping.
-    pub fn find_iter<'a>(&'a self, coded: &'a [u8]) -> impl Iterator<Item = PhraseMatch> + 'a {
-        self.automaton
-            .find_iter(coded)
-            .map(|m| PhraseMatch { first: m.start() / self.width, phrase: m.pattern().as_usize() })
+    pub fn find_iter<'a>(
+        &'a self,
+        coded: &'a [u8],
+    ) -> impl Iterator<Item = PhraseMatch> + 'a {
+        self.automaton.find_iter(coded).map(|m| PhraseMatch {
+            first: m.start() / self.width,
+            phrase: m.pattern().as_usize(),
+        })
     }
 }
 
@@ -202,7 +210,12 @@ mod tests {
 
     #[test]
     fn finds_leftmost_longest_whole_words() {
-        let phrases = [phrase("not working"), phrase("still not working"), phrase("thank you"), phrase("you so")];
+        let phrases = [
+            phrase("not working"),
+            phrase("still not working"),
+            phrase("thank you"),
+            phrase("you so"),
+        ];
         let m = PhraseMatcher::build(&phrases).unwrap().unwrap();
         assert_eq!(find(&m, &["it", "is", "still", "not", "working"]), [(2, 1)]);
         assert_eq!(find(&m, &["not", "working", "thank", "you", "so"]), [(0, 0), (2, 2)]);
@@ -218,11 +231,15 @@ mod tests {
     #[test]
     fn wide_codes_stay_aligned() {
         // More words than two-byte codes hold: three-byte codes.
-        let mut phrases: Vec<Phrase> = (0..17_000).map(|i| phrase(&format!("w{i} x{i}"))).collect();
+        let mut phrases: Vec<Phrase> =
+            (0..17_000).map(|i| phrase(&format!("w{i} x{i}"))).collect();
         phrases.push(phrase("w5 w6"));
         let m = PhraseMatcher::build(&phrases).unwrap().unwrap();
         assert_eq!(m.width, 3);
-        assert_eq!(find(&m, &["a", "w16999", "x16999", "w5", "w6"]), [(1, 16_999), (3, 17_000)]);
+        assert_eq!(
+            find(&m, &["a", "w16999", "x16999", "w5", "w6"]),
+            [(1, 16_999), (3, 17_000)]
+        );
         // A pattern's bytes across two tokens' codes never match.
         for i in (0..17_000).step_by(997) {
             let (w, x) = (format!("w{i}"), format!("x{i}"));

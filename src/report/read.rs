@@ -124,7 +124,11 @@ impl CsvFile {
             .from_reader(raw);
         let header = rdr.byte_headers().map_err(|e| csv_error(&path, e))?;
         if header.is_empty() || (header.len() == 1 && header[0].is_empty()) {
-            return Err(Error::input(&path, 1, format!("the file is empty: expected {what}")));
+            return Err(Error::input(
+                &path,
+                1,
+                format!("the file is empty: expected {what}"),
+            ));
         }
         let names = header
             .iter()
@@ -141,7 +145,11 @@ impl CsvFile {
     /// Reads the next record into `self.record`; its line, or `None` at the
     /// end of the file.
     fn next(&mut self) -> Result<Option<u64>> {
-        if !self.rdr.read_byte_record(&mut self.record).map_err(|e| csv_error(&self.path, e))? {
+        if !self
+            .rdr
+            .read_byte_record(&mut self.record)
+            .map_err(|e| csv_error(&self.path, e))?
+        {
             return Ok(None);
         }
         Ok(Some(self.record.position().map_or(0, |p| p.line())))
