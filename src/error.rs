@@ -104,6 +104,22 @@ impl Error {
         Error::from(ErrorKind::Config(msg.into()))
     }
 
+    /// A csv crate error while reading `path`, naming the line.
+    pub(crate) fn csv(path: &std::path::Path, err: csv::Error) -> Error {
+        let line = err.position().map_or(0, |p| p.line());
+        match err.kind() {
+            csv::ErrorKind::Io(e) => {
+                Error::io(path, std::io::Error::new(e.kind(), e.to_string()))
+            }
+            csv::ErrorKind::UnequalLengths { expected_len, len, .. } => Error::input(
+                path,
+                line,
+                format!("row has {len} fields but the header has {expected_len}"),
+            ),
+            _ => Error::input(path, line, format!("malformed CSV: {err}")),
+        }
+    }
+
     /// True when this is an I/O error caused by a closed pipe downstream
     /// (e.g. `peakend score x.csv | head`), which is not a failure.
     pub fn is_broken_pipe(&self) -> bool {

@@ -21,7 +21,8 @@
 //! those listed in `text.rs`.
 //!
 //! All per-turn state lives in a [`Scratch`] that a worker reuses, so scoring
-//! allocates nothing per token (only the explanation string per turn).
+//! allocates nothing per token (explanations go to the reused buffers of a
+//! [`TurnScore`]).
 
 use rustc_hash::FxHashMap;
 
@@ -62,13 +63,60 @@ pub struct TurnScore {
     pub negative: f64,
     /// Proportion of neutral tokens.
     pub neutral: f64,
-    /// The terms that drove the score: `term:contribution` joined by `|`,
-    /// contributions on VADER's scale after all rules.
-    pub terms: String,
+    /// The terms that drove the score, in text order, contributions on
+    /// VADER's scale after all rules.
+    pub terms: Vec<Term>,
     /// Emotion intensities.
     pub emotions: Emotions,
-    /// The cues behind the emotions: `term:category:weight` joined by `|`.
-    pub emotion_terms: String,
+    /// The cues behind the emotions, each with its category and weight.
+    pub emotion_terms: Vec<Term>,
+    /// The labels of both term lists, one after the other: a term holds a
+    /// range of it, so a reused `TurnScore` allocates nothing per term.
+    labels: String,
+}
+
+/// One word or phrase that drove a turn's score; its text is
+/// [`TurnScore::label`]. Small and `Copy`: explanations travel as data and
+/// are formatted only by the output that shows them.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Term {
+    label: (u32, u32),
+    /// The position of its (first) token in the turn, 0-based; the token
+    /// count for the question rule's `?`.
+    pub position: u32,
+    /// Its contribution on VADER's -4..4 scale, or an emotion cue's weight.
+    pub contribution: f64,
+    /// The emotion it is a cue of (in [`TurnScore::emotion_terms`] only).
+    pub emotion: Option<Emotion>,
+}
+
+impl TurnScore {
+    /// The word or phrase of `term`, lowercase as the lexicon matched it.
+    pub fn label(&self, term: &Term) -> &str {
+        self.labels.get(term.label.0 as usize..term.label.1 as usize).unwrap_or("")
+    }
+
+    /// Adds one term to `terms` (or `emotion_terms` when it has an emotion).
+    fn push_term(
+        &mut self,
+        label: &str,
+        position: usize,
+        contribution: f64,
+        emotion: Option<Emotion>,
+    ) {
+        let start = self.labels.len() as u32;
+        self.labels.push_str(label);
+        let term = Term {
+            label: (start, self.labels.len() as u32),
+            position: position as u32,
+            contribution,
+            emotion,
+        };
+        match emotion {
+            None => self.terms.push(term),
+            Some(_) => self.emotion_terms.push(term),
+        }
+    }
 }
 
 /// Per-worker buffers, reused for every turn.
@@ -192,6 +240,7 @@ pub fn score_turn_into(
 ) {
     out.terms.clear();
     out.emotion_terms.clear();
+    out.labels.clear();
     tokenize(text, lex.emoji(), lex.elisions(), &mut s.tokens);
     let n = s.tokens.len();
     if n == 0 {
@@ -300,8 +349,7 @@ pub fn score_turn_into(
                 NO_PHRASE => s.tokens.label(k),
                 p => &lex.phrase(p as usize).text,
             };
-            push_label(&mut out.terms, label);
-            crate::number::push_fixed_str(&mut out.terms, v, 2);
+            out.push_term(label, k, v, None);
         }
     }
     score_emotions(lex, s, out);
@@ -334,7 +382,7 @@ fn score_emotions(lex: &Lexicon, s: &Scratch, out: &mut TurnScore) {
             };
             for &(emotion, weight) in lex.cues(cues) {
                 if let Some((e, w)) = acc.add(emotion, weight, negated, boost) {
-                    push_emotion_term(&mut out.emotion_terms, label, e, w);
+                    out.push_term(label, i, w, Some(e));
                 }
             }
         }
@@ -342,38 +390,9 @@ fn score_emotions(lex: &Lexicon, s: &Scratch, out: &mut TurnScore) {
     }
     if question_word && s.tokens.questions() > 0 {
         acc.add(Emotion::Confusion, QUESTION_CONFUSION, false, 0.0);
-        push_emotion_term(
-            &mut out.emotion_terms,
-            "?",
-            Emotion::Confusion,
-            QUESTION_CONFUSION,
-        );
+        out.push_term("?", n, QUESTION_CONFUSION, Some(Emotion::Confusion));
     }
     out.emotions = acc.finish();
-}
-
-/// Starts an explanation entry: `|` between entries, then `label:`, with a
-/// `|` inside the label (emoticons like `:|`) written `¦` so entries split.
-fn push_label(terms: &mut String, label: &str) {
-    if terms.is_empty() {
-        // Most explanations fit: one allocation instead of a few regrowths.
-        terms.reserve(64);
-    } else {
-        terms.push('|');
-    }
-    if label.contains('|') {
-        terms.extend(label.chars().map(|c| if c == '|' { '¦' } else { c }));
-    } else {
-        terms.push_str(label);
-    }
-    terms.push(':');
-}
-
-fn push_emotion_term(terms: &mut String, label: &str, e: Emotion, w: f64) {
-    push_label(terms, label);
-    terms.push_str(e.name());
-    terms.push(':');
-    crate::number::push_fixed_str(terms, w, 2);
 }
 
 /// VADER's `allcap_differential`: some, but not all, tokens are ALL CAPS.
@@ -608,6 +627,16 @@ mod tests {
         score_turn(lex(), ScoreOptions { phrases }, text, &mut Scratch::default())
     }
 
+    /// The terms as `term:contribution|...`, two decimals.
+    fn terms(s: &TurnScore) -> String {
+        let entries: Vec<String> = s
+            .terms
+            .iter()
+            .map(|t| format!("{}:{:.2}", s.label(t), t.contribution))
+            .collect();
+        entries.join("|")
+    }
+
     /// One case per VADER rule; expected values from vaderSentiment 3.3.2.
     #[test]
     fn vader_rules() {
@@ -670,9 +699,9 @@ mod tests {
             assert_eq!(s.valence.signum() * sign.abs(), *sign, "{text:?}: {s:?}");
             if !term.is_empty() {
                 assert!(
-                    s.terms.starts_with(&format!("{term}:")),
+                    terms(&s).starts_with(&format!("{term}:")),
                     "{text:?}: {}",
-                    s.terms
+                    terms(&s)
                 );
             }
         }
@@ -705,7 +734,7 @@ mod tests {
         // "but" scales by position: x0.5 before, x1.5 after.
         let s = score("good, but good", false);
         assert!((s.valence - score("good but good", false).valence).abs() < 1e-12);
-        assert_eq!(s.terms, "good:0.95|good:2.85");
+        assert_eq!(terms(&s), "good:0.95|good:2.85");
     }
 
     /// Per category: a plain cue, a boosted cue, and a negated one.
@@ -739,7 +768,7 @@ mod tests {
             assert_eq!(
                 s.emotions.dominant(),
                 *want,
-                "{text:?}: {:?} {}",
+                "{text:?}: {:?} {:?}",
                 s.emotions,
                 s.emotion_terms
             );
@@ -764,7 +793,7 @@ mod tests {
     #[test]
     fn terms_explain_the_score() {
         let s = score("I am VERY angry, this is a waste of time", true);
-        assert!(s.terms.contains("angry:"), "{}", s.terms);
-        assert!(s.terms.contains("waste of time:"), "{}", s.terms);
+        assert!(terms(&s).contains("angry:"), "{}", terms(&s));
+        assert!(terms(&s).contains("waste of time:"), "{}", terms(&s));
     }
 }

@@ -387,3 +387,25 @@ fn user_emotion_cues() {
     let err = bad.fails();
     assert!(err.contains("emotion.tsv:1: lexicon: unknown emotion 'fury'"), "{err}");
 }
+
+#[test]
+fn explanation_lists_are_capped() {
+    // 40 terms: 30 "good" (1.9) then 10 "terrible" (-2.5). The 32 kept are
+    // the strongest, in text order: every "terrible", and of the tied
+    // "good"s the first 22.
+    let words = "good ".repeat(30) + &"terrible ".repeat(10);
+    let input = format!("id,speaker,text\na,customer,{words}\n");
+    let mut c = TestCommand::new(&["score", "-", "--turns", "turns.csv"]);
+    let out = c.stdin(input).stdout();
+    let rows = csv_rows(&out);
+    let peak_terms = &rows[1][col(&rows[0], "peak_terms")];
+    let turns = csv_rows(&std::fs::read_to_string(c.path("turns.csv")).unwrap());
+    let terms = &turns[1][col(&turns[0], "terms")];
+    assert_eq!(peak_terms, terms);
+    let entries: Vec<&str> = terms.split('|').collect();
+    assert_eq!(entries.len(), 33, "{terms}");
+    assert_eq!(entries[32], "+8 more");
+    // The strongest are kept: every "terrible", then the first "good"s.
+    assert_eq!(entries.iter().filter(|e| e.starts_with("terrible:")).count(), 10);
+    assert!(entries[..22].iter().all(|e| e.starts_with("good:")), "{terms}");
+}

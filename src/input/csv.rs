@@ -23,7 +23,10 @@ use super::{decode, parse_int, Ctx, FormatReader, BOM};
 use crate::error::{Error, ErrorKind, Result};
 use crate::record::{Interaction, Speaker, Turn, SPEAKER_VALUES};
 
-const ID: &[&str] = &["interaction_id", "conversation_id", "contact_id", "call_id", "id"];
+/// Header names accepted for the interaction id (the report reads score's
+/// output with them too).
+pub(crate) const ID: &[&str] =
+    &["interaction_id", "conversation_id", "contact_id", "call_id", "id"];
 const SPEAKER: &[&str] = &["speaker", "role", "participant", "participant_role", "party"];
 const TEXT: &[&str] = &["text", "content", "utterance", "message", "transcript"];
 const TURN: &[&str] = &["turn", "turn_index", "seq", "sequence"];
@@ -256,7 +259,7 @@ impl<R: BufRead + Send> CsvReader<R> {
             .flexible(true)
             .delimiter(delimiter)
             .from_reader(tracker);
-        let header = rdr.byte_headers().map_err(|e| csv_error(&path, e))?.clone();
+        let header = rdr.byte_headers().map_err(|e| Error::csv(&path, e))?.clone();
         if header.iter().all(|h| h.trim_ascii().is_empty()) {
             return Err(Error::input(
                 path,
@@ -445,7 +448,7 @@ impl<R: BufRead + Send> FormatReader for CsvReader<R> {
             } else if !self
                 .rdr
                 .read_byte_record(&mut self.record)
-                .map_err(|e| csv_error(&self.path, e))?
+                .map_err(|e| Error::csv(&self.path, e))?
             {
                 break;
             }
@@ -553,22 +556,6 @@ impl<R: BufRead + Send> FormatReader for CsvReader<R> {
 
     fn numbered(&self) -> bool {
         self.cols.turn.is_some()
-    }
-}
-
-/// Turns a csv error into one that names the file and line.
-fn csv_error(path: &Path, err: csv::Error) -> Error {
-    let line = err.position().map_or(0, |p| p.line());
-    match err.kind() {
-        csv::ErrorKind::Io(e) => {
-            Error::io(path, std::io::Error::new(e.kind(), e.to_string()))
-        }
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => Error::input(
-            path,
-            line,
-            format!("row has {len} fields but the header has {expected_len}"),
-        ),
-        _ => Error::input(path, line, format!("malformed CSV: {err}")),
     }
 }
 

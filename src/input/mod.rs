@@ -18,7 +18,7 @@
 //! distinct interaction id for the contiguity check (everything, with
 //! `group_unsorted`).
 
-mod csv;
+pub(crate) mod csv;
 mod jsonl;
 
 use std::borrow::Cow;

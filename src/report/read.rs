@@ -20,12 +20,10 @@ use std::path::{Path, PathBuf};
 use csv::{ByteRecord, ReaderBuilder};
 
 use crate::error::{Error, Result};
+use crate::input::csv::ID;
 use crate::input::Source;
 use crate::record::{Speaker, SPEAKER_VALUES};
 
-/// Header names accepted for the interaction id (those of the transcript
-/// input, so a renamed column still works).
-const ID: &[&str] = &["interaction_id", "conversation_id", "contact_id", "call_id", "id"];
 /// Header names accepted for an optional agent column.
 const AGENT: &[&str] = &["agent", "agent_id", "agent_name"];
 
@@ -122,7 +120,7 @@ impl CsvFile {
             .flexible(false)
             .buffer_capacity(1 << 16)
             .from_reader(raw);
-        let header = rdr.byte_headers().map_err(|e| csv_error(&path, e))?;
+        let header = rdr.byte_headers().map_err(|e| Error::csv(&path, e))?;
         if header.is_empty() || (header.len() == 1 && header[0].is_empty()) {
             return Err(Error::input(
                 &path,
@@ -148,7 +146,7 @@ impl CsvFile {
         if !self
             .rdr
             .read_byte_record(&mut self.record)
-            .map_err(|e| csv_error(&self.path, e))?
+            .map_err(|e| Error::csv(&self.path, e))?
         {
             return Ok(None);
         }
@@ -189,20 +187,6 @@ impl Names<'_> {
             1,
             format!("header has no '{name}' column: expected {}{}", self.what, self.hint),
         )
-    }
-}
-
-/// Turns a csv error into one that names the file and line.
-fn csv_error(path: &Path, err: csv::Error) -> Error {
-    let line = err.position().map_or(0, |p| p.line());
-    match err.kind() {
-        csv::ErrorKind::Io(e) => Error::io(path, io::Error::new(e.kind(), e.to_string())),
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => Error::input(
-            path,
-            line,
-            format!("row has {len} fields but the header has {expected_len}"),
-        ),
-        _ => Error::input(path, line, format!("malformed CSV: {err}")),
     }
 }
 

@@ -21,8 +21,8 @@ use super::read::{Summary, TurnRow};
 use crate::record::Speaker;
 
 /// Valence at or beyond which a turn counts as positive or negative
-/// (VADER's convention for the compound score).
-pub const NEUTRAL_BAND: f64 = 0.05;
+/// (VADER's convention for the compound score, as in `peak_end`).
+pub const NEUTRAL_BAND: f64 = -crate::peak_end::NEGATIVE_BELOW;
 
 /// The CSS class of a valence: `neg`, `neu` or `pos`.
 pub fn tone(v: f64) -> &'static str {

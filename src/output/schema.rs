@@ -1,0 +1,346 @@
+//! The two output tables, defined once: per interaction and per turn.
+//!
+//! Each column is a name, a [`Type`], a line of documentation and an
+//! accessor that reads its [`Value`] from a scored row. Every encoding is
+//! driven from these tables (the CSV writer in [`super`], the report's
+//! reader in `report::read`, and the README's column tables, which a test
+//! compares with them), so a new column is one entry here. The first
+//! columns of each table are fixed by `INTERFACE.md`; later ones follow.
+
+use crate::emotion::Emotion;
+use crate::engine::Scored;
+use crate::record::{Interaction, Speaker, Turn};
+use crate::score::{Term, TurnScore};
+
+/// What a column holds, for encodings that declare types.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Type {
+    /// Free text (ids, names, the turn's text).
+    Text,
+    /// A whole number; may be missing.
+    Int,
+    /// A real number, written with four decimals; may be missing.
+    Figure,
+    /// `true` / `false`; may be missing.
+    Flag,
+    /// Explanation terms: `term:contribution` joined by `|`
+    /// (`term:category:weight` for emotion cues).
+    Terms,
+}
+
+/// One cell, borrowed from the scored row; `None` is an empty cell (a
+/// figure that does not exist).
+#[derive(Clone, Copy, Debug)]
+pub enum Value<'a> {
+    /// [`Type::Text`].
+    Text(&'a str),
+    /// [`Type::Int`].
+    Int(Option<i64>),
+    /// [`Type::Figure`].
+    Figure(Option<f64>),
+    /// [`Type::Flag`].
+    Flag(Option<bool>),
+    /// [`Type::Terms`].
+    Terms(TermList<'a>),
+}
+
+/// The explanation terms of some turns of one interaction, in text order.
+#[derive(Clone, Copy, Debug)]
+pub struct TermList<'a> {
+    turns: &'a [Turn],
+    scores: &'a [TurnScore],
+    customers_only: bool,
+    emotions: bool,
+}
+
+impl<'a> TermList<'a> {
+    /// The terms, each with the turn score that holds its label.
+    pub fn iter(&self) -> impl Iterator<Item = (&'a TurnScore, &'a Term)> + 'a {
+        let (customers_only, emotions) = (self.customers_only, self.emotions);
+        self.turns
+            .iter()
+            .zip(self.scores)
+            .filter(move |(t, _)| !customers_only || t.speaker == Speaker::Customer)
+            .flat_map(move |(_, s)| {
+                let list = if emotions { &s.emotion_terms } else { &s.terms };
+                list.iter().map(move |term| (s, term))
+            })
+    }
+}
+
+/// One column of a table; `F` reads its value from a row.
+pub struct Column<F> {
+    /// The header name.
+    pub name: &'static str,
+    /// What it holds.
+    pub ty: Type,
+    /// What it means (the README says it at more length).
+    pub doc: &'static str,
+    /// Its value in a row.
+    pub value: F,
+}
+
+/// A column of the per-interaction table.
+pub type InteractionColumn = Column<for<'r, 'a> fn(&'r InteractionRow<'a>) -> Value<'r>>;
+/// A column of the per-turn table.
+pub type TurnColumn = Column<for<'r, 'a> fn(&'r TurnRow<'a>) -> Value<'r>>;
+
+/// One interaction as the per-interaction table sees it.
+pub struct InteractionRow<'a> {
+    /// The interaction as read.
+    pub ix: &'a Interaction,
+    /// Its scores.
+    pub scored: &'a Scored,
+}
+
+/// One turn as the per-turn table sees it.
+pub struct TurnRow<'a> {
+    /// The interaction id.
+    pub id: &'a str,
+    /// The turn as read.
+    pub turn: &'a Turn,
+    /// Its score.
+    pub score: &'a TurnScore,
+}
+
+impl InteractionRow<'_> {
+    /// The `turn` number of the `i`-th turn.
+    fn turn_no(&self, i: Option<usize>) -> Option<i64> {
+        i.map(|i| self.ix.turns[i].turn)
+    }
+
+    /// The terms of the `i`-th turn.
+    fn terms_of(&self, i: Option<usize>) -> TermList<'_> {
+        let i = i.map_or(0..0, |i| i..i + 1);
+        TermList {
+            turns: &self.ix.turns[i.clone()],
+            scores: &self.scored.turns[i],
+            customers_only: false,
+            emotions: false,
+        }
+    }
+
+    /// The terms of the customer turns from `start` on.
+    fn terms_from(&self, start: Option<usize>) -> TermList<'_> {
+        let start = start.unwrap_or(self.ix.turns.len());
+        TermList {
+            turns: &self.ix.turns[start..],
+            scores: &self.scored.turns[start..],
+            customers_only: true,
+            emotions: false,
+        }
+    }
+}
+
+impl TurnRow<'_> {
+    fn terms(&self, emotions: bool) -> TermList<'_> {
+        TermList {
+            turns: std::slice::from_ref(self.turn),
+            scores: std::slice::from_ref(self.score),
+            customers_only: false,
+            emotions,
+        }
+    }
+
+    fn emotion(&self, e: Emotion) -> Value<'_> {
+        Value::Figure(Some(self.score.emotions.get(e)))
+    }
+}
+
+/// An emotion's name, `neutral` for none.
+fn emotion_name(e: Option<Emotion>) -> &'static str {
+    e.map_or("neutral", Emotion::name)
+}
+
+macro_rules! column {
+    ($name:literal, $ty:ident, $doc:literal, $value:expr) => {
+        Column { name: $name, ty: Type::$ty, doc: $doc, value: $value }
+    };
+}
+
+/// The per-interaction table (`-o`), in column order.
+pub static INTERACTION: &[InteractionColumn] = &[
+    column!("interaction_id", Text, "as in the input", |r| Value::Text(&r.ix.id)),
+    column!("language", Text, "the language it was scored in (ISO 639-1)", |r| {
+        Value::Text(r.scored.language)
+    }),
+    column!("turns", Int, "number of turns", |r| Value::Int(Some(
+        r.ix.turns.len() as i64
+    ))),
+    column!("customer_turns", Int, "number of customer turns", |r| {
+        Value::Int(Some(r.scored.summary.customer_turns as i64))
+    }),
+    column!("experienced", Figure, "mean customer valence, in [-1, 1]", |r| {
+        Value::Figure(r.scored.summary.experienced)
+    }),
+    column!("peak", Figure, "valence of the customer's most intense moment", |r| {
+        Value::Figure(r.scored.summary.peak)
+    }),
+    column!("peak_turn", Int, "the `turn` of that moment", |r| {
+        Value::Int(r.turn_no(r.scored.summary.peak_index))
+    }),
+    column!("end", Figure, "valence of the ending", |r| Value::Figure(
+        r.scored.summary.end
+    )),
+    column!("remembered", Figure, "peak-end score, in [-1, 1]", |r| {
+        Value::Figure(r.scored.summary.remembered)
+    }),
+    column!("gap", Figure, "remembered - experienced", |r| Value::Figure(
+        r.scored.summary.gap
+    )),
+    column!("bad_ending", Flag, "the ending went wrong", |r| {
+        Value::Flag(r.scored.summary.bad_ending)
+    }),
+    column!("agent_turns", Int, "number of agent turns", |r| {
+        Value::Int(Some(r.scored.summary.agent_turns as i64))
+    }),
+    column!("agent_valence", Figure, "mean valence of the agent's turns", |r| {
+        Value::Figure(r.scored.summary.agent_valence)
+    }),
+    column!("end_turn", Int, "the `turn` of the last customer turn", |r| {
+        let s = &r.scored.summary;
+        let last = s.end_start_index.and_then(|_| {
+            r.ix.turns.iter().rposition(|t| t.speaker == Speaker::Customer)
+        });
+        Value::Int(r.turn_no(last))
+    }),
+    column!("peak_terms", Terms, "the terms that drove the peak turn's score", |r| {
+        Value::Terms(r.terms_of(r.scored.summary.peak_index))
+    }),
+    column!(
+        "end_terms",
+        Terms,
+        "the terms of the customer turns in the end window",
+        |r| { Value::Terms(r.terms_from(r.scored.summary.end_start_index)) }
+    ),
+    column!("emotion", Text, "the customer's dominant emotion, or neutral", |r| {
+        Value::Text(emotion_name(r.scored.emotions.dominant))
+    }),
+    column!("peak_emotion", Text, "the emotion of the peak turn", |r| {
+        let peak = r.scored.summary.peak_index;
+        Value::Text(
+            peak.map_or("", |i| emotion_name(r.scored.turns[i].emotions.dominant())),
+        )
+    }),
+    column!(
+        "end_emotion",
+        Text,
+        "the customer's dominant emotion over the end window",
+        |r| {
+            let e = &r.scored;
+            Value::Text(
+                e.summary.end_start_index.map_or("", |_| emotion_name(e.emotions.end)),
+            )
+        }
+    ),
+    column!(
+        "empathy_after_peak",
+        Flag,
+        "the agent's next turn after the customer's worst moment showed empathy",
+        |r| Value::Flag(r.scored.emotions.empathy_after_worst)
+    ),
+];
+
+/// The per-turn table (`--turns`), in column order.
+pub static TURN: &[TurnColumn] = &[
+    column!("interaction_id", Text, "as in the input", |r| Value::Text(r.id)),
+    column!("turn", Int, "as in the input, or the 1-based position", |r| {
+        Value::Int(Some(r.turn.turn))
+    }),
+    column!("speaker", Text, "customer or agent", |r| Value::Text(
+        r.turn.speaker.as_str()
+    )),
+    column!("valence", Figure, "compound valence in [-1, 1]", |r| {
+        Value::Figure(Some(r.score.valence))
+    }),
+    column!("positive", Figure, "proportion of positive sentiment", |r| {
+        Value::Figure(Some(r.score.positive))
+    }),
+    column!("negative", Figure, "proportion of negative sentiment", |r| {
+        Value::Figure(Some(r.score.negative))
+    }),
+    column!("neutral", Figure, "proportion of neutral tokens", |r| {
+        Value::Figure(Some(r.score.neutral))
+    }),
+    column!("start_ms", Int, "as in the input", |r| Value::Int(r.turn.start_ms)),
+    column!("end_ms", Int, "as in the input", |r| Value::Int(r.turn.end_ms)),
+    column!("emotion", Text, "the turn's dominant emotion, or neutral", |r| {
+        Value::Text(emotion_name(r.score.emotions.dominant()))
+    }),
+    column!("anger", Figure, "intensity of anger in [0, 1)", |r| r
+        .emotion(Emotion::Anger)),
+    column!("frustration", Figure, "intensity of frustration in [0, 1)", |r| {
+        r.emotion(Emotion::Frustration)
+    }),
+    column!("disappointment", Figure, "intensity of disappointment in [0, 1)", |r| {
+        r.emotion(Emotion::Disappointment)
+    }),
+    column!("anxiety", Figure, "intensity of anxiety in [0, 1)", |r| r
+        .emotion(Emotion::Anxiety)),
+    column!("confusion", Figure, "intensity of confusion in [0, 1)", |r| {
+        r.emotion(Emotion::Confusion)
+    }),
+    column!("happiness", Figure, "intensity of happiness in [0, 1)", |r| {
+        r.emotion(Emotion::Happiness)
+    }),
+    column!("gratitude", Figure, "intensity of gratitude in [0, 1)", |r| {
+        r.emotion(Emotion::Gratitude)
+    }),
+    column!("empathy", Figure, "intensity of empathy in [0, 1)", |r| r
+        .emotion(Emotion::Empathy)),
+    column!("apology", Figure, "intensity of apology in [0, 1)", |r| r
+        .emotion(Emotion::Apology)),
+    column!("terms", Terms, "the words and phrases that drove the score", |r| {
+        Value::Terms(r.terms(false))
+    }),
+    column!("emotion_terms", Terms, "the cues behind the emotions", |r| Value::Terms(
+        r.terms(true)
+    )),
+    column!("text", Text, "the turn's text", |r| Value::Text(&r.turn.text)),
+];
+
+/// Header names of a table, in order.
+pub fn names<F>(table: &[Column<F>]) -> impl Iterator<Item = &'static str> + '_ {
+    table.iter().map(|c| c.name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The column names of the README table under `heading`, in order.
+    fn readme_columns(heading: &str) -> Vec<String> {
+        let readme = include_str!("../../README.md");
+        let section = readme.split(heading).nth(1).expect("README section");
+        let mut names = Vec::new();
+        for line in section.lines().skip_while(|l| !l.starts_with('|')) {
+            let Some(first) = line.strip_prefix('|').and_then(|l| l.split(" | ").next())
+            else {
+                break; // The end of the table.
+            };
+            // `a`, `b`: every name between backticks.
+            names.extend(first.split('`').skip(1).step_by(2).map(String::from));
+        }
+        names.retain(|n| n != "column");
+        names
+    }
+
+    #[test]
+    fn the_readme_lists_every_column_in_order() {
+        let tables = [
+            ("### Per interaction", names(INTERACTION).collect::<Vec<_>>()),
+            ("### Per turn", names(TURN).collect::<Vec<_>>()),
+        ];
+        for (heading, schema) in tables {
+            assert_eq!(readme_columns(heading), schema, "README {heading}");
+        }
+    }
+
+    #[test]
+    fn emotion_columns_are_the_emotions() {
+        let turn: Vec<&str> = names(TURN).collect();
+        let at = turn.iter().position(|&n| n == "anger").unwrap();
+        let emotions: Vec<&str> = Emotion::ALL.iter().map(|e| e.name()).collect();
+        assert_eq!(turn[at..at + emotions.len()], emotions[..]);
+    }
+}
