@@ -120,93 +120,49 @@ impl CsvOut {
 
 /// Rows of both CSVs formatted as bytes: workers format in parallel, and
 /// the writer only copies bytes out.
+#[derive(Debug, Default)]
 pub struct Rows {
-    interactions: csv::Writer<Vec<u8>>,
-    turns: csv::Writer<Vec<u8>>,
-    /// One cell being formatted.
+    interactions: Vec<u8>,
+    turns: Vec<u8>,
+    /// One explanation cell being formatted.
     cell: Vec<u8>,
     /// The absolute contributions of a capped explanation list.
     strengths: Vec<f64>,
 }
 
-/// A CSV writer into memory, reusing `buf`.
-fn writer(buf: Vec<u8>) -> csv::Writer<Vec<u8>> {
-    csv::WriterBuilder::new().buffer_capacity(1 << 12).from_writer(buf)
-}
-
-/// Empties `wtr`'s bytes, keeping their allocation (csv's writer only hands
-/// its buffer back by value).
-fn clear(wtr: &mut csv::Writer<Vec<u8>>) {
-    let old = std::mem::replace(wtr, writer(Vec::new()));
-    let mut buf = old.into_inner().unwrap_or_default();
-    buf.clear();
-    *wtr = writer(buf);
-}
-
-impl Default for Rows {
-    fn default() -> Rows {
-        Rows {
-            interactions: writer(Vec::new()),
-            turns: writer(Vec::new()),
-            cell: Vec::new(),
-            strengths: Vec::new(),
-        }
-    }
-}
-
-impl std::fmt::Debug for Rows {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Rows").field("bytes", &self.len()).finish()
-    }
-}
-
 impl Rows {
     /// Appends one interaction's row and, with `turns`, its turn rows.
     pub fn push(&mut self, ix: &Interaction, scored: &Scored, turns: bool) {
-        let (cell, strengths) = (&mut self.cell, &mut self.strengths);
+        let mut cells = Cells { cell: &mut self.cell, strengths: &mut self.strengths };
         let row = schema::InteractionRow { ix, scored };
-        for column in schema::INTERACTION {
-            encode(&mut self.interactions, cell, strengths, (column.value)(&row));
+        for (i, column) in schema::INTERACTION.iter().enumerate() {
+            cells.encode(&mut self.interactions, i == 0, (column.value)(&row));
         }
-        end_record(&mut self.interactions);
+        self.interactions.push(b'\n');
         if turns {
             for (turn, score) in ix.turns.iter().zip(&scored.turns) {
                 let row = schema::TurnRow { id: &ix.id, turn, score };
-                for column in schema::TURN {
-                    encode(&mut self.turns, cell, strengths, (column.value)(&row));
+                for (i, column) in schema::TURN.iter().enumerate() {
+                    cells.encode(&mut self.turns, i == 0, (column.value)(&row));
                 }
-                end_record(&mut self.turns);
+                self.turns.push(b'\n');
             }
         }
-        // Into the byte buffers, where the writer reads them; writing to
-        // memory cannot fail.
-        let _ = self.interactions.flush();
-        let _ = self.turns.flush();
-    }
-
-    /// The per-interaction rows.
-    fn interaction_bytes(&self) -> &[u8] {
-        self.interactions.get_ref()
-    }
-
-    /// The per-turn rows (empty unless asked for).
-    fn turn_bytes(&self) -> &[u8] {
-        self.turns.get_ref()
     }
 
     /// Empties both buffers, keeping their capacity.
     pub fn clear(&mut self) {
-        clear(&mut self.interactions);
-        clear(&mut self.turns);
+        self.interactions.clear();
+        self.turns.clear();
     }
 
     fn len(&self) -> usize {
-        self.interaction_bytes().len() + self.turn_bytes().len()
+        self.interactions.len() + self.turns.len()
     }
 
     /// Bytes allocated by both buffers.
     pub fn capacity(&self) -> usize {
-        self.interactions.get_ref().capacity() + self.turns.get_ref().capacity()
+        self.interactions.capacity() + self.turns.capacity()
     }
 }
 
@@ -277,38 +233,71 @@ fn write_both(
     turns: Option<&mut CsvOut>,
     rows: &Rows,
 ) -> Result<()> {
-    interactions.write(rows.interaction_bytes())?;
+    interactions.write(&rows.interactions)?;
     if let Some(out) = turns {
-        out.write(rows.turn_bytes())?;
+        out.write(&rows.turns)?;
     }
     Ok(())
 }
 
-/// Writes one cell of a record.
-fn encode(
-    wtr: &mut csv::Writer<Vec<u8>>,
-    cell: &mut Vec<u8>,
-    strengths: &mut Vec<f64>,
-    value: Value<'_>,
-) {
-    cell.clear();
-    match value {
-        Value::Text(s) => cell.extend_from_slice(s.as_bytes()),
-        Value::Int(Some(v)) => number::push_int(cell, v),
-        Value::Figure(Some(v)) => number::push_fixed(cell, v, 4),
-        Value::Flag(Some(v)) => {
-            cell.extend_from_slice(if v { b"true" } else { b"false" })
-        }
-        Value::Int(None) | Value::Figure(None) | Value::Flag(None) => {}
-        Value::Terms(terms) => push_terms(cell, strengths, terms),
-    }
-    // Writing to memory cannot fail.
-    let _ = wtr.write_field(&cell);
+/// The CSV encoding of [`Value`]s, with reused buffers.
+struct Cells<'a> {
+    cell: &'a mut Vec<u8>,
+    strengths: &'a mut Vec<f64>,
 }
 
-/// Ends the record begun by [`encode`].
-fn end_record(wtr: &mut csv::Writer<Vec<u8>>) {
-    let _ = wtr.write_record(None::<&[u8]>);
+impl Cells<'_> {
+    /// Appends one cell to `out`, after a comma unless it is a row's
+    /// `first`. Only text can need quotes: numbers and flags never do.
+    #[inline]
+    fn encode(&mut self, out: &mut Vec<u8>, first: bool, value: Value<'_>) {
+        if !first {
+            out.push(b',');
+        }
+        match value {
+            Value::Text(s) => push_text(out, s.as_bytes()),
+            Value::Int(Some(v)) => number::push_int(out, v),
+            // Most emotion columns of most turns.
+            Value::Figure(Some(0.0)) => out.extend_from_slice(b"0.0000"),
+            Value::Figure(Some(v)) => number::push_fixed(out, v, 4),
+            Value::Flag(Some(v)) => {
+                out.extend_from_slice(if v { b"true" } else { b"false" })
+            }
+            Value::Int(None) | Value::Figure(None) | Value::Flag(None) => {}
+            Value::Terms(terms) if terms.is_empty() => {}
+            Value::Terms(terms) => {
+                self.cell.clear();
+                push_terms(self.cell, self.strengths, terms);
+                push_text(out, self.cell);
+            }
+        }
+    }
+}
+
+/// A text cell, quoted when it holds `,` `"` or a line break, with each
+/// `"` doubled: what `csv::Writer` writes (RFC 4180; tested against it).
+fn push_text(out: &mut Vec<u8>, v: &[u8]) {
+    let needs_quotes = if v.len() < 32 {
+        // Names, codes and ids: a plain loop costs less than calling memchr.
+        v.iter().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
+    } else {
+        memchr::memchr3(b',', b'"', b'\n', v).is_some()
+            || memchr::memchr(b'\r', v).is_some()
+    };
+    if !needs_quotes {
+        out.extend_from_slice(v);
+        return;
+    }
+    out.reserve(v.len() + 2);
+    out.push(b'"');
+    let mut from = 0;
+    for q in memchr::memchr_iter(b'"', v) {
+        out.extend_from_slice(&v[from..=q]);
+        out.push(b'"');
+        from = q + 1;
+    }
+    out.extend_from_slice(&v[from..]);
+    out.push(b'"');
 }
 
 /// An explanation cell: `term:contribution` (`term:category:weight` for
@@ -316,7 +305,7 @@ fn end_record(wtr: &mut csv::Writer<Vec<u8>>) {
 /// strongest, in text order), then `+K more`. A `|` inside a term
 /// (emoticons like `:|`) is written `¦`, so that entries split.
 fn push_terms(cell: &mut Vec<u8>, strengths: &mut Vec<f64>, terms: TermList<'_>) {
-    let total = terms.iter().count();
+    let total = terms.len();
     // Terms stronger than `cut` are kept, and the first `ties` at `cut`.
     let (cut, mut ties) = if total > MAX_TERMS {
         strengths.clear();
@@ -363,13 +352,13 @@ mod tests {
 
     /// One record of `values`, as CSV.
     fn record(values: &[Value<'_>]) -> String {
-        let mut rows = Rows::default();
-        for &v in values {
-            encode(&mut rows.interactions, &mut Vec::new(), &mut Vec::new(), v);
+        let (mut out, mut cell, mut strengths) = (Vec::new(), Vec::new(), Vec::new());
+        let mut cells = Cells { cell: &mut cell, strengths: &mut strengths };
+        for (i, &v) in values.iter().enumerate() {
+            cells.encode(&mut out, i == 0, v);
         }
-        end_record(&mut rows.interactions);
-        rows.interactions.flush().unwrap();
-        String::from_utf8(rows.interaction_bytes().to_vec()).unwrap()
+        out.push(b'\n');
+        String::from_utf8(out).unwrap()
     }
 
     #[test]
@@ -380,12 +369,24 @@ mod tests {
     }
 
     #[test]
-    fn text_is_quoted_only_when_needed() {
-        let texts = ["plain", "a,b", "say \"hi\"", "two\nlines", "cr\r", ""];
+    fn text_is_quoted_as_the_csv_crate_quotes_it() {
+        let texts = [
+            "plain",
+            "a,b",
+            "say \"hi\"",
+            "two\nlines",
+            "cr\r",
+            "",
+            " lead",
+            "tab\there",
+            "\"",
+            "é,\u{2019}",
+            "x|y:z",
+        ];
         let values: Vec<Value<'_>> = texts.into_iter().map(Value::Text).collect();
-        assert_eq!(
-            record(&values),
-            "plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\"cr\r\",\n"
-        );
+        let mut wtr = csv::Writer::from_writer(Vec::new());
+        wtr.write_record(texts).unwrap();
+        let want = String::from_utf8(wtr.into_inner().unwrap()).unwrap();
+        assert_eq!(record(&values), want);
     }
 }

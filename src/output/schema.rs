@@ -54,6 +54,26 @@ pub struct TermList<'a> {
 }
 
 impl<'a> TermList<'a> {
+    /// How many terms.
+    pub fn len(&self) -> usize {
+        self.lists().map(<[Term]>::len).sum()
+    }
+
+    /// True when there is no term.
+    pub fn is_empty(&self) -> bool {
+        self.lists().all(<[Term]>::is_empty)
+    }
+
+    /// The term lists of the turns taken.
+    fn lists(&self) -> impl Iterator<Item = &'a [Term]> + 'a {
+        let (customers_only, emotions) = (self.customers_only, self.emotions);
+        self.turns
+            .iter()
+            .zip(self.scores)
+            .filter(move |(t, _)| !customers_only || t.speaker == Speaker::Customer)
+            .map(move |(_, s)| if emotions { &s.emotion_terms[..] } else { &s.terms[..] })
+    }
+
     /// The terms, each with the turn score that holds its label.
     pub fn iter(&self) -> impl Iterator<Item = (&'a TurnScore, &'a Term)> + 'a {
         let (customers_only, emotions) = (self.customers_only, self.emotions);
