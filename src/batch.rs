@@ -211,7 +211,7 @@ fn parallel(
             Error::config(format!("cannot start {threads} worker threads: {e}"))
         })?;
     let bytes = reader.bytes_read();
-    let turns = out.has_turns();
+    let layout = out.layout();
     let shared = Shared {
         input: Mutex::new((reader, 0)),
         in_flight: Mutex::new(0),
@@ -254,7 +254,7 @@ fn parallel(
                 let mut formatted = Formatted { seq, rows, stats: RunStats::default() };
                 for ix in &batch {
                     engine.score_into(ix, &mut scratch, &mut scored);
-                    formatted.rows.push(ix, &scored, turns);
+                    formatted.rows.push(ix, &scored, layout);
                     formatted.stats.add(ix, &scored);
                 }
                 // Freed here, by the thread that allocated it.
@@ -295,7 +295,7 @@ fn write_in_order(
     for formatted in rx {
         waiting.insert(formatted.seq, formatted);
         while let Some(mut formatted) = waiting.remove(&next) {
-            if let Err(e) = out.write_rows(&formatted.rows) {
+            if let Err(e) = out.write_rows(&mut formatted.rows) {
                 shared.halt();
                 return Err(e);
             }

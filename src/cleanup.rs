@@ -1,7 +1,9 @@
 //! The temporary files of a run, so that an interrupted run leaves none.
 //!
-//! Every output file (and the `--rejects` file) is written to a temporary
-//! file beside its target and renamed into place only when the run succeeds.
+//! Every output file (the CSVs, the `--rejects` file and the report) is
+//! written to a temporary file beside its target
+//! ([`crate::output::atomic::AtomicFile`]) and renamed into place only when
+//! the run succeeds.
 //! This module keeps the list of those temporary files in one process-wide
 //! registry, so that the binary's signal handler can remove them from its own
 //! thread when the run is interrupted (SIGINT, SIGTERM), even while the
@@ -14,12 +16,12 @@
 //!   renamed), [`interrupt`] declines, so a run is never reported as
 //!   interrupted after its outputs were put in place.
 
-use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
-use crate::error::{Error, Result};
+use tempfile::NamedTempFile;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Phase {
@@ -47,40 +49,63 @@ fn interrupted() -> io::Error {
     io::Error::new(io::ErrorKind::Interrupted, "interrupted")
 }
 
-/// Creates the temporary file `temp` and lists it; refused once the run is
-/// interrupted. The error says what was being done.
-pub(crate) fn create(temp: &Path) -> io::Result<File> {
+/// Creates a hidden temporary file beside `target` (`.NAME.XXXXXX.tmp`)
+/// and lists it; refused once the run is interrupted. The error does not
+/// name the temporary file: the caller names the target.
+pub(crate) fn create_beside(target: &Path) -> io::Result<NamedTempFile> {
     let mut r = lock();
     if r.phase == Phase::Interrupted {
         return Err(interrupted());
     }
-    let file = File::create(temp).map_err(|e| {
-        io::Error::new(e.kind(), format!("cannot create the output file: {e}"))
+    let name = target
+        .file_name()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file path"))?;
+    let dir = match target.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut prefix = std::ffi::OsString::from(".");
+    prefix.push(name);
+    prefix.push(".");
+    let temp = tempfile::Builder::new()
+        .prefix(&prefix)
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| {
+        // tempfile ends the message with the temporary path; the caller
+        // names the target instead.
+        let msg = e.to_string();
+        let cause = msg.split(" at path ").next().unwrap_or(&msg);
+        io::Error::new(e.kind(), format!("cannot create the output file: {cause}"))
     })?;
-    r.temps.push(temp.to_path_buf());
-    Ok(file)
+    r.temps.push(temp.path().to_path_buf());
+    Ok(temp)
 }
 
-/// Removes the listed temporary file `temp` (a run that did not commit).
-pub(crate) fn discard(temp: &Path) {
+/// Removes the listed temporary file (a run that did not commit).
+pub(crate) fn discard(temp: NamedTempFile) {
     let mut r = lock();
-    if let Some(i) = r.temps.iter().position(|t| t == temp) {
+    if let Some(i) = r.temps.iter().position(|t| t == temp.path()) {
         r.temps.swap_remove(i);
-        if std::fs::remove_file(temp).is_ok() {
+        if temp.close().is_ok() {
             r.discarded += 1;
         }
     }
 }
 
-/// Renames the listed temporary file `temp` to `target`; refused once the
-/// run is interrupted.
-pub(crate) fn persist(temp: &Path, target: &Path) -> io::Result<()> {
+/// Renames the listed temporary file to `target`; refused once the run is
+/// interrupted. On failure the file is handed back, still listed.
+pub(crate) fn persist(
+    temp: NamedTempFile,
+    target: &Path,
+) -> Result<(), (io::Error, NamedTempFile)> {
     let mut r = lock();
     if r.phase == Phase::Interrupted {
-        return Err(interrupted());
+        return Err((interrupted(), temp));
     }
-    std::fs::rename(temp, target)?;
-    if let Some(i) = r.temps.iter().position(|t| t == temp) {
+    let path = temp.path().to_path_buf();
+    temp.persist(target).map_err(|e| (e.error, e.file))?;
+    if let Some(i) = r.temps.iter().position(|t| *t == path) {
         r.temps.swap_remove(i);
     }
     Ok(())
@@ -88,7 +113,7 @@ pub(crate) fn persist(temp: &Path, target: &Path) -> io::Result<()> {
 
 /// Marks the outputs as complete: from now on [`interrupt`] declines and
 /// the run finishes. Fails when the run was interrupted already.
-pub fn begin_commit() -> io::Result<()> {
+pub(crate) fn begin_commit() -> io::Result<()> {
     let mut r = lock();
     if r.phase == Phase::Interrupted {
         return Err(interrupted());
@@ -102,7 +127,7 @@ pub fn begin_commit() -> io::Result<()> {
 /// already being committed (the run is about to finish successfully).
 ///
 /// Meant for a signal handler thread, which should then exit the process.
-pub fn interrupt() -> Option<usize> {
+pub(crate) fn interrupt() -> Option<usize> {
     let mut r = lock();
     if r.phase == Phase::Committing {
         return None;
@@ -116,14 +141,54 @@ pub fn interrupt() -> Option<usize> {
 pub fn discarded() -> u64 {
     lock().discarded
 }
-/// The temporary file name of an output: hidden, beside `target`, and
-/// unique to this process: `.NAME.peakend-PID.SUFFIX`.
-pub fn temp_beside(target: &Path, suffix: &str) -> Result<PathBuf> {
-    let name = target.file_name().ok_or_else(|| {
-        Error::io(target, io::Error::new(io::ErrorKind::InvalidInput, "not a file path"))
-    })?;
-    let mut temp = std::ffi::OsString::from(".");
-    temp.push(name);
-    temp.push(format!(".peakend-{}.{suffix}", std::process::id()));
-    Ok(target.with_file_name(temp))
+
+/// Whether an output goes to standard output (for the message of an
+/// interrupted run).
+static STDOUT_OUTPUT: AtomicBool = AtomicBool::new(false);
+
+/// Notes that an output goes to standard output.
+pub(crate) fn note_stdout() {
+    STDOUT_OUTPUT.store(true, Ordering::Relaxed);
 }
+
+/// On SIGINT, SIGTERM or SIGHUP: remove the temporary files, say so and
+/// exit 128 + the signal number (130, 143, 129), as shells do. A thread of
+/// its own waits for the signals, so this works while the main thread is
+/// blocked reading standard input. signal-hook rather than ctrlc: ctrlc's
+/// one handler cannot tell SIGINT from SIGTERM, and the exit status should.
+/// Once the outputs are complete and being renamed, a signal is ignored and
+/// the run finishes.
+#[cfg(unix)]
+pub fn handle_signals() {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])
+    else {
+        return; // Without handlers the defaults apply: no cleanup, but no harm.
+    };
+    std::thread::spawn(move || {
+        for signal in signals.forever() {
+            let Some(removed) = interrupt() else { continue };
+            let name = match signal {
+                SIGINT => "SIGINT",
+                SIGTERM => "SIGTERM",
+                _ => "SIGHUP",
+            };
+            let stdout = STDOUT_OUTPUT.load(Ordering::Relaxed);
+            let mut what = Vec::new();
+            if removed > 0 || !stdout {
+                what.push(format!(
+                    "no output written (removed {removed} temporary files)"
+                ));
+            }
+            if stdout {
+                what.push("the output on standard output is incomplete".to_string());
+            }
+            eprintln!("\npeakend: interrupted by {name}: {}", what.join("; "));
+            std::process::exit(128 + signal);
+        }
+    });
+}
+
+/// Signals are not handled on this platform: the defaults apply.
+#[cfg(not(unix))]
+pub fn handle_signals() {}

@@ -64,6 +64,24 @@ fn push_fixed_plain(out: &mut Vec<u8>, x: f64, decimals: u32) {
     }
 }
 
+/// `x` as [`push_fixed`] writes it and a parser reads it back: the nearest
+/// `f64` to the rounded decimal (one correctly rounded division of two
+/// exact integers), without `-0`.
+pub(crate) fn rounded(x: f64, decimals: u32) -> f64 {
+    let scale = 10u64.pow(decimals.min(9));
+    let scaled = x.abs() * scale as f64;
+    if !scaled.is_finite() || scaled >= 1e15 {
+        return x;
+    }
+    let n = (scaled + 0.5) as u64;
+    let v = n as f64 / scale as f64;
+    if x < 0.0 && n != 0 {
+        -v
+    } else {
+        v
+    }
+}
+
 /// Appends an integer.
 pub(crate) fn push_int(out: &mut Vec<u8>, v: i64) {
     out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
@@ -115,6 +133,7 @@ mod tests {
                 let mut plain = Vec::new();
                 push_fixed_plain(&mut plain, x, d);
                 assert_eq!(fixed(x, d).as_bytes(), plain, "{x} with {d}");
+                assert_eq!(rounded(x, d), fixed(x, d).parse::<f64>().unwrap(), "{x}");
             }
             let std = format!("{x:.4}");
             let std = if std == "-0.0000" { "0.0000".to_string() } else { std };

@@ -14,12 +14,11 @@
 //! outputs, like them. [`Rejects::in_memory`] keeps the rows instead, for
 //! library users and tests.
 
-use std::fs::File;
-use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::error::{Error, Result};
+use crate::output::atomic::AtomicFile;
 
 /// The columns of the rejects file, in order.
 pub const REJECT_COLUMNS: &[&str] = &["line", "reason", "raw", "file"];
@@ -39,10 +38,10 @@ pub struct Rejected {
 }
 
 enum Target {
+    /// `None` once committed; dropped uncommitted, the file removes itself.
     File {
-        writer: Box<csv::Writer<BufWriter<File>>>,
+        writer: Option<Box<csv::Writer<AtomicFile>>>,
         target: PathBuf,
-        temp: Option<PathBuf>,
     },
     Memory(Vec<Rejected>),
 }
@@ -50,15 +49,6 @@ enum Target {
 struct Inner {
     target: Target,
     count: u64,
-}
-
-impl Drop for Inner {
-    fn drop(&mut self) {
-        // Not committed: leave nothing behind.
-        if let Target::File { temp: Some(temp), .. } = &self.target {
-            crate::cleanup::discard(temp);
-        }
-    }
 }
 
 /// Where rejected rows go: a shared handle (the reader adds rows, the
@@ -77,22 +67,12 @@ impl Rejects {
     /// it until [`Rejects::commit`]. A path that exists and is not a plain
     /// file (`/dev/stderr`, a FIFO, a symbolic link) is written in place.
     pub fn create(path: &Path) -> Result<Rejects> {
-        let (file, temp) = if std::fs::symlink_metadata(path).is_ok_and(|m| !m.is_file())
-        {
-            let file = std::fs::OpenOptions::new()
-                .write(true)
-                .open(path)
-                .map_err(|e| Error::io(path, e))?;
-            (file, None)
-        } else {
-            let temp = crate::cleanup::temp_beside(path, "tmp")?;
-            (crate::cleanup::create(&temp).map_err(|e| Error::io(path, e))?, Some(temp))
-        };
+        let file = AtomicFile::create(Some(path))?;
         let mut writer =
-            csv::Writer::from_writer(BufWriter::with_capacity(1 << 16, file));
+            csv::WriterBuilder::new().buffer_capacity(1 << 16).from_writer(file);
         writer.write_record(REJECT_COLUMNS).map_err(|e| write_error(path, e))?;
         let target =
-            Target::File { writer: Box::new(writer), target: path.to_path_buf(), temp };
+            Target::File { writer: Some(Box::new(writer)), target: path.to_path_buf() };
         Ok(Rejects(Arc::new(Mutex::new(Inner { target, count: 0 }))))
     }
 
@@ -113,7 +93,8 @@ impl Rejects {
         let mut inner = self.lock();
         inner.count += 1;
         match &mut inner.target {
-            Target::File { writer, target, .. } => {
+            Target::File { writer: None, .. } => Ok(()),
+            Target::File { writer: Some(writer), target } => {
                 let line = row.line.to_string();
                 let file = row.path.display().to_string();
                 writer
@@ -149,15 +130,9 @@ impl Rejects {
     /// before the outputs are committed, so that a full disk fails the run.
     pub fn finish(&self) -> Result<()> {
         let mut inner = self.lock();
-        if let Target::File { writer, target, temp } = &mut inner.target {
+        if let Target::File { writer: Some(writer), target } = &mut inner.target {
             writer.flush().map_err(|e| Error::io(&*target, e))?;
-            if temp.is_some() {
-                writer
-                    .get_ref()
-                    .get_ref()
-                    .sync_all()
-                    .map_err(|e| Error::io(&*target, e))?;
-            }
+            writer.get_ref().sync()?;
         }
         Ok(())
     }
@@ -166,12 +141,11 @@ impl Rejects {
     pub fn commit(&self) -> Result<()> {
         self.finish()?;
         let mut inner = self.lock();
-        if let Target::File { target, temp, .. } = &mut inner.target {
-            if let Some(t) = temp.take() {
-                if let Err(e) = crate::cleanup::persist(&t, target) {
-                    *temp = Some(t);
-                    return Err(Error::io(&*target, e));
-                }
+        if let Target::File { writer, target } = &mut inner.target {
+            if let Some(w) = writer.take() {
+                let file =
+                    w.into_inner().map_err(|e| Error::io(&*target, e.into_error()))?;
+                file.commit()?;
             }
         }
         Ok(())

@@ -10,16 +10,19 @@
 //! complete-looking file behind; the temporary files are listed in
 //! [`crate::cleanup`] so that an interrupted run removes them too.
 
-use std::fs::File;
-use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::engine::Scored;
 use crate::error::{Error, Result};
 use crate::number;
 use crate::record::Interaction;
+use crate::report;
+use crate::score::{Term, TurnScore};
 
+pub mod atomic;
 pub mod schema;
+
+use atomic::AtomicFile;
 
 use schema::{TermList, Value};
 
@@ -28,93 +31,40 @@ use schema::{TermList, Value};
 /// one turn would otherwise make a cell of megabytes.
 pub const MAX_TERMS: usize = 32;
 
-/// Where a CSV goes: standard output or a file made atomically.
-enum Sink {
-    Stdout(io::Stdout),
-    Direct(File),
-    File { file: File, target: PathBuf, temp: PathBuf },
-}
-
-impl Write for Sink {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        match self {
-            Sink::Stdout(s) => s.write(buf),
-            Sink::Direct(file) | Sink::File { file, .. } => file.write(buf),
-        }
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        match self {
-            Sink::Stdout(s) => s.flush(),
-            Sink::Direct(file) | Sink::File { file, .. } => file.flush(),
-        }
-    }
-}
-
-impl Drop for Sink {
-    fn drop(&mut self) {
-        // Still here means the run did not commit: leave nothing behind.
-        if let Sink::File { temp, .. } = self {
-            crate::cleanup::discard(temp);
-        }
-    }
-}
-
-/// One CSV output: rows arrive already formatted, as bytes.
+/// One CSV output: rows arrive already formatted, as bytes. The header
+/// goes out with the first rows, or at the end of an empty run, so a run
+/// that fails before its first row writes nothing to standard output.
 struct CsvOut {
-    sink: Sink,
-    name: PathBuf,
+    file: AtomicFile,
+    header: Option<Vec<u8>>,
 }
 
 impl CsvOut {
     fn create<F>(path: Option<&Path>, table: &[schema::Column<F>]) -> Result<CsvOut> {
-        let (sink, name) = match path {
-            None => (Sink::Stdout(io::stdout()), PathBuf::from("<stdout>")),
-            Some(p) if p == Path::new("-") => {
-                (Sink::Stdout(io::stdout()), PathBuf::from("<stdout>"))
-            }
-            // Anything but a plain file (`/dev/stdout`, a FIFO, a symbolic
-            // link): write through it; renaming a file over it would replace it.
-            Some(target)
-                if std::fs::symlink_metadata(target).is_ok_and(|m| !m.is_file()) =>
-            {
-                let file = std::fs::OpenOptions::new()
-                    .write(true)
-                    .open(target)
-                    .map_err(|e| Error::io(target, e))?;
-                (Sink::Direct(file), target.to_path_buf())
-            }
-            Some(target) => {
-                let temp = crate::cleanup::temp_beside(target, "tmp")?;
-                let file =
-                    crate::cleanup::create(&temp).map_err(|e| Error::io(target, e))?;
-                (
-                    Sink::File { file, target: target.to_path_buf(), temp },
-                    target.to_path_buf(),
-                )
-            }
-        };
-        let mut out = CsvOut { sink, name };
-        let mut line = schema::names(table).collect::<Vec<_>>().join(",").into_bytes();
-        line.push(b'\n');
-        out.write(&line)?;
-        Ok(out)
+        let mut header = schema::names(table).collect::<Vec<_>>().join(",").into_bytes();
+        header.push(b'\n');
+        Ok(CsvOut { file: AtomicFile::create(path)?, header: Some(header) })
     }
 
     fn write(&mut self, rows: &[u8]) -> Result<()> {
-        self.sink.write_all(rows).map_err(|e| Error::io(&self.name, e))
+        if rows.is_empty() {
+            return Ok(());
+        }
+        self.write_header()?;
+        self.file.write_all_named(rows)
     }
 
-    /// Flushes and, for a file, renames it into place.
-    fn commit(mut self) -> Result<()> {
-        let name = &self.name;
-        self.sink.flush().map_err(|e| Error::io(name, e))?;
-        if let Sink::File { file, target, temp } = &mut self.sink {
-            file.sync_all().map_err(|e| Error::io(&*target, e))?;
-            crate::cleanup::persist(temp, target).map_err(|e| Error::io(&*target, e))?;
-            // Renamed: nothing left for Drop to remove.
-            *temp = PathBuf::new();
+    fn write_header(&mut self) -> Result<()> {
+        match self.header.take() {
+            Some(header) => self.file.write_all_named(&header),
+            None => Ok(()),
         }
-        Ok(())
+    }
+
+    /// Writes what is left and forces it to disk.
+    fn finish(&mut self) -> Result<()> {
+        self.write_header()?;
+        self.file.finish()
     }
 }
 
@@ -128,11 +78,25 @@ pub struct Rows {
     cell: Vec<u8>,
     /// The absolute contributions of a capped explanation list.
     strengths: Vec<f64>,
+    /// What the report takes of each interaction (with a report only).
+    entries: Vec<report::Entry>,
+}
+
+/// What [`Rows::push`] formats, from [`Outputs::layout`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Layout {
+    turns: bool,
+    report: bool,
 }
 
 impl Rows {
-    /// Appends one interaction's row and, with `turns`, its turn rows.
-    pub fn push(&mut self, ix: &Interaction, scored: &Scored, turns: bool) {
+    /// Appends one interaction's row and, as `layout` asks, its turn rows
+    /// and its report entry.
+    pub fn push(&mut self, ix: &Interaction, scored: &Scored, layout: Layout) {
+        let turns = layout.turns;
+        if layout.report {
+            self.entries.push(report::Entry::new(ix, scored));
+        }
         let mut cells = Cells { cell: &mut self.cell, strengths: &mut self.strengths };
         let row = schema::InteractionRow { ix, scored };
         for (i, column) in schema::INTERACTION.iter().enumerate() {
@@ -154,6 +118,7 @@ impl Rows {
     pub fn clear(&mut self) {
         self.interactions.clear();
         self.turns.clear();
+        self.entries.clear();
     }
 
     fn len(&self) -> usize {
@@ -169,22 +134,56 @@ impl Rows {
 /// Bytes buffered by [`Outputs::write`] before they go to the files.
 const FLUSH_BYTES: usize = 1 << 16;
 
-/// Both outputs of a run.
+/// The report written with the outputs (`score --report`).
+struct ReportOut {
+    builder: report::Builder,
+    file: AtomicFile,
+    from: Vec<String>,
+    done: ReportSlot,
+}
+
+/// Where [`Outputs::commit`] leaves the report it wrote, for the caller's
+/// summary line.
+pub type ReportSlot = std::sync::Arc<std::sync::Mutex<Option<report::Report>>>;
+
+/// The outputs of a run: both CSVs and, with `--report`, the page.
 pub struct Outputs {
     interactions: CsvOut,
     turns: Option<CsvOut>,
+    report: Option<ReportOut>,
     pending: Rows,
 }
 
 impl Outputs {
-    /// Opens the outputs (`None` or `-` is standard output) and writes their
-    /// headers.
+    /// Opens the outputs (`None` or `-` is standard output).
     pub fn create(interactions: Option<&Path>, turns: Option<&Path>) -> Result<Outputs> {
         Ok(Outputs {
             interactions: CsvOut::create(interactions, schema::INTERACTION)?,
             turns: turns.map(|p| CsvOut::create(Some(p), schema::TURN)).transpose()?,
+            report: None,
             pending: Rows::default(),
         })
+    }
+
+    /// Also writes the coach report to `path`, fed with the interactions as
+    /// they are written; `from` names the inputs on the page, and `done`
+    /// gets the report once it is written.
+    pub fn with_report(
+        mut self,
+        path: &Path,
+        options: &report::Options,
+        from: Vec<String>,
+        done: ReportSlot,
+    ) -> Result<Outputs> {
+        let builder = report::Builder::new(options)?;
+        let file = AtomicFile::create(Some(path))?;
+        self.report = Some(ReportOut { builder, file, from, done });
+        Ok(self)
+    }
+
+    /// What the rows of this run hold.
+    pub fn layout(&self) -> Layout {
+        Layout { turns: self.turns.is_some(), report: self.report.is_some() }
     }
 
     /// True when the per-turn CSV is written.
@@ -194,7 +193,9 @@ impl Outputs {
 
     /// Writes one interaction's row and, when asked for, its turn rows.
     pub fn write(&mut self, ix: &Interaction, scored: &Scored) -> Result<()> {
-        self.pending.push(ix, scored, self.turns.is_some());
+        let layout = self.layout();
+        self.pending.push(ix, scored, layout);
+        self.feed_report();
         if self.pending.len() >= FLUSH_BYTES {
             self.flush_pending()?;
         }
@@ -203,9 +204,22 @@ impl Outputs {
 
     /// Writes rows formatted elsewhere (by [`Rows::push`]), in order after
     /// everything written so far.
-    pub fn write_rows(&mut self, rows: &Rows) -> Result<()> {
+    pub fn write_rows(&mut self, rows: &mut Rows) -> Result<()> {
         self.flush_pending()?;
+        if let Some(r) = &mut self.report {
+            for entry in rows.entries.drain(..) {
+                r.builder.add(entry);
+            }
+        }
         write_both(&mut self.interactions, self.turns.as_mut(), rows)
+    }
+
+    fn feed_report(&mut self) {
+        if let Some(r) = &mut self.report {
+            for entry in self.pending.entries.drain(..) {
+                r.builder.add(entry);
+            }
+        }
     }
 
     fn flush_pending(&mut self) -> Result<()> {
@@ -214,14 +228,33 @@ impl Outputs {
         Ok(())
     }
 
-    /// Flushes everything and moves file outputs into place.
+    /// Flushes everything and moves file outputs into place: first every
+    /// output is complete on disk (the report rendered too), then all are
+    /// renamed, so an interrupt either leaves none or lets the run finish.
     pub fn commit(mut self) -> Result<()> {
         self.flush_pending()?;
+        self.interactions.finish()?;
+        if let Some(t) = &mut self.turns {
+            t.finish()?;
+        }
+        let report = match self.report.take() {
+            Some(ReportOut { builder, mut file, from, done }) => {
+                let report = builder.finish(from, true);
+                file.write_all_named(report::html::render(&report).as_bytes())?;
+                file.finish()?;
+                Some((file, report, done))
+            }
+            None => None,
+        };
         crate::cleanup::begin_commit()
-            .map_err(|e| Error::io(&self.interactions.name, e))?;
-        self.interactions.commit()?;
+            .map_err(|e| Error::io(self.interactions.file.name(), e))?;
+        self.interactions.file.commit()?;
         if let Some(t) = self.turns {
-            t.commit()?;
+            t.file.commit()?;
+        }
+        if let Some((file, report, done)) = report {
+            file.commit()?;
+            *done.lock().unwrap_or_else(|p| p.into_inner()) = Some(report);
         }
         Ok(())
     }
@@ -300,11 +333,13 @@ fn push_text(out: &mut Vec<u8>, v: &[u8]) {
     out.push(b'"');
 }
 
-/// An explanation cell: `term:contribution` (`term:category:weight` for
-/// emotion cues) joined by `|`, at most [`MAX_TERMS`] of them (the
-/// strongest, in text order), then `+K more`. A `|` inside a term
-/// (emoticons like `:|`) is written `¦`, so that entries split.
-fn push_terms(cell: &mut Vec<u8>, strengths: &mut Vec<f64>, terms: TermList<'_>) {
+/// The terms an explanation cell shows, in text order: all of them, or
+/// the [`MAX_TERMS`] strongest (largest absolute contribution; of equal
+/// ones, the first); and how many are left out.
+pub(crate) fn shown_terms<'a>(
+    terms: TermList<'a>,
+    strengths: &mut Vec<f64>,
+) -> (impl Iterator<Item = (&'a TurnScore, &'a Term)> + 'a, usize) {
     let total = terms.len();
     // Terms stronger than `cut` are kept, and the first `ties` at `cut`.
     let (cut, mut ties) = if total > MAX_TERMS {
@@ -317,23 +352,39 @@ fn push_terms(cell: &mut Vec<u8>, strengths: &mut Vec<f64>, terms: TermList<'_>)
     } else {
         (f64::NEG_INFINITY, 0)
     };
-    for (score, term) in terms.iter() {
+    let kept = terms.iter().filter(move |(_, term)| {
         let strength = term.contribution.abs();
         if strength < cut || (strength == cut && ties == 0) {
-            continue;
+            return false;
         }
         if strength == cut {
             ties -= 1;
         }
+        true
+    });
+    (kept, total.saturating_sub(MAX_TERMS))
+}
+
+/// A term's label as an explanation cell writes it: a `|` inside it
+/// (emoticons like `:|`) becomes `¦`, so that entries split.
+pub(crate) fn cell_label(label: &str) -> std::borrow::Cow<'_, str> {
+    if label.contains('|') {
+        label.replace('|', "\u{a6}").into()
+    } else {
+        label.into()
+    }
+}
+
+/// An explanation cell: `term:contribution` (`term:category:weight` for
+/// emotion cues) joined by `|`, then `+K more` when [`shown_terms`] left
+/// some out.
+fn push_terms(cell: &mut Vec<u8>, strengths: &mut Vec<f64>, terms: TermList<'_>) {
+    let (kept, more) = shown_terms(terms, strengths);
+    for (score, term) in kept {
         if !cell.is_empty() {
             cell.push(b'|');
         }
-        let label = score.label(term);
-        if label.contains('|') {
-            cell.extend_from_slice(label.replace('|', "\u{a6}").as_bytes());
-        } else {
-            cell.extend_from_slice(label.as_bytes());
-        }
+        cell.extend_from_slice(cell_label(score.label(term)).as_bytes());
         cell.push(b':');
         if let Some(e) = term.emotion {
             cell.extend_from_slice(e.name().as_bytes());
@@ -341,8 +392,8 @@ fn push_terms(cell: &mut Vec<u8>, strengths: &mut Vec<f64>, terms: TermList<'_>)
         }
         number::push_fixed(cell, term.contribution, 2);
     }
-    if total > MAX_TERMS {
-        cell.extend_from_slice(format!("|+{} more", total - MAX_TERMS).as_bytes());
+    if more > 0 {
+        cell.extend_from_slice(format!("|+{more} more").as_bytes());
     }
 }
 

@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use super::rank::Weights;
-use super::read::IxRow;
+use super::read::Figures;
 
 /// Counts of values in equal-width bins over `[lo, hi]`; values outside
 /// the range count in the first or last bin.
@@ -148,11 +148,15 @@ impl Default for Glance {
 }
 
 impl Glance {
-    /// Counts one row.
-    pub fn add(&mut self, row: &IxRow<'_>, weights: &Weights) {
-        let f = &row.figures;
+    /// Counts one interaction.
+    pub fn add(
+        &mut self,
+        f: &Figures,
+        language: &str,
+        end_emotion: &str,
+        weights: &Weights,
+    ) {
         self.interactions += 1;
-        let language = row.language();
         self.languages.add(if language.trim().is_empty() {
             "unknown"
         } else {
@@ -172,7 +176,7 @@ impl Glance {
             self.sum_experienced += f.experienced.unwrap_or(0.0);
             self.remembered.add(r);
             if f.end.is_some() {
-                let e = row.end_emotion();
+                let e = end_emotion;
                 self.end_emotions.add(if e.trim().is_empty() {
                     "neutral"
                 } else {

@@ -19,7 +19,7 @@ use std::fmt::Write;
 use super::glance::Tally;
 use super::read::{Summary, TurnRow};
 use super::svg::{self, ArcGeometry, Frame};
-use super::terms;
+use super::terms::{self, Term};
 use super::{Report, Shown};
 use crate::record::Speaker;
 
@@ -293,7 +293,7 @@ fn write_no_empathy(out: &mut String, r: &Report) {
          <th class=\"num\">end</th><th class=\"num\">remembered</th><th>ended</th><th>words at the peak</th></tr></thead><tbody>",
     );
     for s in &r.no_empathy {
-        let rank = r.worst.iter().position(|w| w.summary.line == s.line);
+        let rank = r.worst.iter().position(|w| w.summary.order == s.order);
         let link = match rank {
             Some(i) => format!("<a href=\"#r{}\">#{}</a>", i + 1, i + 1),
             None => "\u{2014}".to_string(),
@@ -320,9 +320,8 @@ fn write_no_empathy(out: &mut String, r: &Report) {
     out.push_str("</tbody></table></div></div>\n");
 }
 
-/// Term chips from a `terms` cell, at most `max` (0: all).
-fn write_chips(out: &mut String, cell: &str, max: usize) {
-    let all: Vec<terms::Term<'_>> = terms::parse(cell).collect();
+/// Term chips, at most `max` (0: all).
+fn write_chips(out: &mut String, all: &[Term], max: usize) {
     let n = if max == 0 { all.len() } else { all.len().min(max) };
     for t in &all[..n] {
         let tone = if t.contribution < 0.0 {
@@ -335,7 +334,7 @@ fn write_chips(out: &mut String, cell: &str, max: usize) {
         let _ = write!(
             out,
             "<span class=\"term {tone}\">{}<small>{}</small></span>",
-            esc(t.term),
+            esc(&t.word),
             num(t.contribution)
         );
     }
@@ -663,13 +662,13 @@ fn write_turn(out: &mut String, key: &str, i: usize, t: &TurnRow, s: &Summary) {
 }
 
 /// The text, escaped, with the scoring terms in `<mark>`.
-pub fn write_marked(out: &mut String, text: &str, terms_cell: &str) {
+pub fn write_marked(out: &mut String, text: &str, terms: &[Term]) {
     if text.is_empty() {
         out.push_str("<span class=\"dim\">(no text column)</span>");
         return;
     }
     let mut at = 0;
-    for span in terms::find_spans(text, terms_cell) {
+    for span in terms::find_spans(text, terms) {
         push_esc(out, &text[at..span.start]);
         let tone = if span.contribution < 0.0 {
             "neg"
@@ -722,7 +721,7 @@ mod tests {
         write_marked(
             &mut out,
             "Still <not> working & I'm NOT happy",
-            "still:0.1|happy:-2.00",
+            &terms::parse("still:0.1|happy:-2.00"),
         );
         assert_eq!(
             out,

@@ -1,5 +1,4 @@
-//! The coach report: one self-contained HTML page made from the two CSVs
-//! that `peakend score` writes.
+//! The coach report: one self-contained HTML page of a batch.
 //!
 //! Quality coaches do not read CSVs; they open one page in the morning and
 //! want to see which conversations ended badly, what each looked like and
@@ -7,26 +6,26 @@
 //! ending hurt their memory most, each with its valence arc and the words
 //! that drove it (see the README, "Coach report").
 //!
-//! Memory is bounded by `--top`, not by the batch, in two streaming passes:
-//!
-//! 1. the per-interaction CSV feeds the aggregates ([`glance`]) and two
-//!    bounded heaps ([`rank::TopN`]): the worst endings, and the worst of
-//!    those without empathy after the customer's worst moment;
-//! 2. the per-turn CSV is streamed and only the turns of the kept ids are
-//!    kept.
+//! A [`Builder`] takes the interactions one at a time, in input order, and
+//! keeps fixed-size aggregates ([`glance`]) and two bounded heaps
+//! ([`rank::TopN`]: the worst endings, and the worst of those without
+//! empathy after the customer's worst moment), so memory is bounded by
+//! `--top`, not by the batch. It is fed either by `score --report` with
+//! the scored interactions as they are written ([`Entry::new`]: nothing is
+//! staged on disk, and the explanation terms arrive as data), or by
+//! `peakend report` from the two CSVs ([`build`]: the per-interaction CSV,
+//! then the per-turn CSV for the kept ids only). Both see the values the
+//! CSVs hold (figures rounded as written, the same capped term lists), so
+//! both give the same page.
 //!
 //! The page is then rendered by [`html`] with charts from [`svg`] and the
-//! scoring words found back in each turn by [`terms`], and written by
-//! [`sink`]. [`staging`] lets `score --report` do all of this in the same
-//! run. Modules: [`read`] (CSV rows), [`rank`], [`glance`], [`terms`],
-//! [`svg`], [`html`], [`sink`], [`staging`].
+//! scoring words found back in each turn by [`terms`]. Modules: [`read`]
+//! (CSV rows), [`rank`], [`glance`], [`terms`], [`svg`], [`html`].
 
 pub mod glance;
 pub mod html;
 pub mod rank;
 pub mod read;
-pub mod sink;
-pub mod staging;
 pub mod svg;
 pub mod terms;
 
@@ -34,11 +33,16 @@ use std::path::Path;
 
 use rustc_hash::FxHashMap;
 
-use crate::error::Result;
+use crate::engine::Scored;
+use crate::error::{Error, Result};
 use crate::input::Source;
+use crate::number::rounded;
+use crate::output::schema::{self, TermList, Value};
+use crate::record::Interaction;
 use glance::Glance;
 use rank::{RankKey, TopN, Weights};
-use read::{InteractionReader, Summary, TurnReader, TurnRow};
+use read::{Figures, InteractionReader, Summary, TurnReader, TurnRow};
+use terms::Term;
 
 /// Interactions drawn in full by default (`--top`).
 pub const DEFAULT_TOP: usize = 200;
@@ -112,70 +116,254 @@ impl Report {
     }
 }
 
-/// Reads the per-interaction CSV and, when given, the per-turn CSV, and
-/// gathers what the page shows. At most one of them may be standard input.
+/// Gathers what the page shows from interactions offered in input order.
+pub struct Builder {
+    options: Options,
+    glance: Glance,
+    worst: TopN<Shown>,
+    no_empathy: TopN<Summary>,
+    no_empathy_total: u64,
+    seen: u64,
+    has_agent: bool,
+}
+
+impl Builder {
+    /// A builder for a page with `options`; the weights are checked.
+    pub fn new(options: &Options) -> Result<Builder> {
+        options.weights.validate()?;
+        Ok(Builder {
+            options: options.clone(),
+            glance: Glance::default(),
+            worst: TopN::new(options.top),
+            no_empathy: TopN::new(options.top),
+            no_empathy_total: 0,
+            seen: 0,
+            has_agent: false,
+        })
+    }
+
+    /// Counts the next interaction. `summary` and `turns` are called only
+    /// when the page keeps it; `summary` gets the interaction's position.
+    fn offer(
+        &mut self,
+        figures: &Figures,
+        language: &str,
+        end_emotion: &str,
+        summary: impl Fn(u64) -> Summary,
+        turns: impl FnOnce() -> Vec<TurnRow>,
+    ) {
+        let w = self.options.weights;
+        let order = self.seen;
+        self.seen += 1;
+        self.glance.add(figures, language, end_emotion, &w);
+        let key = RankKey {
+            bad_ending: figures.bad_ending == Some(true),
+            effect: figures.end.map(|e| w.ending_effect(e)),
+            order,
+        };
+        self.worst.offer(key, || Shown { summary: summary(order), key, turns: turns() });
+        if figures.empathy_after_peak == Some(false) {
+            self.no_empathy_total += 1;
+            self.no_empathy.offer(key, || summary(order));
+        }
+    }
+
+    /// Counts one interaction scored in this run.
+    pub fn add(&mut self, entry: Entry) {
+        let Entry { figures, summary, turns } = entry;
+        let (language, end_emotion) =
+            (summary.language.clone(), summary.end_emotion.clone());
+        let mut turns = Some(turns);
+        self.offer(
+            &figures,
+            &language,
+            &end_emotion,
+            |order| Summary { order, ..summary.clone() },
+            || turns.take().unwrap_or_default(),
+        );
+    }
+
+    /// The page's content; `from` names the inputs, `has_turns` says
+    /// whether turns were given.
+    pub fn finish(self, from: Vec<String>, has_turns: bool) -> Report {
+        Report {
+            title: self.options.title,
+            from,
+            weights: self.options.weights,
+            glance: self.glance,
+            worst: self.worst.into_ranked().into_iter().map(|(_, s)| s).collect(),
+            no_empathy: self
+                .no_empathy
+                .into_ranked()
+                .into_iter()
+                .map(|(_, s)| s)
+                .collect(),
+            no_empathy_total: self.no_empathy_total,
+            has_agent: self.has_agent,
+            has_turns,
+        }
+    }
+}
+
+/// One scored interaction as the report sees it: the values of the
+/// per-interaction and per-turn tables, read through [`schema`], with
+/// figures rounded as the CSV writes them.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    figures: Figures,
+    summary: Summary,
+    turns: Vec<TurnRow>,
+}
+
+impl Entry {
+    /// The entry of `ix`, scored as `scored`.
+    pub fn new(ix: &Interaction, scored: &Scored) -> Entry {
+        let row = schema::InteractionRow { ix, scored };
+        let get = |name: &str| {
+            schema::INTERACTION.iter().find(|c| c.name == name).map(|c| (c.value)(&row))
+        };
+        let figures = Figures {
+            experienced: figure(get("experienced")),
+            peak: figure(get("peak")),
+            end: figure(get("end")),
+            remembered: figure(get("remembered")),
+            gap: figure(get("gap")),
+            bad_ending: flag(get("bad_ending")),
+            agent_valence: figure(get("agent_valence")),
+            empathy_after_peak: flag(get("empathy_after_peak")),
+        };
+        let summary = Summary {
+            id: text(get("interaction_id")),
+            language: text(get("language")),
+            agent: String::new(),
+            turns: int(get("turns")),
+            customer_turns: int(get("customer_turns")),
+            peak_turn: int(get("peak_turn")),
+            end_turn: int(get("end_turn")),
+            figures,
+            peak_terms: term_list(get("peak_terms")),
+            end_terms: term_list(get("end_terms")),
+            emotion: text(get("emotion")),
+            peak_emotion: text(get("peak_emotion")),
+            end_emotion: text(get("end_emotion")),
+            line: 0,
+            order: 0,
+        };
+        let turns = ix
+            .turns
+            .iter()
+            .zip(&scored.turns)
+            .map(|(turn, score)| {
+                let row = schema::TurnRow { id: &ix.id, turn, score };
+                let get = |name: &str| {
+                    schema::TURN.iter().find(|c| c.name == name).map(|c| (c.value)(&row))
+                };
+                TurnRow {
+                    turn: turn.turn,
+                    speaker: turn.speaker,
+                    valence: figure(get("valence")).unwrap_or(0.0),
+                    emotion: text(get("emotion")),
+                    terms: term_list(get("terms")),
+                    text: turn.text.clone(),
+                }
+            })
+            .collect();
+        Entry { figures, summary, turns }
+    }
+}
+
+fn figure(v: Option<Value<'_>>) -> Option<f64> {
+    match v {
+        Some(Value::Figure(v)) => v.map(|v| rounded(v, 4)),
+        _ => None,
+    }
+}
+
+fn int(v: Option<Value<'_>>) -> Option<i64> {
+    match v {
+        Some(Value::Int(v)) => v,
+        _ => None,
+    }
+}
+
+fn flag(v: Option<Value<'_>>) -> Option<bool> {
+    match v {
+        Some(Value::Flag(v)) => v,
+        _ => None,
+    }
+}
+
+fn text(v: Option<Value<'_>>) -> String {
+    match v {
+        Some(Value::Text(t)) => t.trim().to_string(),
+        _ => String::new(),
+    }
+}
+
+/// The terms a CSV cell would show, as data.
+fn term_list(v: Option<Value<'_>>) -> Vec<Term> {
+    let Some(Value::Terms(list)) = v else { return Vec::new() };
+    let list: TermList<'_> = list;
+    let (kept, _) = crate::output::shown_terms(list, &mut Vec::new());
+    kept.map(|(score, t)| Term {
+        word: crate::output::cell_label(score.label(t)).trim().to_string(),
+        contribution: rounded(t.contribution, 2),
+        position: Some(t.position),
+    })
+    .collect()
+}
+
+/// Reads the per-interaction CSV and, when given, the per-turn CSV (only
+/// once the first has ended, so both may come from one pipe's producer),
+/// and gathers what the page shows. At most one of them may be standard
+/// input.
 pub fn build(
     interactions: &Source,
     turns: Option<&Source>,
     options: &Options,
 ) -> Result<Report> {
-    options.weights.validate()?;
-    let w = options.weights;
+    let mut builder = Builder::new(options)?;
     let mut reader = InteractionReader::open(interactions)?;
-    let has_agent = reader.has_agent();
-    let mut glance = Glance::default();
-    let mut worst = TopN::new(options.top);
-    let mut no_empathy = TopN::new(options.top);
-    let mut no_empathy_total = 0;
+    builder.has_agent = reader.has_agent();
     while let Some(row) = reader.next_row()? {
-        glance.add(&row, &w);
-        let f = &row.figures;
-        let key = RankKey {
-            bad_ending: f.bad_ending == Some(true),
-            effect: f.end.map(|e| w.ending_effect(e)),
-            order: row.order,
-        };
-        worst.offer(key, || row.to_summary());
-        if f.empathy_after_peak == Some(false) {
-            no_empathy_total += 1;
-            no_empathy.offer(key, || row.to_summary());
-        }
+        let summary = |order| Summary { order, ..row.to_summary() };
+        builder.offer(
+            &row.figures,
+            &row.language(),
+            &row.end_emotion(),
+            summary,
+            Vec::new,
+        );
     }
-    let mut worst: Vec<Shown> = worst
-        .into_ranked()
-        .into_iter()
-        .map(|(key, summary)| Shown { summary, key, turns: Vec::new() })
-        .collect();
-
     let mut from = vec![interactions.display_path().display().to_string()];
     if let Some(source) = turns {
         from.push(source.display_path().display().to_string());
+    }
+    let mut report = builder.finish(from, turns.is_some());
+    if let Some(source) = turns {
+        if let Source::Path(p) = source {
+            if !p.exists() {
+                return Err(Error::io(p, std::io::Error::other("input file not found")));
+            }
+        }
         let mut index: FxHashMap<String, usize> = FxHashMap::default();
-        for (i, s) in worst.iter().enumerate() {
+        for (i, s) in report.worst.iter().enumerate() {
             index.entry(s.summary.id.clone()).or_insert(i);
         }
         let mut reader = TurnReader::open(source)?;
         while let Some(t) = reader.next_row()? {
             if let Some(&i) = index.get(t.id().as_ref()) {
-                worst[i].turns.push(t.to_turn());
+                report.worst[i].turns.push(t.to_turn());
             }
         }
     }
-    Ok(Report {
-        title: options.title.clone(),
-        from,
-        weights: w,
-        glance,
-        worst,
-        no_empathy: no_empathy.into_ranked().into_iter().map(|(_, s)| s).collect(),
-        no_empathy_total,
-        has_agent,
-        has_turns: turns.is_some(),
-    })
+    Ok(report)
 }
 
 /// Renders the page and writes it to `output` (`None` or `-`: standard
 /// output).
 pub fn write(report: &Report, output: Option<&Path>) -> Result<()> {
-    sink::write(output, html::render(report).as_bytes())
+    let mut file = crate::output::atomic::AtomicFile::create(output)?;
+    file.write_all_named(html::render(report).as_bytes())?;
+    file.commit()
 }

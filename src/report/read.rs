@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 
 use csv::{ByteRecord, ReaderBuilder};
 
+use super::terms::{self, Term};
 use crate::error::{Error, Result};
 use crate::input::csv::ID;
 use crate::input::Source;
@@ -67,18 +68,21 @@ pub struct Summary {
     pub end_turn: Option<i64>,
     /// The figures.
     pub figures: Figures,
-    /// `term:contribution|...` of the peak turn.
-    pub peak_terms: String,
-    /// `term:contribution|...` of the end window.
-    pub end_terms: String,
+    /// The terms that drove the peak turn.
+    pub peak_terms: Vec<Term>,
+    /// The terms of the end window.
+    pub end_terms: Vec<Term>,
     /// Dominant customer emotion.
     pub emotion: String,
     /// Emotion of the peak turn.
     pub peak_emotion: String,
     /// Dominant emotion over the end window.
     pub end_emotion: String,
-    /// 1-based line in the per-interaction CSV.
+    /// 1-based line in the per-interaction CSV (0 when scored in the same
+    /// run).
     pub line: u64,
+    /// 0-based position among the interactions.
+    pub order: u64,
 }
 
 /// One turn as the arc and its tooltip need it.
@@ -92,8 +96,8 @@ pub struct TurnRow {
     pub valence: f64,
     /// The turn's dominant emotion (empty without the column).
     pub emotion: String,
-    /// `term:contribution|...` that drove the valence.
-    pub terms: String,
+    /// The terms that drove the valence.
+    pub terms: Vec<Term>,
     /// The turn's text (empty without the column).
     pub text: String,
 }
@@ -419,12 +423,13 @@ impl IxRow<'_> {
             peak_turn: self.ints[2],
             end_turn: self.ints[3],
             figures: self.figures,
-            peak_terms: text(c.peak_terms),
-            end_terms: text(c.end_terms),
+            peak_terms: terms::parse(&text(c.peak_terms)),
+            end_terms: terms::parse(&text(c.end_terms)),
             emotion: text(c.emotion),
             peak_emotion: text(c.peak_emotion),
             end_emotion: text(c.end_emotion),
             line: self.line,
+            order: self.order,
         }
     }
 }
@@ -530,7 +535,7 @@ impl TurnView<'_> {
             speaker: self.speaker,
             valence: self.valence,
             emotion: text(self.cols.emotion).trim().to_string(),
-            terms: text(self.cols.terms),
+            terms: terms::parse(&text(self.cols.terms)),
             text: text(self.cols.text),
         }
     }

@@ -520,7 +520,7 @@ mod tests {
             speaker,
             valence,
             emotion: String::new(),
-            terms: String::new(),
+            terms: Vec::new(),
             text: String::new(),
         }
     }

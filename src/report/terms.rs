@@ -1,7 +1,8 @@
 //! The words that drove a score, found back in the turn's text.
 //!
-//! `terms` cells list `term:contribution` joined by `|`, in text order,
-//! where a term is the lowercase word or phrase the lexicon matched. To show
+//! Terms arrive as data: from the scorer in the same run, or read from a
+//! `terms` cell (`term:contribution` joined by `|`, in text order), where a
+//! term is the lowercase word or phrase the lexicon matched. To show
 //! a coach *why* a turn scored as it did, the page marks those terms in the
 //! original text. Matching is case-insensitive, treats curly apostrophes as
 //! straight ones, lets the words of a phrase be separated by any spaces or
@@ -12,32 +13,42 @@
 //! that cannot be found (an emoji scored by its description) is just not
 //! marked.
 
-/// One `term:contribution` entry.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Term<'a> {
+/// One word or phrase that drove a score, as the page shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Term {
     /// The lowercase word or phrase.
-    pub term: &'a str,
+    pub word: String,
     /// Its contribution on VADER's -4..4 scale (0 when unreadable).
     pub contribution: f64,
+    /// The position of its first token in the turn, when known (terms
+    /// scored in the same run; a CSV does not carry it).
+    pub position: Option<u32>,
 }
 
-/// Splits a `terms` cell: on `|`, then each entry on its last `:`.
+/// Reads a `terms` cell: entries split on `|`, each on its last `:`; the
+/// `+K more` that ends a capped list is not a term.
 ///
 /// ```
 /// use peakend::report::terms::parse;
-/// let t: Vec<_> = parse("third time calling:-2.20|:):1.90").collect();
-/// assert_eq!((t[0].term, t[0].contribution), ("third time calling", -2.2));
-/// assert_eq!((t[1].term, t[1].contribution), (":)", 1.9));
+/// let t = parse("third time calling:-2.20|:):1.90|+3 more");
+/// assert_eq!((t[0].word.as_str(), t[0].contribution), ("third time calling", -2.2));
+/// assert_eq!((t[1].word.as_str(), t[1].contribution), (":)", 1.9));
+/// assert_eq!(t.len(), 2);
 /// ```
-pub fn parse(cell: &str) -> impl Iterator<Item = Term<'_>> {
-    cell.split('|').filter(|e| !e.trim().is_empty()).map(|entry| {
-        match entry.rsplit_once(':') {
-            Some((term, c)) if !term.is_empty() => {
-                Term { term: term.trim(), contribution: c.trim().parse().unwrap_or(0.0) }
-            }
-            _ => Term { term: entry.trim(), contribution: 0.0 },
-        }
-    })
+pub fn parse(cell: &str) -> Vec<Term> {
+    let is_more = |e: &str| e.starts_with('+') && e.ends_with(" more");
+    cell.split('|')
+        .map(str::trim)
+        .filter(|e| !e.is_empty() && !is_more(e))
+        .map(|entry| match entry.rsplit_once(':') {
+            Some((term, c)) if !term.is_empty() => Term {
+                word: term.trim().to_string(),
+                contribution: c.trim().parse().unwrap_or(0.0),
+                position: None,
+            },
+            _ => Term { word: entry.to_string(), contribution: 0.0, position: None },
+        })
+        .collect()
 }
 
 /// A marked stretch of a text.
@@ -70,22 +81,23 @@ fn alnum(c: Option<char>) -> bool {
 /// never overlapping.
 ///
 /// ```
-/// use peakend::report::terms::find_spans;
+/// use peakend::report::terms::{find_spans, parse};
 /// let text = "I'm NOT happy. Thanks, so much!";
-/// let spans = find_spans(text, "happy:-2.00|thanks so much:2.80");
+/// let terms = parse("happy:-2.00|thanks so much:2.80");
+/// let spans = find_spans(text, &terms);
 /// let found: Vec<&str> = spans.iter().map(|s| &text[s.start..s.end]).collect();
 /// assert_eq!(found, ["happy", "Thanks, so much"]);
 /// ```
-pub fn find_spans<'a>(text: &str, terms: &'a str) -> Vec<Span<'a>> {
+pub fn find_spans<'a>(text: &str, terms: &'a [Term]) -> Vec<Span<'a>> {
     let chars: Vec<(usize, char)> =
         text.char_indices().map(|(i, c)| (i, fold(c))).collect();
     let byte = |i: usize| chars.get(i).map_or(text.len(), |c| c.0);
     let mut taken: Vec<(usize, usize)> = Vec::new();
     let mut spans = Vec::new();
     let mut cursor = 0;
-    for t in parse(terms) {
+    for t in terms {
         let words: Vec<Vec<char>> =
-            t.term.split_whitespace().map(|w| w.chars().map(fold).collect()).collect();
+            t.word.split_whitespace().map(|w| w.chars().map(fold).collect()).collect();
         if words.is_empty() {
             continue;
         }
@@ -99,7 +111,7 @@ pub fn find_spans<'a>(text: &str, terms: &'a str) -> Vec<Span<'a>> {
             spans.push(Span {
                 start: byte(s),
                 end: byte(e),
-                term: t.term,
+                term: &t.word,
                 contribution: t.contribution,
             });
         }
@@ -186,7 +198,7 @@ mod tests {
     use super::*;
 
     fn marked(text: &str, terms: &str) -> Vec<String> {
-        find_spans(text, terms)
+        find_spans(text, &parse(terms))
             .iter()
             .map(|s| format!("{}={}", &text[s.start..s.end], s.contribution))
             .collect()
@@ -229,7 +241,8 @@ mod tests {
         let text = "happy? not happy at all. happy now";
         let got = marked(text, "happy:1.00|happy:-2.00|happy:1.00");
         assert_eq!(got, ["happy=1", "happy=-2", "happy=1"]);
-        let spans = find_spans(text, "happy:1.00|happy:-2.00");
+        let terms = parse("happy:1.00|happy:-2.00");
+        let spans = find_spans(text, &terms);
         assert_eq!((spans[1].start, spans[1].end), (11, 16));
     }
 
@@ -246,7 +259,7 @@ mod tests {
     #[test]
     fn spans_fall_on_char_boundaries() {
         let text = "İstanbul ist große Klasse";
-        for s in find_spans(text, "ist:1|große:2|klasse:3") {
+        for s in find_spans(text, &parse("ist:1|große:2|klasse:3")) {
             assert!(text.is_char_boundary(s.start) && text.is_char_boundary(s.end));
         }
         assert_eq!(marked(text, "große:2|klasse:3"), ["große=2", "Klasse=3"]);

@@ -1,4 +1,8 @@
-//! Command-line arguments (clap derive). Only the binary uses this module.
+//! Command-line arguments (clap derive) and one file per subcommand. Only
+//! the binary uses this module.
+
+mod report;
+mod score;
 
 use std::path::PathBuf;
 
@@ -253,6 +257,14 @@ pub struct ReportArgs {
     /// No summary on standard error.
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+/// Runs the command.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Score(args) => score::run(args),
+        Command::Report(args) => report::run(args),
+    }
 }
 
 /// Parses `--delimiter`: one ASCII character other than a quote or a line

@@ -1,0 +1,69 @@
+//! `peakend report`: the coach's HTML page from score's two CSVs.
+
+use peakend::input::Source;
+use peakend::report::{self, rank::Weights};
+
+use super::ReportArgs;
+
+pub(crate) fn run(args: ReportArgs) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let interactions = Source::parse(&args.interactions);
+    let turns = args.turns.as_deref().map(Source::parse);
+    if interactions == Source::Stdin && turns == Some(Source::Stdin) {
+        anyhow::bail!("INTERACTIONS and --turns cannot both be standard input ('-')");
+    }
+    // --turns is opened once INTERACTIONS has ended: in
+    // `peakend score ... --turns t.csv | peakend report - --turns t.csv` it
+    // does not exist before.
+    if let Source::Path(p) = &interactions {
+        if !p.exists() {
+            anyhow::bail!("{}: input file not found", p.display());
+        }
+    }
+    let options = report::Options {
+        top: args.top,
+        title: args.title,
+        weights: Weights { peak: args.peak_weight, end: args.end_weight },
+    };
+    let report = report::build(&interactions, turns.as_ref(), &options)?;
+    report::write(&report, args.output.as_deref())?;
+    if !args.quiet {
+        eprintln!("{}", summary(&report, args.output.as_deref(), started.elapsed()));
+    }
+    Ok(())
+}
+
+/// The one-line summary of a report on standard error.
+pub(crate) fn summary(
+    r: &report::Report,
+    out: Option<&std::path::Path>,
+    took: std::time::Duration,
+) -> String {
+    let out = match out {
+        Some(p) if p != std::path::Path::new("-") => p.display().to_string(),
+        _ => "<stdout>".to_string(),
+    };
+    let mut line = format!(
+        "peakend: report of {} interactions ({} bad endings), {} drawn, {:.2} s: {out}",
+        r.glance.interactions,
+        r.glance.bad_endings,
+        r.worst.len(),
+        took.as_secs_f64()
+    );
+    let missing = r.missing_turns();
+    if missing > 0 {
+        line += &format!(
+            "; warning: {missing} drawn interactions have no rows in the per-turn CSV (not from the same run?)"
+        );
+    }
+    if !r.has_turns {
+        line += "; no --turns: the page has no arcs";
+    }
+    if r.glance.weight_mismatch > 0 {
+        line += &format!(
+            "; warning: {} interactions' remembered does not follow from --peak-weight {} --end-weight {} (pass the weights they were scored with)",
+            r.glance.weight_mismatch, r.weights.peak, r.weights.end
+        );
+    }
+    line
+}
