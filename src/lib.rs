@@ -7,11 +7,20 @@
 //! remembered (peak-end) score, the gap between them and whether the ending
 //! went wrong, with the words that drove each figure.
 //!
-//! The data flows through one module per station:
-//! [`input`] → [`text`] → [`lexicon`] → [`score`] → [`peak_end`] → [`output`],
-//! driven by [`batch`] (streaming, parallel, order-preserving) through
-//! [`engine`] (one interaction at a time). [`report`] turns the two output
-//! CSVs into a self-contained HTML page for quality coaches.
+//! The data flows through one module per station: [`input`] → tokens →
+//! [`score`] (asking the [`lexicon`] of the interaction's [`lang`]) →
+//! [`peak_end`] and [`emotion`] → [`output`] (one [`output::schema`] for
+//! both tables, one atomic file type), driven by [`batch`] (streaming,
+//! parallel, order-preserving) through [`engine`] (one interaction at a
+//! time). [`report`] makes a self-contained HTML page for quality coaches,
+//! fed the scored interactions or the two output CSVs.
+//!
+//! The public API: [`engine::Engine`] and its options ([`engine::LangChoice`],
+//! [`score::ScoreOptions`], [`peak_end::PeakEndParams`]), the records
+//! ([`record`]), the scored types ([`engine::Scored`], [`score::TurnScore`],
+//! [`peak_end::PeakEnd`]), the error ([`Error`]), the output schema, and the
+//! batch runner with its inputs and outputs. [`handle_signals`] and
+//! [`discarded_outputs`] serve the binary's interruption and error messages.
 //!
 //! # Example
 //!
@@ -41,20 +50,22 @@
 #![deny(missing_docs)]
 
 pub mod batch;
-pub mod cleanup;
+mod cleanup;
 pub mod emotion;
 pub mod engine;
 pub mod error;
 pub mod input;
 pub mod lang;
 pub mod lexicon;
-pub mod number;
+mod number;
 pub mod output;
 pub mod peak_end;
 pub mod record;
 pub mod rejects;
 pub mod report;
 pub mod score;
+#[doc(hidden)] // Public for the benchmarks only.
 pub mod text;
 
+pub use cleanup::{discarded as discarded_outputs, handle_signals};
 pub use error::{Error, Result};

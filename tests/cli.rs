@@ -409,3 +409,39 @@ fn explanation_lists_are_capped() {
     assert_eq!(entries.iter().filter(|e| e.starts_with("terrible:")).count(), 10);
     assert!(entries[..22].iter().all(|e| e.starts_with("good:")), "{terms}");
 }
+
+#[test]
+fn threads_zero_means_every_core_and_huge_counts_are_capped() {
+    let plain = TestCommand::new(&["score", "-q", &examples()]).stdout();
+    let zero = TestCommand::new(&["score", "-q", "--threads", "0", &examples()]).stdout();
+    eqnice!(plain, zero);
+    let started = std::time::Instant::now();
+    let o = TestCommand::new(&["score", "--threads", "10000", &examples()]).output();
+    assert!(o.status.success());
+    eqnice!(plain, String::from_utf8(o.stdout).unwrap());
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(err.contains("--threads 10000: using "), "{err}");
+    assert!(err.contains(" per core on "), "{err}");
+    assert!(started.elapsed().as_secs() < 30, "{:?}", started.elapsed());
+}
+
+#[test]
+fn an_error_before_the_first_row_prints_nothing_on_stdout() {
+    for input in ["id,speaker\n", "id,speaker,text\na,alien,hello\n", ""] {
+        let o = TestCommand::new(&["score", "-"]).stdin(input).output();
+        assert_eq!(o.status.code(), Some(1), "{input:?}");
+        assert!(o.stdout.is_empty(), "{input:?}: {}", String::from_utf8_lossy(&o.stdout));
+    }
+    // An empty run still gets its header.
+    let out = TestCommand::new(&["score", "-"]).stdin("id,speaker,text\n").stdout();
+    assert!(out.starts_with(HEADER) && out.lines().count() == 1, "{out}");
+}
+
+#[test]
+fn the_summary_agrees_in_number() {
+    let o = TestCommand::new(&["score", "-"])
+        .stdin("id,speaker,text\na,customer,hi\n")
+        .output();
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(err.starts_with("peakend: 1 interaction, 1 turn, "), "{err}");
+}

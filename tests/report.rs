@@ -478,3 +478,105 @@ fn help_documents_the_report() {
     assert!(top.contains("report"), "{top}");
     assert!(TestCommand::new(&["score", "--help"]).stdout().contains("--report"));
 }
+
+#[test]
+fn the_report_in_memory_is_the_report_from_the_csvs() {
+    let examples = data("examples/transcripts.csv");
+    let mut c = TestCommand::new(&[
+        "score", "-q", "-o", "ix.csv", "--turns", "t.csv", "--report", "r.html",
+    ]);
+    c.arg(&examples);
+    c.stdout();
+    let (_, from_csvs) = report(&[], &c.path("ix.csv"), Some(&c.path("t.csv")));
+    let in_memory = std::fs::read_to_string(c.path("r.html")).unwrap();
+    // Only the line naming the inputs differs.
+    let without_sources = |html: &str| {
+        html.lines()
+            .filter(|l| !l.contains("interactions from <code>"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    eqnice!(without_sources(&from_csvs), without_sources(&in_memory));
+    assert!(in_memory.contains("transcripts.csv</code>"));
+}
+
+#[test]
+fn the_readme_pipe_works() {
+    // `peakend score big.csv --turns pt.csv -q | peakend report - --turns pt.csv`:
+    // the report opens pt.csv only once standard input has ended.
+    let c = TestCommand::new(&[]);
+    let bin = env!("CARGO_BIN_EXE_peakend");
+    let examples = data("examples/transcripts.csv");
+    let status = std::process::Command::new("sh")
+        .current_dir(c.dir.path())
+        .arg("-c")
+        .arg(format!(
+            "'{bin}' score '{}' --turns pt.csv -q | '{bin}' report - --turns pt.csv -q > r.html",
+            examples.display()
+        ))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let html = std::fs::read_to_string(c.path("r.html")).unwrap();
+    assert_eq!(html.matches("<svg class=\"arc\"").count(), 20);
+}
+
+#[test]
+fn report_errors_name_the_asked_path() {
+    let mut c = TestCommand::new(&["score", "-q", "--report", "nodir/r.html"]);
+    c.arg(data("examples/transcripts.csv"));
+    let err = c.fails();
+    assert!(
+        err.contains("peakend: error: nodir/r.html: cannot create the output file"),
+        "{err}"
+    );
+    assert!(!err.contains(".r.html."), "{err}");
+    let mut c = TestCommand::new(&["report", "-q", "-o", "nodir/r.html"]);
+    c.arg(data("tests/data/golden/small.interactions.csv"));
+    let err = c.fails();
+    assert!(err.contains("nodir/r.html: cannot create the output file"), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn an_interrupted_run_leaves_no_report() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_peakend"))
+        .current_dir(dir.path())
+        .args(["score", "-o", "ix.csv", "--report", "r.html", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = String::from("id,speaker,text\n");
+    for i in 0..2000 {
+        input += &format!("ix-{i},customer,still not working #{i}\n");
+    }
+    child.stdin.as_mut().unwrap().write_all(input.as_bytes()).unwrap();
+    // Both temporary files exist: the run is under way, stdin still open.
+    let temps = || {
+        std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter(|e| {
+                e.as_ref().unwrap().file_name().to_string_lossy().ends_with(".tmp")
+            })
+            .count()
+    };
+    let started = std::time::Instant::now();
+    while temps() < 2 {
+        assert!(started.elapsed().as_secs() < 60, "no temporary files");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let kill = Command::new("kill").arg("-TERM").arg(child.id().to_string()).status();
+    assert!(kill.unwrap().success());
+    let stdin = child.stdin.take();
+    let out = child.wait_with_output().unwrap();
+    drop(stdin);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(143), "{err}");
+    assert!(err.contains("no output written (removed 2 temporary files)"), "{err}");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}

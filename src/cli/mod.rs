@@ -91,7 +91,9 @@ pub struct ScoreArgs {
     #[arg(
         long,
         value_name = "N",
-        long_help = "Worker threads [default: all cores]. The output is byte-identical for any N."
+        long_help = "Worker threads [default: all cores]. 0 also means all cores; more than 4 per \
+                     core are capped at 4 per core, with a note on standard error. The output is \
+                     byte-identical for any N."
     )]
     pub threads: Option<usize>,
 
@@ -197,12 +199,11 @@ pub struct ScoreArgs {
     #[arg(
         long,
         value_name = "FILE",
-        long_help = "Also write the coach report, one self-contained HTML page, here (as \
-                     'peakend report' would from -o and --turns, with this run's peak and end \
-                     weights). When -o or --turns is not a plain file (standard output, a \
-                     device, or not asked for), temporary copies are written beside the report \
-                     and removed after the run; standard output then gets its CSV once the \
-                     report is written."
+        long_help = "Also write the coach report, one self-contained HTML page, here: the page \
+                     'peakend report' would make from -o and --turns, with this run's peak and end \
+                     weights. It is built in memory as the interactions are written (memory grows \
+                     with the report's 200 drawn interactions, not with the batch), whatever -o \
+                     and --turns are, and put in place with the other outputs."
     )]
     pub report: Option<PathBuf>,
 
@@ -267,6 +268,16 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
+/// `n` and the noun, in the plural unless `n` is 1: "1 interaction",
+/// "2 interactions".
+fn count(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// Parses `--delimiter`: one ASCII character other than a quote or a line
 /// end, or `tab` / `\t`.
 fn parse_delimiter(s: &str) -> Result<u8, String> {
@@ -284,6 +295,13 @@ fn parse_delimiter(s: &str) -> Result<u8, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_agree_in_number() {
+        assert_eq!(count(1, "interaction"), "1 interaction");
+        assert_eq!(count(0, "interaction"), "0 interactions");
+        assert_eq!(count(2, "bad ending"), "2 bad endings");
+    }
 
     #[test]
     fn delimiters() {

@@ -44,9 +44,9 @@ pub(crate) fn summary(
         _ => "<stdout>".to_string(),
     };
     let mut line = format!(
-        "peakend: report of {} interactions ({} bad endings), {} drawn, {:.2} s: {out}",
-        r.glance.interactions,
-        r.glance.bad_endings,
+        "peakend: report of {} ({}), {} drawn, {:.2} s: {out}",
+        super::count(r.glance.interactions, "interaction"),
+        super::count(r.glance.bad_endings, "bad ending"),
         r.worst.len(),
         took.as_secs_f64()
     );

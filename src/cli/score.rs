@@ -227,8 +227,11 @@ fn summary(s: &RunStats, rejects: Option<&Path>) -> String {
     let secs = s.elapsed.as_secs_f64();
     let mbps = if secs > 0.0 { s.bytes as f64 / 1e6 / secs } else { 0.0 };
     let mut line = format!(
-        "peakend: {} interactions, {} turns, {:.2} s, {:.1} MB/s",
-        s.interactions, s.turns, secs, mbps
+        "peakend: {}, {}, {:.2} s, {:.1} MB/s",
+        super::count(s.interactions, "interaction"),
+        super::count(s.turns, "turn"),
+        secs,
+        mbps
     );
     if s.lang_unsupported > 0 {
         line += &format!(
