@@ -172,8 +172,9 @@ fn emotion_name(e: Option<Emotion>) -> &'static str {
     e.map_or("neutral", Emotion::name)
 }
 
+/// One column: name, type, documentation and accessor.
 macro_rules! column {
-    ($name:literal, $ty:ident, $doc:literal, $value:expr) => {
+    ($name:literal, $ty:ident, $doc:expr, $value:expr) => {
         Column { name: $name, ty: Type::$ty, doc: $doc, value: $value }
     };
 }
@@ -261,6 +262,15 @@ pub static INTERACTION: &[InteractionColumn] = &[
     ),
 ];
 
+/// The per-turn column of one emotion's intensity.
+macro_rules! emotion {
+    ($emotion:ident, $name:literal) => {
+        column!($name, Figure, concat!("intensity of ", $name, " in [0, 1)"), |r| {
+            r.emotion(Emotion::$emotion)
+        })
+    };
+}
+
 /// The per-turn table (`--turns`), in column order.
 pub static TURN: &[TurnColumn] = &[
     column!("interaction_id", Text, "as in the input", |r| Value::Text(r.id)),
@@ -287,29 +297,15 @@ pub static TURN: &[TurnColumn] = &[
     column!("emotion", Text, "the turn's dominant emotion, or neutral", |r| {
         Value::Text(emotion_name(r.score.emotions.dominant()))
     }),
-    column!("anger", Figure, "intensity of anger in [0, 1)", |r| r
-        .emotion(Emotion::Anger)),
-    column!("frustration", Figure, "intensity of frustration in [0, 1)", |r| {
-        r.emotion(Emotion::Frustration)
-    }),
-    column!("disappointment", Figure, "intensity of disappointment in [0, 1)", |r| {
-        r.emotion(Emotion::Disappointment)
-    }),
-    column!("anxiety", Figure, "intensity of anxiety in [0, 1)", |r| r
-        .emotion(Emotion::Anxiety)),
-    column!("confusion", Figure, "intensity of confusion in [0, 1)", |r| {
-        r.emotion(Emotion::Confusion)
-    }),
-    column!("happiness", Figure, "intensity of happiness in [0, 1)", |r| {
-        r.emotion(Emotion::Happiness)
-    }),
-    column!("gratitude", Figure, "intensity of gratitude in [0, 1)", |r| {
-        r.emotion(Emotion::Gratitude)
-    }),
-    column!("empathy", Figure, "intensity of empathy in [0, 1)", |r| r
-        .emotion(Emotion::Empathy)),
-    column!("apology", Figure, "intensity of apology in [0, 1)", |r| r
-        .emotion(Emotion::Apology)),
+    emotion!(Anger, "anger"),
+    emotion!(Frustration, "frustration"),
+    emotion!(Disappointment, "disappointment"),
+    emotion!(Anxiety, "anxiety"),
+    emotion!(Confusion, "confusion"),
+    emotion!(Happiness, "happiness"),
+    emotion!(Gratitude, "gratitude"),
+    emotion!(Empathy, "empathy"),
+    emotion!(Apology, "apology"),
     column!("terms", Terms, "the words and phrases that drove the score", |r| {
         Value::Terms(r.terms(false))
     }),
