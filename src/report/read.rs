@@ -1,6 +1,8 @@
 //! Reading the two CSVs that `peakend score` writes, one row at a time.
 //!
-//! Both readers resolve the header to column positions once (by name, so
+//! The column names are those of [`crate::output::schema`] (checked in
+//! debug builds), and the id aliases those of the transcript input. Both
+//! readers resolve the header to column positions once (by name, so
 //! columns added later or reordered by a spreadsheet do no harm), reuse one
 //! `ByteRecord` for the whole file, and check every row's figures, so a bad
 //! cell is reported as `file:line: what is wrong` whether or not that row
@@ -23,6 +25,7 @@ use super::terms::{self, Term};
 use crate::error::{Error, Result};
 use crate::input::csv::ID;
 use crate::input::Source;
+use crate::output::schema;
 use crate::record::{Speaker, SPEAKER_VALUES};
 
 /// Header names accepted for an optional agent column.
@@ -170,6 +173,9 @@ struct Names<'a> {
     path: &'a Path,
     what: &'static str,
     hint: &'static str,
+    /// The output table's columns (`schema::names`), which are the only
+    /// ones read besides the id aliases and the agent column.
+    schema: &'a [&'static str],
 }
 
 impl Names<'_> {
@@ -177,12 +183,14 @@ impl Names<'_> {
         aliases.iter().find_map(|a| self.names.iter().position(|n| n == a))
     }
 
+    /// The column `name` of the output schema, when the file has it.
     fn optional(&self, name: &str) -> Option<usize> {
+        debug_assert!(self.schema.contains(&name), "{name} is not an output column");
         self.find(&[name])
     }
 
     fn required(&self, name: &str) -> Result<usize> {
-        self.find(&[name]).ok_or_else(|| self.missing(name))
+        self.optional(name).ok_or_else(|| self.missing(name))
     }
 
     fn missing(&self, name: &str) -> Error {
@@ -305,7 +313,8 @@ impl InteractionReader {
         } else {
             ""
         };
-        let n = Names { names: &names, path: &file.path, what, hint };
+        let schema: Vec<&str> = schema::names(schema::INTERACTION).collect();
+        let n = Names { names: &names, path: &file.path, what, hint, schema: &schema };
         let cols = IxColumns {
             id: n.find(ID).ok_or_else(|| n.missing("interaction_id"))?,
             experienced: n.required("experienced")?,
@@ -462,7 +471,8 @@ impl TurnReader {
         } else {
             ""
         };
-        let n = Names { names: &names, path: &file.path, what, hint };
+        let schema: Vec<&str> = schema::names(schema::TURN).collect();
+        let n = Names { names: &names, path: &file.path, what, hint, schema: &schema };
         let cols = TurnColumns {
             id: n.find(ID).ok_or_else(|| n.missing("interaction_id"))?,
             turn: n.required("turn")?,
