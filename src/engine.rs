@@ -16,8 +16,9 @@ use crate::score::{score_turn_into, ScoreOptions, Scratch, TurnScore};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LangChoice {
     /// The input's `language` value when present; otherwise detected from
-    /// the customer's text. Unsupported or undetectable: the default
-    /// language, counted in the summary.
+    /// the interaction's text, and per turn where a turn switches language.
+    /// Unsupported or undetectable: the default language
+    /// ([`Engine::with_default_lang`]), counted in the summary.
     Auto,
     /// One language for everything.
     Fixed(&'static str),
@@ -39,6 +40,8 @@ pub struct Engine {
     /// fast however many languages ship).
     lexicons: Vec<(&'static str, OnceLock<Lexicon>)>,
     lang: LangChoice,
+    /// The language of interactions whose language cannot be told.
+    default_lang: &'static str,
     options: ScoreOptions,
     params: PeakEndParams,
 }
@@ -50,12 +53,25 @@ pub struct Scored {
     pub language: &'static str,
     /// Why the default language was used, if it was a fallback.
     pub lang_fallback: Option<LangFallback>,
+    /// The turns scored in another language than the interaction's (index
+    /// into `turns`, language), in turn order: usually none.
+    pub turn_languages: Vec<(usize, &'static str)>,
     /// One score per turn, in the interaction's turn order.
     pub turns: Vec<TurnScore>,
     /// The peak-end summary.
     pub summary: PeakEnd,
     /// The emotional summary.
     pub emotions: EmotionSummary,
+}
+
+impl Scored {
+    /// The language turn `i` was scored in.
+    pub fn turn_language(&self, i: usize) -> &'static str {
+        match self.turn_languages.iter().find(|(t, _)| *t == i) {
+            Some(&(_, code)) => code,
+            None => self.language,
+        }
+    }
 }
 
 impl Engine {
@@ -72,7 +88,7 @@ impl Engine {
     ) -> Result<Engine> {
         params.validate()?;
         let mut lexicons = Vec::new();
-        for &code in lang::SUPPORTED {
+        for code in lang::LANGUAGES.iter().map(|l| l.code) {
             let slot = OnceLock::new();
             let has_user_files = user_lexicons.is_some_and(|d| d.join(code).is_dir());
             if code == lang::DEFAULT || has_user_files || lang == LangChoice::Fixed(code)
@@ -85,7 +101,26 @@ impl Engine {
             // A missing folder is an error even when no language uses it.
             crate::lexicon::LexiconSource::user_dir(dir, lang::DEFAULT)?;
         }
-        Ok(Engine { lexicons, lang, options, params })
+        Ok(Engine { lexicons, lang, default_lang: lang::DEFAULT, options, params })
+    }
+
+    /// Sets the language of interactions whose language cannot be told, or
+    /// is not supported (`--default-lang`; [`lang::DEFAULT`] unless set),
+    /// and loads its lexicon.
+    pub fn with_default_lang(mut self, code: &'static str) -> Result<Engine> {
+        if self.lexicon(code).is_none() {
+            return Err(crate::error::Error::config(format!(
+                "no built-in lexicon for language '{code}' (supported: {})",
+                lang::codes()
+            )));
+        }
+        self.default_lang = code;
+        Ok(self)
+    }
+
+    /// The language of interactions whose language cannot be told.
+    pub fn default_lang(&self) -> &'static str {
+        self.default_lang
     }
 
     /// The lexicon of a supported language, loading it on first use.
@@ -99,54 +134,43 @@ impl Engine {
         }))
     }
 
-    /// The language an interaction is scored in, and why it is the default
-    /// when it is a fallback. `buf` is a reused buffer for detection text.
+    /// The language an interaction is scored in, why it is the default
+    /// when it is a fallback, and whether its turns may switch language
+    /// (only when it was detected). `buf` is a reused buffer for the
+    /// detection sample.
     fn language_of(
         &self,
         ix: &Interaction,
         buf: &mut String,
-    ) -> (&'static str, Option<LangFallback>) {
-        match &self.lang {
-            LangChoice::Fixed(code) => (*code, None),
-            LangChoice::Auto => match ix.language.as_deref() {
-                Some(value) => match lang::normalize(value) {
-                    Some(code) => (code, None),
-                    None => (lang::DEFAULT, Some(LangFallback::Unsupported)),
-                },
-                None => {
-                    buf.clear();
-                    // The customer's words; the agent's only if the customer said nothing.
-                    for customer in [true, false] {
-                        for t in ix
-                            .turns
-                            .iter()
-                            .filter(|t| (t.speaker == Speaker::Customer) == customer)
-                        {
-                            if buf.len() >= lang::DETECT_BYTES {
-                                break;
-                            }
-                            buf.push_str(&t.text);
-                            buf.push(' ');
-                        }
-                        if !buf.trim().is_empty() {
-                            break;
-                        }
+    ) -> (&'static str, Option<LangFallback>, bool) {
+        let value = match (&self.lang, ix.language.as_deref()) {
+            (LangChoice::Fixed(code), _) => return (code, None, false),
+            (LangChoice::Auto, Some(value)) => value,
+            (LangChoice::Auto, None) => {
+                // Every turn, agents' too, in order, up to the sample size.
+                buf.clear();
+                for t in &ix.turns {
+                    let room = lang::SAMPLE_BYTES.saturating_sub(buf.len());
+                    if room == 0 {
+                        break;
                     }
-                    let mut end = buf.len().min(lang::DETECT_BYTES);
-                    while !buf.is_char_boundary(end) {
-                        end -= 1;
-                    }
-                    match lang::detect(&buf[..end]) {
-                        lang::Detected::Supported(code) => (code, None),
-                        lang::Detected::Unsupported => {
-                            (lang::DEFAULT, Some(LangFallback::Unsupported))
-                        }
-                        lang::Detected::Unsure => {
-                            (lang::DEFAULT, Some(LangFallback::Undetected))
-                        }
-                    }
+                    buf.push_str(lang::prefix(&t.text, room.min(lang::TURN_BYTES)));
+                    buf.push('\n');
                 }
-            },
+                return match lang::detect(buf) {
+                    lang::Detected::Supported(code) => (code, None, true),
+                    lang::Detected::Unsupported => {
+                        (self.default_lang, Some(LangFallback::Unsupported), false)
+                    }
+                    lang::Detected::Unsure => {
+                        (self.default_lang, Some(LangFallback::Undetected), false)
+                    }
+                };
+            }
+        };
+        match lang::normalize(value) {
+            Some(code) => (code, None, false),
+            None => (self.default_lang, Some(LangFallback::Unsupported), false),
         }
     }
 
@@ -171,14 +195,22 @@ impl Engine {
         scratch: &mut Scratch,
         scored: &mut Scored,
     ) {
-        let (language, lang_fallback) = self.language_of(ix, scratch.text_buffer());
-        let lex = self
-            .lexicon(language)
-            .or_else(|| self.lexicon(lang::DEFAULT))
-            .expect("default loaded");
+        let (language, lang_fallback, per_turn) =
+            self.language_of(ix, scratch.text_buffer());
+        let lex = self.lexicon(language).expect("a supported language");
         scratch.resize_turns(&mut scored.turns, ix.turns.len());
-        for (t, out) in ix.turns.iter().zip(&mut scored.turns) {
+        scored.turn_languages.clear();
+        for (i, (t, out)) in ix.turns.iter().zip(&mut scored.turns).enumerate() {
             score_turn_into(lex, self.options, &t.text, scratch, out);
+            if !per_turn {
+                continue;
+            }
+            let switch = lang::turn_switch(scratch.token_infos(), &t.text, language);
+            if let Some((code, other)) = switch.and_then(|c| Some((c, self.lexicon(c)?)))
+            {
+                score_turn_into(other, self.options, &t.text, scratch, out);
+                scored.turn_languages.push((i, code));
+            }
         }
         let (moments, emotion_moments) = scratch.moment_buffers();
         moments.clear();

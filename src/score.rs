@@ -143,6 +143,12 @@ impl Scratch {
         &mut self.text
     }
 
+    /// What the lexicon said of each token of the turn scored last (the
+    /// per-turn language check reads them).
+    pub(crate) fn token_infos(&self) -> &[WordInfo] {
+        &self.info[..self.tokens.len().min(self.info.len())]
+    }
+
     /// Makes `turns` `n` long, moving turn scores to and from a spare list
     /// rather than dropping and allocating them.
     pub fn resize_turns(&mut self, turns: &mut Vec<TurnScore>, n: usize) {

@@ -55,7 +55,7 @@ fn sign(v: f64) -> &'static str {
 #[test]
 fn valence_sign_and_detection_per_language() {
     let mut report = String::new();
-    for &code in lang::SUPPORTED.iter().filter(|&&c| c != "en") {
+    for code in lang::LANGUAGES.iter().map(|l| l.code).filter(|&c| c != "en") {
         let engine = Engine::new(
             LangChoice::Fixed(code),
             None,
@@ -102,4 +102,151 @@ fn valence_sign_and_detection_per_language() {
         );
     }
     eprintln!("{report}");
+}
+
+fn interaction(turns: &[(Speaker, &str)]) -> Interaction {
+    Interaction {
+        id: "x".into(),
+        language: None,
+        turns: turns
+            .iter()
+            .enumerate()
+            .map(|(i, (speaker, text))| Turn {
+                turn: i as i64 + 1,
+                speaker: *speaker,
+                text: (*text).into(),
+                start_ms: None,
+                end_ms: None,
+                line: i as u64 + 2,
+            })
+            .collect(),
+    }
+}
+
+/// The words and phrases behind a turn's score.
+fn labels(score: &peakend::score::TurnScore) -> Vec<&str> {
+    score.terms.iter().map(|t| score.label(t)).collect()
+}
+
+fn auto() -> Engine {
+    Engine::new(LangChoice::Auto, None, ScoreOptions::default(), Default::default())
+        .unwrap()
+}
+
+/// One-line interactions, as a new user tried them (issue 15) and one
+/// positive and one negated line per language (diacritic-less Romanian and
+/// Portuguese too): detected with `auto`, and scored with the right sign.
+#[test]
+fn one_line_interactions_are_detected_and_scored() {
+    let engine = auto();
+    let cases = [
+        ("Pas mal, merci.", "fr", "positive"),
+        ("Nicht schlecht, danke.", "de", "positive"),
+        ("Je ne suis pas content du tout.", "fr", "negative"),
+        ("Merci, tout fonctionne maintenant.", "fr", "positive"),
+        ("Ça ne marche toujours pas.", "fr", "negative"),
+        ("Danke, jetzt funktioniert alles wieder.", "de", "positive"),
+        ("Ich bin überhaupt nicht zufrieden.", "de", "negative"),
+        ("Gracias, ya funciona todo.", "es", "positive"),
+        ("No estoy nada contento con el servicio.", "es", "negative"),
+        ("Grazie mille, adesso funziona tutto.", "it", "positive"),
+        ("Non sono per niente soddisfatto.", "it", "negative"),
+        ("Obrigado, agora está tudo a funcionar.", "pt", "positive"),
+        ("Ainda nao funciona, estou muito chateado.", "pt", "negative"),
+        ("Bedankt, het werkt weer.", "nl", "positive"),
+        ("Ik ben helemaal niet tevreden.", "nl", "negative"),
+        ("Multumesc frumos, acum merge.", "ro", "positive"),
+        ("Nu sunt deloc multumit de serviciu.", "ro", "negative"),
+    ];
+    let mut wrong = Vec::new();
+    for (text, want_lang, want_sign) in cases {
+        let scored = engine
+            .score(&interaction(&[(Speaker::Customer, text)]), &mut Scratch::default());
+        let v = scored.turns[0].valence;
+        if scored.language != want_lang
+            || sign(v) != want_sign
+            || scored.lang_fallback.is_some()
+        {
+            wrong.push(format!(
+                "{text:?}: {} {v:.3} ({})",
+                scored.language,
+                labels(&scored.turns[0]).join("|")
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    // "tout" is not English "tout" here.
+    let scored = engine.score(
+        &interaction(&[(Speaker::Customer, "Je ne suis pas content du tout.")]),
+        &mut Scratch::default(),
+    );
+    let terms = labels(&scored.turns[0]);
+    assert!(!terms.contains(&"tout"), "{terms:?}");
+}
+
+/// An English call that ends in French: the French turns are scored in
+/// French, and say so; the English ones stay English.
+#[test]
+fn a_code_switched_call_scores_each_turn_in_its_language() {
+    let call = interaction(&[
+        (
+            Speaker::Customer,
+            "My internet has been down for three days and nobody called me back.",
+        ),
+        (Speaker::Agent, "I'm sorry to hear that, let me check your line."),
+        (Speaker::Customer, "It still doesn't work, this is ridiculous."),
+        (Speaker::Agent, "I have reset the modem, can you try again?"),
+        (Speaker::Customer, "Merci, c'est parfait maintenant, vous êtes formidable."),
+    ]);
+    let scored = auto().score(&call, &mut Scratch::default());
+    assert_eq!(scored.language, "en");
+    let langs: Vec<&str> = (0..5).map(|i| scored.turn_language(i)).collect();
+    assert_eq!(langs, ["en", "en", "en", "en", "fr"]);
+    assert!(scored.turns[4].valence > 0.5, "{:?}", scored.turns[4]);
+    assert!(scored.summary.end.unwrap() > 0.0, "{:?}", scored.summary);
+    // With the language given, nothing is detected and nothing switches.
+    let fixed = Engine::new(
+        LangChoice::Fixed("en"),
+        None,
+        ScoreOptions::default(),
+        Default::default(),
+    )
+    .unwrap()
+    .score(&call, &mut Scratch::default());
+    assert!(fixed.turn_languages.is_empty());
+    assert_eq!(fixed.turns[4].valence, 0.0);
+}
+
+/// `--default-lang` applies where nothing tells the language, and the
+/// summary counts those interactions; `--help` lists the languages.
+#[test]
+fn default_lang_flag() {
+    use crate::util::{col, csv_rows, TestCommand};
+    let input = "interaction_id,speaker,text\na,customer,ok\nb,customer,Pas mal merci\n\
+                 c,customer,The router works again and the lights are all green now thanks\nc,customer,Merci beaucoup c'est parfait maintenant\n";
+    let mut c = TestCommand::new(&["score", "--default-lang", "de", "--turns", "t.csv"]);
+    c.stdin(input);
+    let o = c.output();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rows = csv_rows(&String::from_utf8_lossy(&o.stdout));
+    let l = col(&rows[0], "language");
+    let langs: Vec<&str> = rows[1..].iter().map(|r| r[l].as_str()).collect();
+    assert_eq!(langs, ["de", "fr", "en"]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("1 interactions whose language could not be told, scored as de"),
+        "{stderr}"
+    );
+    let turns = csv_rows(&std::fs::read_to_string(c.path("t.csv")).unwrap());
+    let l = col(&turns[0], "language");
+    let langs: Vec<&str> = turns[1..].iter().map(|r| r[l].as_str()).collect();
+    assert_eq!(langs, ["de", "fr", "en", "fr"]);
+
+    let err = TestCommand::new(&["score", "--default-lang", "xx"]).stdin("").fails();
+    assert!(
+        err.contains("--default-lang: unsupported language 'xx' (supported: en, fr"),
+        "{err}"
+    );
+    let help = TestCommand::new(&["score", "--help"]).stdout();
+    assert!(help.contains("fr (French)") && help.contains("--default-lang"), "{help}");
 }

@@ -116,11 +116,30 @@ pub struct ScoreArgs {
         long,
         value_name = "CODE|auto",
         default_value = "auto",
-        long_help = "Language of the text: an ISO 639-1 code (supported: en), or 'auto' \
-                     [default]: the input's language column or field when present; \
-                     unsupported values are scored in English and counted in the summary."
+        long_help = format!(
+            "Language of the text: an ISO 639-1 code (supported: {}), or 'auto' \
+             [default]: the input's language column or field when present, otherwise \
+             detected per interaction from all its turns, and per turn where a turn \
+             switches language. Unsupported or undetectable: --default-lang, counted \
+             in the summary.",
+            peakend::lang::names()
+        )
     )]
     pub lang: String,
+
+    /// Language of interactions whose language cannot be told [default: en].
+    #[arg(
+        long,
+        value_name = "CODE",
+        default_value = peakend::lang::DEFAULT,
+        long_help = format!(
+            "Language of the interactions whose language cannot be told (too little \
+             text, or a language without a lexicon) with --lang auto; they are counted \
+             in the summary. Supported: {}.",
+            peakend::lang::names()
+        )
+    )]
+    pub default_lang: String,
 
     /// Input format, overriding the file extension.
     #[arg(long, value_enum, value_name = "FORMAT")]

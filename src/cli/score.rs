@@ -26,10 +26,17 @@ pub(crate) fn run(args: ScoreArgs) -> anyhow::Result<()> {
         l => LangChoice::Fixed(lang::normalize(l).with_context(|| {
             format!(
                 "--lang: unsupported language '{l}' (supported: {}, or auto)",
-                lang::SUPPORTED.join(", ")
+                lang::codes()
             )
         })?),
     };
+    let default_lang = lang::normalize(&args.default_lang).with_context(|| {
+        format!(
+            "--default-lang: unsupported language '{}' (supported: {})",
+            args.default_lang,
+            lang::codes()
+        )
+    })?;
     let params = PeakEndParams {
         negativity_bias: args.negativity_bias,
         peak_weight: args.peak_weight,
@@ -39,7 +46,8 @@ pub(crate) fn run(args: ScoreArgs) -> anyhow::Result<()> {
         last_below: args.bad_ending_last,
     };
     let options = ScoreOptions { phrases: !args.no_phrases };
-    let engine = Engine::new(lang, args.lexicons.as_deref(), options, params)?;
+    let engine = Engine::new(lang, args.lexicons.as_deref(), options, params)?
+        .with_default_lang(default_lang)?;
 
     let sources: Vec<Source> = if args.inputs.is_empty() {
         vec![Source::Stdin]
@@ -106,7 +114,7 @@ pub(crate) fn run(args: ScoreArgs) -> anyhow::Result<()> {
         bar.finish_and_clear();
     }
     if !args.quiet {
-        eprintln!("{}", summary(&stats, args.rejects.as_deref()));
+        eprintln!("{}", summary(&stats, args.rejects.as_deref(), default_lang));
         let report = report_slot.lock().unwrap_or_else(|p| p.into_inner()).take();
         if let Some(report) = report {
             eprintln!(
@@ -223,7 +231,7 @@ fn progress_bar(total: Option<u64>) -> ProgressBar {
 }
 
 /// The one-line summary printed on standard error.
-fn summary(s: &RunStats, rejects: Option<&Path>) -> String {
+fn summary(s: &RunStats, rejects: Option<&Path>, default_lang: &str) -> String {
     let secs = s.elapsed.as_secs_f64();
     let mbps = if secs > 0.0 { s.bytes as f64 / 1e6 / secs } else { 0.0 };
     let mut line = format!(
@@ -236,15 +244,13 @@ fn summary(s: &RunStats, rejects: Option<&Path>) -> String {
     if s.lang_unsupported > 0 {
         line += &format!(
             "; warning: {} interactions in unsupported languages scored as {}",
-            s.lang_unsupported,
-            lang::DEFAULT
+            s.lang_unsupported, default_lang
         );
     }
     if s.lang_undetected > 0 {
         line += &format!(
-            "; warning: {} interactions too short to detect their language, scored as {}",
-            s.lang_undetected,
-            lang::DEFAULT
+            "; warning: {} interactions whose language could not be told, scored as {}",
+            s.lang_undetected, default_lang
         );
     }
     if s.warnings.invalid_utf8 > 0 {

@@ -56,54 +56,16 @@ pub struct LexiconSource {
     pub text: Cow<'static, str>,
 }
 
-macro_rules! builtin {
-    ($lang:literal, $file:literal, $kind:expr) => {
-        LexiconSource {
-            path: PathBuf::from(concat!("<built-in>/", $lang, "/", $file)),
-            kind: $kind,
-            text: Cow::Borrowed(include_str!(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/lexicons/",
-                $lang,
-                "/",
-                $file
-            ))),
-        }
-    };
-}
-
-/// The four files of a language other than English.
-macro_rules! builtin_language {
-    ($lang:literal) => {
-        vec![
-            builtin!($lang, "valence.tsv", FileKind::Valence),
-            builtin!($lang, "rules.tsv", FileKind::Rules),
-            builtin!($lang, "phrases.tsv", FileKind::Valence),
-            builtin!($lang, "emotion.tsv", FileKind::Emotion),
-        ]
-    };
-}
-
 impl LexiconSource {
     /// The embedded files of `lang`, or `None` for an unsupported language.
     pub fn builtin(lang: &str) -> Option<Vec<LexiconSource>> {
-        match lang {
-            "en" => Some(vec![
-                builtin!("en", "vader_lexicon.txt", FileKind::VaderValence),
-                builtin!("en", "emoji_utf8_lexicon.txt", FileKind::Emoji),
-                builtin!("en", "rules.tsv", FileKind::Rules),
-                builtin!("en", "phrases.tsv", FileKind::Valence),
-                builtin!("en", "emotion.tsv", FileKind::Emotion),
-            ]),
-            "it" => Some(builtin_language!("it")),
-            "nl" => Some(builtin_language!("nl")),
-            "pt" => Some(builtin_language!("pt")),
-            "es" => Some(builtin_language!("es")),
-            "de" => Some(builtin_language!("de")),
-            "ro" => Some(builtin_language!("ro")),
-            "fr" => Some(builtin_language!("fr")),
-            _ => None,
-        }
+        let language = crate::lang::get(lang)?;
+        let source = |f: &crate::lang::BuiltinFile| LexiconSource {
+            path: PathBuf::from(format!("<built-in>/{}/{}", language.code, f.name)),
+            kind: f.kind,
+            text: Cow::Borrowed(f.text),
+        };
+        Some(language.files.iter().map(source).collect())
     }
 
     /// The user's files for `lang` under `dir`: `dir/<lang>/valence.tsv`,
@@ -564,18 +526,7 @@ fn split_phrase_elisions(text: &str, elisions: &[Box<str>]) -> Vec<String> {
 
 /// The Snowball stemmer of a language, if it has one.
 fn stemmer_for(lang: &str) -> Option<StemmerBox> {
-    use rust_stemmers::Algorithm::*;
-    let algorithm = match lang {
-        "en" => English,
-        "fr" => French,
-        "it" => Italian,
-        "ro" => Romanian,
-        "es" => Spanish,
-        "de" => German,
-        "pt" => Portuguese,
-        "nl" => Dutch,
-        _ => return None,
-    };
+    let algorithm = crate::lang::get(lang)?.stemmer;
     Some(StemmerBox(algorithm, rust_stemmers::Stemmer::create(algorithm)))
 }
 
@@ -616,7 +567,7 @@ mod tests {
 
     #[test]
     fn every_builtin_lexicon_loads() {
-        for &code in crate::lang::SUPPORTED {
+        for code in crate::lang::LANGUAGES.iter().map(|l| l.code) {
             let lex = Lexicon::load(code, None).unwrap_or_else(|e| panic!("{code}: {e}"));
             assert!(lex.word_count() > 1000, "{code}: {} words", lex.word_count());
             assert!(lex.phrase_count() > 100, "{code}: {} phrases", lex.phrase_count());

@@ -19,7 +19,7 @@
 mod load;
 mod phrases;
 
-pub use load::LexiconSource;
+pub use load::{FileKind, LexiconSource};
 pub use phrases::{PhraseMatch, PhraseMatcher, NO_CODE};
 
 use rustc_hash::FxHashMap;
@@ -74,6 +74,9 @@ pub mod flag {
     /// [`super::Lexicon::token_info`]): turns without one skip the phrase
     /// scan.
     pub const PHRASE_START: u32 = 1 << 18;
+    /// Bits 19 and up: what the token says of its language, for the
+    /// per-turn language check ([`crate::lang::word_flags`]).
+    pub const LANGUAGE_BITS: u32 = !((1 << 19) - 1);
 }
 
 /// A slice of [`Lexicon::emotion_cues`]: the emotion cues of one entry.
@@ -234,7 +237,7 @@ impl Lexicon {
         let mut sources = LexiconSource::builtin(lang).ok_or_else(|| {
             Error::config(format!(
                 "no built-in lexicon for language '{lang}' (supported: {})",
-                crate::lang::SUPPORTED.join(", ")
+                crate::lang::codes()
             ))
         })?;
         if let Some(dir) = user {
@@ -310,6 +313,7 @@ impl Lexicon {
     /// [`crate::score::Scratch`] caches per worker.
     pub fn token_info(&self, lower: &str) -> WordInfo {
         let mut info = *self.word(lower);
+        info.flags |= crate::lang::word_flags(lower);
         if self.has_negation_infix(lower) {
             info.flags |= flag::NEGATION_INFIX;
         }

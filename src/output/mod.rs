@@ -104,8 +104,9 @@ impl Rows {
         }
         self.interactions.push(b'\n');
         if turns {
-            for (turn, score) in ix.turns.iter().zip(&scored.turns) {
-                let row = schema::TurnRow { id: &ix.id, turn, score };
+            for (i, (turn, score)) in ix.turns.iter().zip(&scored.turns).enumerate() {
+                let language = scored.turn_language(i);
+                let row = schema::TurnRow { id: &ix.id, turn, score, language };
                 for (i, column) in schema::TURN.iter().enumerate() {
                     cells.encode(&mut self.turns, i == 0, (column.value)(&row));
                 }

@@ -121,6 +121,9 @@ pub struct TurnRow<'a> {
     pub turn: &'a Turn,
     /// Its score.
     pub score: &'a TurnScore,
+    /// The language it was scored in (the interaction's, unless the turn
+    /// switches language).
+    pub language: &'static str,
 }
 
 impl InteractionRow<'_> {
@@ -292,6 +295,12 @@ pub static TURN: &[TurnColumn] = &[
     column!("neutral", Figure, "proportion of neutral tokens", |r| {
         Value::Figure(Some(r.score.neutral))
     }),
+    column!(
+        "language",
+        Text,
+        "the language the turn was scored in (ISO 639-1): the interaction's, or another when the turn switches",
+        |r| Value::Text(r.language)
+    ),
     column!("start_ms", Int, "as in the input", |r| Value::Int(r.turn.start_ms)),
     column!("end_ms", Int, "as in the input", |r| Value::Int(r.turn.end_ms)),
     column!("emotion", Text, "the turn's dominant emotion, or neutral", |r| {

@@ -253,8 +253,10 @@ impl Entry {
             .turns
             .iter()
             .zip(&scored.turns)
-            .map(|(turn, score)| {
-                let row = schema::TurnRow { id: &ix.id, turn, score };
+            .enumerate()
+            .map(|(i, (turn, score))| {
+                let language = scored.turn_language(i);
+                let row = schema::TurnRow { id: &ix.id, turn, score, language };
                 let get = |name: &str| {
                     schema::TURN.iter().find(|c| c.name == name).map(|c| (c.value)(&row))
                 };
