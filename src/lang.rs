@@ -45,6 +45,10 @@ pub struct Language {
     pub stemmer: rust_stemmers::Algorithm,
     /// The built-in lexicon files, in loading order (later ones override).
     pub files: &'static [BuiltinFile],
+    /// Writes compounds as one word (`Kundenservicekatastrophe`,
+    /// `klantonvriendelijk`): a word the lexicon does not know is looked up
+    /// by its head, the longest known final part.
+    pub compounds: bool,
 }
 
 macro_rules! file {
@@ -84,6 +88,7 @@ pub const LANGUAGES: &[Language] = &[
             file!("en", "phrases.tsv", Valence),
             file!("en", "emotion.tsv", Emotion),
         ],
+        compounds: false,
     },
     Language {
         code: "fr",
@@ -92,6 +97,7 @@ pub const LANGUAGES: &[Language] = &[
         detector: whatlang::Lang::Fra,
         stemmer: rust_stemmers::Algorithm::French,
         files: files!("fr"),
+        compounds: false,
     },
     Language {
         code: "it",
@@ -100,6 +106,7 @@ pub const LANGUAGES: &[Language] = &[
         detector: whatlang::Lang::Ita,
         stemmer: rust_stemmers::Algorithm::Italian,
         files: files!("it"),
+        compounds: false,
     },
     Language {
         code: "ro",
@@ -108,6 +115,7 @@ pub const LANGUAGES: &[Language] = &[
         detector: whatlang::Lang::Ron,
         stemmer: rust_stemmers::Algorithm::Romanian,
         files: files!("ro"),
+        compounds: false,
     },
     Language {
         code: "es",
@@ -116,6 +124,7 @@ pub const LANGUAGES: &[Language] = &[
         detector: whatlang::Lang::Spa,
         stemmer: rust_stemmers::Algorithm::Spanish,
         files: files!("es"),
+        compounds: false,
     },
     Language {
         code: "de",
@@ -124,6 +133,7 @@ pub const LANGUAGES: &[Language] = &[
         detector: whatlang::Lang::Deu,
         stemmer: rust_stemmers::Algorithm::German,
         files: files!("de"),
+        compounds: true,
     },
     Language {
         code: "pt",
@@ -132,6 +142,7 @@ pub const LANGUAGES: &[Language] = &[
         detector: whatlang::Lang::Por,
         stemmer: rust_stemmers::Algorithm::Portuguese,
         files: files!("pt"),
+        compounds: false,
     },
     Language {
         code: "nl",
@@ -140,6 +151,7 @@ pub const LANGUAGES: &[Language] = &[
         detector: whatlang::Lang::Nld,
         stemmer: rust_stemmers::Algorithm::Dutch,
         files: files!("nl"),
+        compounds: true,
     },
 ];
 

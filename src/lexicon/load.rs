@@ -419,7 +419,9 @@ impl Builder {
         }
         static NEXT_ID: std::sync::atomic::AtomicU64 =
             std::sync::atomic::AtomicU64::new(0);
+        let compounds = crate::lang::get(&self.lang).is_some_and(|l| l.compounds);
         Ok(Lexicon {
+            compounds,
             id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             lang: self.lang,
             words: self.words,
@@ -572,6 +574,27 @@ mod tests {
             assert!(lex.word_count() > 1000, "{code}: {} words", lex.word_count());
             assert!(lex.phrase_count() > 100, "{code}: {} phrases", lex.phrase_count());
         }
+    }
+
+    #[test]
+    fn compounds_are_found_by_their_head() {
+        let de = Lexicon::load("de", None).unwrap();
+        for (word, sign) in [
+            ("riesenenttäuschung", -1.0),
+            ("servicekatastrophe", -1.0),
+            ("kundenärger", -1.0),
+        ] {
+            let v = de.token_info(word).valence;
+            assert!(v * sign > 0.0, "{word}: {v}");
+        }
+        let nl = Lexicon::load("nl", None).unwrap();
+        assert!(nl.token_info("klantonvriendelijk").valence < 0.0);
+        assert!(nl.token_info("klantenservice").valence.is_nan(), "no known head");
+        // Short parts are not split off, and languages without compounds
+        // do not split.
+        assert!(de.token_info("abär").valence.is_nan());
+        let fr = Lexicon::load("fr", None).unwrap();
+        assert!(fr.token_info("xyzwcatastrophe").valence.is_nan());
     }
 
     #[test]

@@ -208,7 +208,13 @@ pub struct Lexicon {
     elisions: Vec<Box<str>>,
     negate_once: bool,
     stemmer: Option<StemmerBox>,
+    /// Unknown words are looked up by their compound head.
+    compounds: bool,
 }
+
+/// Letters of each part of a compound split for a look-up (shorter parts
+/// find words inside unrelated words).
+const COMPOUND_PART: usize = 4;
 
 /// The Snowball stemmer of a language (rust-stemmers has no `Debug`/`Clone`).
 pub(crate) struct StemmerBox(
@@ -337,7 +343,35 @@ impl Lexicon {
                 info.emotions = hit.cues;
             }
         }
+        if self.compounds && !info.is_sentiment() && info.emotions.is_empty() {
+            if let Some(head) = self.compound_head(lower) {
+                (info.valence, info.emotions) = (head.valence, head.cues);
+            }
+        }
         info
+    }
+
+    /// What the lexicon knows of the head of a compound it does not know
+    /// (`riesenenttäuschung` -> `enttäuschung`): the longest final part of at
+    /// least [`COMPOUND_PART`] letters, after a first part as long, known by
+    /// its surface form or stem with a valence or emotion cues.
+    fn compound_head(&self, lower: &str) -> Option<StemHit> {
+        if !lower.chars().all(char::is_alphabetic) {
+            return None;
+        }
+        let starts: Vec<usize> = lower.char_indices().map(|(i, _)| i).collect();
+        if starts.len() < 2 * COMPOUND_PART {
+            return None;
+        }
+        starts[COMPOUND_PART..=starts.len() - COMPOUND_PART].iter().find_map(|&at| {
+            let head = &lower[at..];
+            let word = self.word(head);
+            let hit = match word.is_sentiment() || !word.emotions.is_empty() {
+                true => StemHit { valence: word.valence, cues: word.emotions },
+                false => self.stem_hit(head),
+            };
+            (!hit.valence.is_nan() || !hit.cues.is_empty()).then_some(hit)
+        })
     }
 
     /// This lexicon's identity (unique per load).
