@@ -208,7 +208,10 @@ impl Engine {
             let switch = lang::turn_switch(scratch.token_infos(), &t.text, language);
             if let Some((code, other)) = switch.and_then(|c| Some((c, self.lexicon(c)?)))
             {
-                score_turn_into(other, self.options, &t.text, scratch, out);
+                // A scratch of its own, so that the worker's word cache
+                // keeps the interaction language's words (switches are rare).
+                let mut own = Scratch::default();
+                score_turn_into(other, self.options, &t.text, &mut own, out);
                 scored.turn_languages.push((i, code));
             }
         }

@@ -587,7 +587,7 @@ impl Evidence {
 
     /// The language one turn switches to from `current` (a code), if it
     /// does: the current language knows few of its words, and another
-    /// supported language knows at least half of them, with a function
+    /// supported language knows two or more and at least half of them, with a function
     /// word and one more word's worth of evidence, and more than twice the
     /// current language's. ("Los Gatos" or "bye bye" in an English call
     /// stay English.)
@@ -597,6 +597,7 @@ impl Evidence {
         let words = self.words as f32;
         (score >= FUNCTION + KNOWN
             && score > 2.0 * self.score[cur] + KNOWN / 2.0
+            && self.hits[best] >= 2
             && self.hits[best] as f32 >= 0.5 * words
             && (self.hits[cur] as f32) < 0.25 * words)
             .then_some(LANGUAGES[best].code)
@@ -629,10 +630,11 @@ pub fn detect(text: &str) -> Detected {
 }
 
 /// Where [`word_flags`] puts a function word's language (index + 1, four
-/// bits) and the languages its letters point to (a mask, [`COUNT`] bits).
+/// bits) and the languages the word points to, by its letters or as a
+/// function word (a mask, [`COUNT`] bits).
 const FUNCTION_SHIFT: u32 = 19;
-const LETTERS_SHIFT: u32 = 24;
-const _: () = assert!(COUNT <= 8, "word_flags has 8 bits for the letter mask");
+const HINTS_SHIFT: u32 = 24;
+const _: () = assert!(COUNT <= 8, "word_flags has 8 bits for the language mask");
 
 /// What a lowercase token says of its language, as bits of
 /// [`crate::lexicon::WordInfo::flags`] (within
@@ -647,26 +649,42 @@ pub(crate) fn word_flags(lower: &str) -> u32 {
         true => 0,
         false => form.chars().fold(0, |m, c| m | letter_languages(c)),
     };
-    u32::from(function) << FUNCTION_SHIFT | u32::from(letters) << LETTERS_SHIFT
+    let hinted = letters | one_hot(function);
+    u32::from(function) << FUNCTION_SHIFT | u32::from(hinted) << HINTS_SHIFT
+}
+
+/// The mask of the language of a function-word index + 1 (0: none).
+fn one_hot(function: u8) -> u16 {
+    match function {
+        0 => 0,
+        f => 1 << (f - 1),
+    }
 }
 
 /// The language a turn switches to from `current`, if it does
 /// ([`Evidence::switch_from`]). `infos` are what the lexicon said of the
-/// turn's tokens: a glance at their function words and letters
-/// ([`word_flags`]) settles most turns; only the others are read in full
-/// (their first [`TURN_BYTES`]).
+/// turn's tokens ([`word_flags`]): a turn none of whose function words or
+/// letters points to another language (most) costs one OR per token; the
+/// others are weighed by function words and letters, and only those that
+/// leave room for another language are read in full (their first
+/// [`TURN_BYTES`]).
 pub(crate) fn turn_switch(
     infos: &[crate::lexicon::WordInfo],
     text: &str,
     current: &str,
 ) -> Option<&'static str> {
+    let cur = LANGUAGES.iter().position(|l| l.code == current)?;
+    let hinted = infos.iter().fold(0, |m, i| m | i.flags) >> HINTS_SHIFT;
+    if hinted & !(1 << cur) == 0 {
+        return None;
+    }
     let mut glance = Evidence::default();
     for info in infos {
-        let function = (info.flags >> FUNCTION_SHIFT) & 0xF;
+        let function = ((info.flags >> FUNCTION_SHIFT) & 0xF) as u8;
         if function > 0 {
-            glance.score[function as usize - 1] += FUNCTION;
+            glance.score[usize::from(function - 1)] += FUNCTION;
         }
-        let letters = (info.flags >> LETTERS_SHIFT) as u16;
+        let letters = (info.flags >> HINTS_SHIFT) as u16 & !one_hot(function);
         if letters != 0 {
             share(&mut glance.score, letters, LETTERS);
         }
@@ -708,7 +726,7 @@ mod tests {
                 assert!(seen.insert(*a), "{a} names two languages");
             }
         }
-        let bits = (0xF << FUNCTION_SHIFT) | (0xFF << LETTERS_SHIFT);
+        let bits = (0xF << FUNCTION_SHIFT) | (0xFF << HINTS_SHIFT);
         assert_eq!(bits & !crate::lexicon::flag::LANGUAGE_BITS, 0);
     }
 
@@ -773,5 +791,8 @@ mod tests {
         assert_eq!(Evidence::of("ok").switch_from("en"), None);
         assert_eq!(Evidence::of("The router is still down.").switch_from("en"), None);
         assert_eq!(Evidence::of("Paris").switch_from("en"), None);
+        // One word that is both a function word and known to a lexicon.
+        assert_eq!(Evidence::of("Um spielberg").switch_from("en"), None);
+        assert_eq!(Evidence::of("er, 1997.").switch_from("en"), None);
     }
 }
