@@ -14,6 +14,8 @@ Per language, from the engine's own output (nothing cached):
     turns labelled `mixed` left out) whose `language` column is the language they are written
     in, with `--lang auto` and no language column: the 70 one-language conversations and the
     30 code-switched ones (`cs-*`) apart;
+  - emotion: share of the messages with an agreed emotion whose dominant `emotion` is it
+    (language given; `neutral` included);
   - sign per turn: customer turns of ml_turn_labels.csv with an agreed polarity.
 """
 import csv, os, subprocess, sys, tempfile
@@ -61,6 +63,7 @@ def main():
     detected = {r["interaction_id"]: r["language"] for r in auto_ix}
     auto_v = {r["interaction_id"]: r["valence"] for r in auto_turns}
     given_v = {r["interaction_id"]: r["valence"] for r in given_turns}
+    given_e = {r["interaction_id"]: r["emotion"] for r in given_turns}
     stats = defaultdict(lambda: defaultdict(int))
     for r in lines:
         s = stats[r["language"]]
@@ -70,6 +73,9 @@ def main():
             s["labelled"] += 1
             s["sign_auto"] += sign(auto_v[r["id"]]) == int(r["polarity"])
             s["sign_given"] += sign(given_v[r["id"]]) == int(r["polarity"])
+        if r["emotion"] != "":
+            s["emotion_labelled"] += 1
+            s["emotion_right"] += given_e[r["id"]] == r["emotion"]
     gold_lang = {(r["interaction_id"], r["turn"]): r["language"] for r in dialogues}
     # A build without the per-turn column: every turn in its interaction's language.
     ix_lang = {r["interaction_id"]: r["language"] for r in dia_ix}
@@ -89,19 +95,22 @@ def main():
             s["turn_labelled"] += 1
             s["turn_sign"] += sign(t["valence"]) == int(lab["polarity"])
     print("| language | detection, one line (auto) | sign, one line (auto) | sign, one line (language given) "
-          "| turn language, one-language calls | turn language, code-switched calls | sign, dialogue turns (auto) |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+          "| emotion, one line (language given) | turn language, one-language calls | turn language, code-switched calls "
+          "| sign, dialogue turns (auto) |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     total = defaultdict(int)
     for lang in langs + sorted(set(stats) - set(langs)):
         s = stats[lang]
         for k, v in s.items():
             total[k] += v
         print(f"| {lang} | {share(s['detected'], s['lines'])} | {share(s['sign_auto'], s['labelled'])} "
-              f"| {share(s['sign_given'], s['labelled'])} | {share(s['mono_right'], s['mono_turns'])} "
+              f"| {share(s['sign_given'], s['labelled'])} | {share(s['emotion_right'], s['emotion_labelled'])} "
+              f"| {share(s['mono_right'], s['mono_turns'])} "
               f"| {share(s['cs_right'], s['cs_turns'])} | {share(s['turn_sign'], s['turn_labelled'])} |")
     s = total
     print(f"| all | {share(s['detected'], s['lines'])} | {share(s['sign_auto'], s['labelled'])} "
-          f"| {share(s['sign_given'], s['labelled'])} | {share(s['mono_right'], s['mono_turns'])} "
+          f"| {share(s['sign_given'], s['labelled'])} | {share(s['emotion_right'], s['emotion_labelled'])} "
+              f"| {share(s['mono_right'], s['mono_turns'])} "
           f"| {share(s['cs_right'], s['cs_turns'])} | {share(s['turn_sign'], s['turn_labelled'])} |")
 
 
