@@ -210,14 +210,14 @@ pub enum Detected {
 /// [`ASCII_WORD`] of a byte that is not part of a word.
 const NOT_WORD: u8 = 0;
 
-/// Per ASCII byte: its lowercase form when it is a letter or `'` (a word
-/// byte), else [`NOT_WORD`].
+/// Per ASCII byte: its lowercase form when it is a letter, `'` or `-` (a
+/// word byte: `c'est`, `s-a` are looked up whole first), else [`NOT_WORD`].
 const ASCII_WORD: [u8; 128] = {
     let mut t = [NOT_WORD; 128];
     let mut b = 0;
     while b < 128 {
         let c = b as u8;
-        if c.is_ascii_alphabetic() || c == b'\'' {
+        if c.is_ascii_alphabetic() || c == b'\'' || c == b'-' {
             t[b] = c.to_ascii_lowercase();
         }
         b += 1;
@@ -398,9 +398,10 @@ impl Evidence {
         e
     }
 
-    /// Adds the evidence of `text`'s words. Words are runs of letters and
-    /// apostrophes (curly ones read as `'`), lowercased; an elided word
-    /// not known whole (`l'attente`) is read as its two parts. A byte at a
+    /// Adds the evidence of `text`'s words. Words are runs of letters,
+    /// apostrophes (curly ones read as `'`) and hyphens, lowercased; an
+    /// elided or hyphenated word not known whole (`l'attente`, `m-ati`) is
+    /// read as its two parts. A byte at a
     /// time: only non-ASCII characters are decoded.
     pub fn add(&mut self, text: &str) {
         // The word being read: its first 16 lowercase bytes, its length,
@@ -473,10 +474,12 @@ impl Evidence {
         }
         let mut support = letters | self.lookup(key);
         if support & !letters == 0 {
-            match word.iter().position(|&b| b == b'\'') {
-                // "l'attente", "dell'ordine", "j'ai" not listed whole.
+            match word.iter().position(|&b| b == b'\'' || b == b'-') {
+                // "l'attente", "dell'ordine", "m-ati" not listed whole: an
+                // elided article keeps its apostrophe, a hyphen goes.
                 Some(at) => {
-                    support |= self.lookup(pack(&word[..=at]));
+                    let end = if word[at] == b'\'' { at + 1 } else { at };
+                    support |= self.lookup(pack(&word[..end]));
                     support |= self.lookup(pack(trim_apostrophes(&word[at + 1..])));
                 }
                 None if letters == 0 && self.lexicons => {
@@ -604,10 +607,11 @@ impl Evidence {
     }
 }
 
-/// `word` without leading and trailing apostrophes (quotes).
+/// `word` without leading and trailing apostrophes (quotes) and hyphens.
 fn trim_apostrophes(word: &[u8]) -> &[u8] {
-    let start = word.iter().position(|&b| b != b'\'').unwrap_or(word.len());
-    let end = word.iter().rposition(|&b| b != b'\'').map_or(start, |e| e + 1);
+    let joiner = |b: &u8| *b == b'\'' || *b == b'-';
+    let start = word.iter().position(|b| !joiner(b)).unwrap_or(word.len());
+    let end = word.iter().rposition(|b| !joiner(b)).map_or(start, |e| e + 1);
     &word[start..end]
 }
 
