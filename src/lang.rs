@@ -73,7 +73,23 @@ macro_rules! files {
     };
 }
 
+/// One row of [`LANGUAGES`] for a language with the four usual files.
+macro_rules! language {
+    ($code:literal, $name:literal, [$($alias:literal),*], $detector:ident, $stemmer:ident, compounds: $compounds:literal) => {
+        Language {
+            code: $code,
+            name: $name,
+            aliases: &[$($alias),*],
+            detector: whatlang::Lang::$detector,
+            stemmer: rust_stemmers::Algorithm::$stemmer,
+            files: files!($code),
+            compounds: $compounds,
+        }
+    };
+}
+
 /// The supported languages. The first is the default `--default-lang`.
+#[rustfmt::skip]
 pub const LANGUAGES: &[Language] = &[
     Language {
         code: "en",
@@ -90,69 +106,13 @@ pub const LANGUAGES: &[Language] = &[
         ],
         compounds: false,
     },
-    Language {
-        code: "fr",
-        name: "French",
-        aliases: &["fra", "fre", "french", "français", "francais"],
-        detector: whatlang::Lang::Fra,
-        stemmer: rust_stemmers::Algorithm::French,
-        files: files!("fr"),
-        compounds: false,
-    },
-    Language {
-        code: "it",
-        name: "Italian",
-        aliases: &["ita", "italian", "italiano"],
-        detector: whatlang::Lang::Ita,
-        stemmer: rust_stemmers::Algorithm::Italian,
-        files: files!("it"),
-        compounds: false,
-    },
-    Language {
-        code: "ro",
-        name: "Romanian",
-        aliases: &["ron", "rum", "romanian", "română", "romana"],
-        detector: whatlang::Lang::Ron,
-        stemmer: rust_stemmers::Algorithm::Romanian,
-        files: files!("ro"),
-        compounds: false,
-    },
-    Language {
-        code: "es",
-        name: "Spanish",
-        aliases: &["spa", "spanish", "español", "espanol", "castellano"],
-        detector: whatlang::Lang::Spa,
-        stemmer: rust_stemmers::Algorithm::Spanish,
-        files: files!("es"),
-        compounds: false,
-    },
-    Language {
-        code: "de",
-        name: "German",
-        aliases: &["deu", "ger", "german", "deutsch"],
-        detector: whatlang::Lang::Deu,
-        stemmer: rust_stemmers::Algorithm::German,
-        files: files!("de"),
-        compounds: true,
-    },
-    Language {
-        code: "pt",
-        name: "Portuguese",
-        aliases: &["por", "portuguese", "português", "portugues"],
-        detector: whatlang::Lang::Por,
-        stemmer: rust_stemmers::Algorithm::Portuguese,
-        files: files!("pt"),
-        compounds: false,
-    },
-    Language {
-        code: "nl",
-        name: "Dutch",
-        aliases: &["nld", "dut", "dutch", "nederlands"],
-        detector: whatlang::Lang::Nld,
-        stemmer: rust_stemmers::Algorithm::Dutch,
-        files: files!("nl"),
-        compounds: true,
-    },
+    language!("fr", "French", ["fra", "fre", "french", "français", "francais"], Fra, French, compounds: false),
+    language!("it", "Italian", ["ita", "italian", "italiano"], Ita, Italian, compounds: false),
+    language!("ro", "Romanian", ["ron", "rum", "romanian", "română", "romana"], Ron, Romanian, compounds: false),
+    language!("es", "Spanish", ["spa", "spanish", "español", "espanol", "castellano"], Spa, Spanish, compounds: false),
+    language!("de", "German", ["deu", "ger", "german", "deutsch"], Deu, German, compounds: true),
+    language!("pt", "Portuguese", ["por", "portuguese", "português", "portugues"], Por, Portuguese, compounds: false),
+    language!("nl", "Dutch", ["nld", "dut", "dutch", "nederlands"], Nld, Dutch, compounds: true),
 ];
 
 /// Number of supported languages.
