@@ -549,8 +549,8 @@ impl Evidence {
     }
 
     /// The language one turn switches to from `current` (a code), if it
-    /// does: the current language knows few of its words, and another
-    /// supported language knows two or more and at least half of them, with a function
+    /// does: another supported language knows two or more of its words and
+    /// at least 40% of them, twice as many as the current language, with a function
     /// word and one more word's worth of evidence, and more than twice the
     /// current language's. ("Los Gatos" or "bye bye" in an English call
     /// stay English.)
@@ -561,8 +561,8 @@ impl Evidence {
         (score >= FUNCTION + KNOWN
             && score > 2.0 * self.score[cur] + KNOWN / 2.0
             && self.hits[best] >= 2
-            && self.hits[best] as f32 >= 0.5 * words
-            && (self.hits[cur] as f32) < 0.25 * words)
+            && self.hits[best] as f32 >= 0.4 * words
+            && 2 * self.hits[cur] <= self.hits[best])
             .then_some(LANGUAGES[best].code)
     }
 }
