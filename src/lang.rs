@@ -745,6 +745,13 @@ mod tests {
         assert_eq!(detect("12345 ..."), Detected::Unsure);
         let el = "Καλησπέρα, το ίντερνετ μου δεν λειτουργεί εδώ και τρεις μέρες.";
         assert_eq!(detect(el), Detected::Unsupported);
+        // Latin-script languages without a lexicon: whatlang tells them.
+        for text in [
+            "Dzień dobry, internet nie działa od wczoraj i nikt nie oddzwonił.",
+            "Merhaba, internetim dünden beri çalışmıyor ve kimse geri aramadı.",
+        ] {
+            assert_eq!(detect(text), Detected::Unsupported, "{text}");
+        }
     }
 
     #[test]
