@@ -1,38 +1,43 @@
 //! The streaming batch engine: read, score in parallel, write in order.
 //!
-//! With one thread everything runs on the calling thread. With more, every
-//! worker of a rayon pool runs the same loop: take the input lock, read the
-//! next batch of whole interactions (up to [`BATCH_TEXT_BYTES`] of text),
-//! release it, score and format the batch with the worker's own
-//! [`Scratch`] (its caches stay warm for the run), and hand the bytes to a
-//! writer thread, which writes batches in input order. Parsing is thus
-//! spread over the workers instead of a reader thread competing with them
-//! for the cores, and a batch is scored by the thread that parsed it, while
-//! it is still in that core's cache. At most [`IN_FLIGHT_PER_WORKER`]
-//! batches per worker are read and not yet written, so memory is bounded by
-//! a few batches plus the largest interaction, whatever the input size, and
-//! the output bytes are the same for any number of threads.
+//! The input is cut into chunks of whole interactions ([`Reader`] finds
+//! their ends with a cheap, quote-aware scan) and processed in waves of a
+//! few chunks per thread. While rayon's workers read, score and format the
+//! chunks of one wave in parallel, each with its own [`Scratch`] kept for
+//! the run, one task writes the wave before it, in input order, and reads
+//! the next one: so reading and writing overlap the scoring, memory holds
+//! two waves at most whatever the input size, and the output bytes are the
+//! same for any number of threads.
+//!
+//! A chunk is read on its own, not knowing what came before it. Writing
+//! checks its interaction ids against those before it
+//! ([`Reader::accept`]); a chunk with an id seen before, or with a row that
+//! could not be read, is read again in order ([`Reader::read_chunk`]), so
+//! that errors and rejects are exactly those of reading the input in order.
 
-use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{channel, Receiver};
-use std::sync::{Condvar, Mutex};
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use thread_local::ThreadLocal;
 
 use crate::engine::{Engine, LangFallback, Scored};
 use crate::error::{Error, Result};
-use crate::input::{InputWarnings, Reader};
-use crate::output::{Outputs, Rows};
+use crate::input::{Chunk, IdWindow, InputWarnings, Reader};
+use crate::output::{Layout, Outputs, Rows};
 use crate::record::Interaction;
 use crate::score::Scratch;
 
-/// Text bytes per batch: large enough to amortise the hand-offs, small
-/// enough that a batch and its formatted rows stay in a core's L2 cache and
-/// that the last batch of a run leaves the other workers idle only briefly
-/// (512 KB measured ~3% faster with two threads than 1 MB).
-pub const BATCH_TEXT_BYTES: usize = 1 << 19;
-/// Interactions per batch at most (for very short interactions).
-pub const BATCH_INTERACTIONS: usize = 4096;
+/// Chunks per thread in a wave: the wave waits for its slowest chunk, so
+/// each thread should have several (the idle time at the end of a wave is
+/// about half a chunk per thread), and memory holds two waves.
+pub const CHUNKS_PER_THREAD: usize = 8;
+
+/// Chunks in a wave at most, whatever the number of threads: bounds memory
+/// (and so the threads that can be busy) to about 256 chunks of input.
+const MAX_WAVE: usize = 256;
 
 /// Figures of a finished run, for the summary line.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -76,241 +81,236 @@ impl RunStats {
 
 /// Reads all of `reader`, scores it with `engine` on `threads` threads and
 /// writes to `out`. `progress` is called now and then with the bytes read.
+///
+/// No more threads are started than the input has chunks for: a small
+/// input is scored on the calling thread alone.
 pub fn run(
     mut reader: Reader,
     engine: &Engine,
-    mut out: Outputs,
+    out: Outputs,
     threads: usize,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<RunStats> {
     let started = Instant::now();
     let bytes = reader.bytes_read();
-    let mut stats = if threads <= 1 {
-        let (mut scratch, mut scored) = (Scratch::default(), Scored::default());
-        let mut stats = RunStats::default();
-        while let Some(ix) = reader.next_interaction()? {
-            engine.score_into(&ix, &mut scratch, &mut scored);
-            out.write(&ix, &scored)?;
-            stats.add(&ix, &scored);
-            if stats.interactions % 1024 == 0 {
-                progress(bytes.load(Ordering::Relaxed));
-            }
+    let wave_len = |threads: usize| {
+        if threads <= 1 {
+            1
+        } else {
+            threads.saturating_mul(CHUNKS_PER_THREAD).min(MAX_WAVE)
         }
-        stats.warnings = reader.warnings();
-        out.commit()?;
-        stats
-    } else {
-        parallel(reader, engine, out, threads, progress)?
     };
+    let mut first = Vec::new();
+    read_wave(&mut reader, &mut first, wave_len(threads))?;
+    let threads = threads.min(first.len()).max(1);
+    let layout = out.layout();
+    let mut pipe = Ordered {
+        reader,
+        out,
+        layout,
+        engine,
+        stats: RunStats::default(),
+        bytes: &bytes,
+        progress,
+    };
+    let workers = ThreadLocal::new();
+    if threads == 1 {
+        pipe.run(first, 1, &workers, false)?;
+    } else {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .thread_name(|i| format!("peakend-worker-{i}"))
+            .build()
+            .map_err(|e| {
+                Error::config(format!("cannot start {threads} worker threads: {e}"))
+            })?;
+        pool.install(|| pipe.run(first, wave_len(threads), &workers, true))?;
+    }
+    let Ordered { reader, out, mut stats, .. } = pipe;
+    out.commit()?;
+    stats.warnings = reader.warnings();
     stats.bytes = bytes.load(Ordering::Relaxed);
     stats.elapsed = started.elapsed();
     progress(stats.bytes);
     Ok(stats)
 }
 
-/// A batch of whole interactions, read by one worker.
-type Batch = Vec<Interaction>;
+/// What a thread keeps between chunks: its caches stay warm for the run,
+/// and nothing is allocated per turn once warm.
+#[derive(Default)]
+struct Worker {
+    scratch: Scratch,
+    scored: Scored,
+}
 
-/// Batches read but not yet written, per worker: bounds memory (a worker
-/// that races ahead waits for the writer) while keeping every worker busy.
-const IN_FLIGHT_PER_WORKER: usize = 2;
-
-/// Row buffers kept for reuse, and the largest one kept.
-const SPARE_ROWS_BYTES: usize = 4 << 20;
-
-/// One scored, formatted batch, with its place in the input and its figures.
-struct Formatted {
-    seq: u64,
+/// One chunk on its way: read, then processed (on any thread), then
+/// written (in order).
+#[derive(Default)]
+struct Slot {
+    chunk: Option<Chunk>,
+    /// The ids of the interactions the chunk starts.
+    ids: IdWindow,
+    /// `None` when the chunk must be read again in order.
+    warnings: Option<InputWarnings>,
     rows: Rows,
     stats: RunStats,
 }
 
-/// What the workers share.
-struct Shared {
-    /// The input, and the number of the next batch read from it. Workers
-    /// take turns reading a batch each, so parsing is spread over all of
-    /// them instead of one reader thread competing with them for the cores.
-    input: Mutex<(Reader, u64)>,
-    /// Batches read and not yet written; workers wait while it is full.
-    in_flight: Mutex<usize>,
-    written: Condvar,
-    /// Set on the first read error, or when the writer fails: everyone stops.
-    stop: AtomicBool,
-    /// The first read error.
-    error: Mutex<Option<Error>>,
-    spare_rows: Mutex<Vec<Rows>>,
-    max_in_flight: usize,
-}
-
-impl Shared {
-    /// Keeps the first read error and stops every thread.
-    fn fail(&self, e: Error) {
-        let mut error = self.error.lock().unwrap_or_else(|p| p.into_inner());
-        if error.is_none() {
-            *error = Some(e);
-        }
-        self.halt();
-    }
-
-    /// Stops every thread: workers read no more batches.
-    fn halt(&self) {
-        self.stop.store(true, Ordering::SeqCst);
-        self.written.notify_all();
-    }
-
-    /// Waits for room for one more batch; false when the run is stopping.
-    fn reserve(&self) -> bool {
-        let mut n = self.in_flight.lock().unwrap_or_else(|p| p.into_inner());
-        while *n >= self.max_in_flight && !self.stop.load(Ordering::SeqCst) {
-            n = self.written.wait(n).unwrap_or_else(|p| p.into_inner());
-        }
-        *n += 1;
-        !self.stop.load(Ordering::SeqCst)
-    }
-
-    fn release(&self) {
-        *self.in_flight.lock().unwrap_or_else(|p| p.into_inner()) -= 1;
-        self.written.notify_one();
-    }
-
-    /// Reads the next batch: up to [`BATCH_TEXT_BYTES`] of text or
-    /// [`BATCH_INTERACTIONS`], whole interactions only.
-    fn read(&self, batch: &mut Batch) -> Result<Option<u64>> {
-        let mut input = self.input.lock().unwrap_or_else(|p| p.into_inner());
-        let (reader, next_seq) = &mut *input;
-        let mut text = 0;
-        while text < BATCH_TEXT_BYTES && batch.len() < BATCH_INTERACTIONS {
-            match reader.next_interaction()? {
-                Some(ix) => {
-                    text += ix.text_bytes();
-                    batch.push(ix);
-                }
-                None => break,
-            }
-        }
-        if batch.is_empty() {
-            return Ok(None);
-        }
-        *next_seq += 1;
-        Ok(Some(*next_seq - 1))
-    }
-}
-
-fn parallel(
-    reader: Reader,
-    engine: &Engine,
-    out: Outputs,
-    threads: usize,
-    progress: &(dyn Fn(u64) + Sync),
-) -> Result<RunStats> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .thread_name(|i| format!("peakend-worker-{i}"))
-        .build()
-        .map_err(|e| {
-            Error::config(format!("cannot start {threads} worker threads: {e}"))
-        })?;
-    let bytes = reader.bytes_read();
-    let layout = out.layout();
-    let shared = Shared {
-        input: Mutex::new((reader, 0)),
-        in_flight: Mutex::new(0),
-        written: Condvar::new(),
-        stop: AtomicBool::new(false),
-        error: Mutex::new(None),
-        spare_rows: Mutex::new(Vec::new()),
-        max_in_flight: threads * IN_FLIGHT_PER_WORKER,
-    };
-    let shared = &shared;
-    let (tx, rx) = channel::<Formatted>();
-
-    let written = std::thread::scope(|scope| {
-        let writing = scope.spawn(move || write_in_order(out, rx, shared));
-        // Every pool thread runs one worker loop: read a batch, score and
-        // format it, hand the bytes to the writer.
-        pool.broadcast(|_| {
-            let tx = tx.clone();
-            let (mut scratch, mut scored) = (Scratch::default(), Scored::default());
-            let mut batch = Batch::new();
-            while shared.reserve() {
-                let seq = match shared.read(&mut batch) {
-                    Ok(Some(seq)) => seq,
-                    Ok(None) => {
-                        shared.release();
-                        break;
-                    }
-                    Err(e) => {
-                        shared.release();
-                        shared.fail(e);
-                        break;
-                    }
-                };
-                let rows = shared
-                    .spare_rows
-                    .lock()
-                    .ok()
-                    .and_then(|mut spare| spare.pop())
-                    .unwrap_or_default();
-                let mut formatted = Formatted { seq, rows, stats: RunStats::default() };
-                for ix in &batch {
-                    engine.score_into(ix, &mut scratch, &mut scored);
-                    formatted.rows.push(ix, &scored, layout);
-                    formatted.stats.add(ix, &scored);
-                }
-                // Freed here, by the thread that allocated it.
-                batch.clear();
-                if tx.send(formatted).is_err() {
-                    break; // The writer stopped; its error is reported.
-                }
-                progress(bytes.load(Ordering::Relaxed));
-            }
+impl Slot {
+    /// Reads, scores and formats the chunk on its own.
+    fn process(&mut self, engine: &Engine, worker: &mut Worker, layout: Layout) {
+        self.rows.clear();
+        self.stats = RunStats::default();
+        let Some(chunk) = &self.chunk else { return };
+        let (rows, stats) = (&mut self.rows, &mut self.stats);
+        self.warnings = chunk.read_detached(&mut self.ids, &mut |ix| {
+            worker.score(engine, ix, rows, stats, layout);
         });
-        drop(tx);
-        writing
-            .join()
-            .unwrap_or_else(|_| Err(Error::config("the writer thread panicked")))
-    });
-    // A read error explains a short output, so it comes first.
-    if let Some(e) = shared.error.lock().unwrap_or_else(|p| p.into_inner()).take() {
-        return Err(e);
     }
-    let (out, mut stats) = written?;
-    out.commit()?;
-    let (reader, _) = &*shared.input.lock().unwrap_or_else(|p| p.into_inner());
-    stats.warnings = reader.warnings();
-    Ok(stats)
 }
 
-/// Writes the formatted batches in input order as they arrive (out of
-/// order, from several workers); commits nothing, since reading may still
-/// fail.
-fn write_in_order(
-    mut out: Outputs,
-    rx: Receiver<Formatted>,
-    shared: &Shared,
-) -> Result<(Outputs, RunStats)> {
-    let mut stats = RunStats::default();
-    let mut waiting: BTreeMap<u64, Formatted> = BTreeMap::new();
-    let mut next = 0;
-    for formatted in rx {
-        waiting.insert(formatted.seq, formatted);
-        while let Some(mut formatted) = waiting.remove(&next) {
-            if let Err(e) = out.write_rows(&mut formatted.rows) {
-                shared.halt();
+impl Worker {
+    fn score(
+        &mut self,
+        engine: &Engine,
+        ix: &Interaction,
+        rows: &mut Rows,
+        stats: &mut RunStats,
+        layout: Layout,
+    ) {
+        engine.score_into(ix, &mut self.scratch, &mut self.scored);
+        rows.push(ix, &self.scored, layout);
+        stats.add(ix, &self.scored);
+    }
+}
+
+/// Reads up to `len` chunks into `slots` (reusing their memory); fewer at
+/// the end of input. On an error, the chunks read before it stay in
+/// `slots`.
+fn read_wave(reader: &mut Reader, slots: &mut Vec<Slot>, len: usize) -> Result<()> {
+    let mut n = 0;
+    let read = loop {
+        if n == len {
+            break Ok(());
+        }
+        match reader.next_chunk() {
+            Ok(Some(chunk)) => {
+                if n == slots.len() {
+                    slots.push(Slot::default());
+                }
+                slots[n].chunk = Some(chunk);
+                n += 1;
+            }
+            Ok(None) => break Ok(()),
+            Err(e) => break Err(e),
+        }
+    };
+    slots.truncate(n);
+    read
+}
+
+/// The side of the run that goes in input order: reading chunks, checking
+/// and writing what the workers made of them.
+struct Ordered<'a> {
+    reader: Reader,
+    out: Outputs,
+    layout: Layout,
+    engine: &'a Engine,
+    stats: RunStats,
+    bytes: &'a Arc<AtomicU64>,
+    progress: &'a (dyn Fn(u64) + Sync),
+}
+
+impl Ordered<'_> {
+    /// Processes `first` and every wave after it, each while the previous
+    /// one is written and the next one read (`parallel`: on the current
+    /// rayon pool).
+    fn run(
+        &mut self,
+        mut current: Vec<Slot>,
+        wave_len: usize,
+        workers: &ThreadLocal<RefCell<Worker>>,
+        parallel: bool,
+    ) -> Result<()> {
+        let (engine, layout) = (self.engine, self.layout);
+        let process = |slots: &mut Vec<Slot>| {
+            let each = |slot: &mut Slot| {
+                let mut worker = workers.get_or_default().borrow_mut();
+                slot.process(engine, &mut worker, layout);
+            };
+            if parallel {
+                slots.par_iter_mut().with_max_len(1).for_each(each);
+            } else {
+                slots.iter_mut().for_each(each);
+            }
+        };
+        // The wave processed last time, to write; then the next to process.
+        let mut other: Vec<Slot> = Vec::new();
+        while !current.is_empty() {
+            let ((), (written, read)) = both(
+                parallel,
+                || process(&mut current),
+                || {
+                    let written = self.write_wave(&mut other);
+                    let read = match written {
+                        Ok(()) => read_wave(&mut self.reader, &mut other, wave_len),
+                        Err(_) => Ok(()),
+                    };
+                    (written, read)
+                },
+            );
+            written?;
+            if let Err(e) = read {
+                // Whatever was read before the error goes out first.
+                self.write_wave(&mut current)?;
+                process(&mut other);
+                self.write_wave(&mut other)?;
                 return Err(e);
             }
-            stats.merge(&formatted.stats);
-            next += 1;
-            shared.release();
-            formatted.rows.clear();
-            if formatted.rows.capacity() <= SPARE_ROWS_BYTES {
-                if let Ok(mut spare) = shared.spare_rows.lock() {
-                    if spare.len() < shared.max_in_flight {
-                        spare.push(formatted.rows);
-                    }
-                }
-            }
+            std::mem::swap(&mut current, &mut other);
         }
+        self.write_wave(&mut other)
     }
-    Ok((out, stats))
+
+    /// Writes the processed chunks of `slots` in order, reading again in
+    /// order those that need it; keeps the slots' memory.
+    fn write_wave(&mut self, slots: &mut [Slot]) -> Result<()> {
+        for slot in slots {
+            let Some(chunk) = slot.chunk.take() else { continue };
+            let accepted =
+                slot.warnings.is_some_and(|w| self.reader.accept(&slot.ids, w));
+            let read = if accepted {
+                Ok(())
+            } else {
+                slot.rows.clear();
+                slot.stats = RunStats::default();
+                let mut worker = Worker::default();
+                let (rows, stats) = (&mut slot.rows, &mut slot.stats);
+                self.reader.read_chunk(&chunk, &mut |ix| {
+                    worker.score(self.engine, ix, rows, stats, self.layout);
+                })
+            };
+            // Rows before an error are written, as reading in order would.
+            self.out.write_rows(&mut slot.rows)?;
+            self.stats.merge(&slot.stats);
+            read?;
+            self.reader.recycle(chunk);
+        }
+        (self.progress)(self.bytes.load(Ordering::Relaxed));
+        Ok(())
+    }
+}
+
+/// Runs `a` and `b`, in parallel on the current rayon pool or one after
+/// the other.
+fn both<A: Send, B: Send>(
+    parallel: bool,
+    a: impl FnOnce() -> A + Send,
+    b: impl FnOnce() -> B + Send,
+) -> (A, B) {
+    if parallel {
+        rayon::join(a, b)
+    } else {
+        (a(), b())
+    }
 }

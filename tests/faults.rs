@@ -336,7 +336,27 @@ fn bad_json_lines() {
         "calls.jsonl",
         b"{\"id\":\"a\"}\n",
         &[],
-        "calls.jsonl:1:10: invalid JSON: missing field `turns`",
+        "calls.jsonl:1: missing field turns",
+    );
+    // What a new user tripped on: a JSON file that is not JSON Lines, and
+    // serde's words for a field of the wrong type.
+    fails_cleanly(
+        "calls.json",
+        b"[\n  {\"id\": \"a\", \"turns\": []}\n]\n",
+        &[],
+        "calls.json:1: this looks like a JSON array; peakend reads JSON Lines: one interaction object per line",
+    );
+    fails_cleanly(
+        "calls.json",
+        b"{\n  \"id\": \"a\",\n  \"turns\": []\n}\n",
+        &[],
+        "calls.json:1: the line ends inside a JSON value: this looks like pretty-printed (multi-line) JSON",
+    );
+    fails_cleanly(
+        "calls.jsonl",
+        b"{\"id\":\"a\",\"turns\":\"array\"}\n",
+        &[],
+        "calls.jsonl:1: turns: expected a list of turns",
     );
     fails_cleanly(
         "calls.jsonl",

@@ -4,10 +4,12 @@
 
 use std::sync::OnceLock;
 
+use peakend::batch;
 use peakend::engine::{Engine, LangChoice};
 use peakend::error::ErrorKind;
 use peakend::input::{Format, Reader};
 use peakend::lexicon::Lexicon;
+use peakend::output::Outputs;
 use peakend::peak_end::{peak_end, Moment, PeakEndParams};
 use peakend::record::{Interaction, Speaker, Turn};
 use peakend::rejects::Rejects;
@@ -63,7 +65,8 @@ fn read_everything(
                 if rejects {
                     let whole_file = matches!(e.kind(), ErrorKind::MissingColumn { .. })
                         || msg.contains("the file is empty")
-                        || msg.contains("in the header");
+                        || msg.contains("in the header")
+                        || msg.contains("this looks like JSON, not CSV");
                     assert!(whole_file, "with rejects a row stopped the run: {msg}");
                 }
                 return None;
@@ -239,4 +242,206 @@ proptest! {
         let (turns, rejected) = read_everything(&data, Format::Csv, true, group).expect("a valid header");
         prop_assert_eq!(turns + rejected, rows.len() as u64);
     }
+}
+
+/// What reading `data` gives, as text to compare: every interaction, the
+/// warnings, the error that stopped it and the rejected rows.
+fn read_outcome(
+    data: &[u8],
+    format: Format,
+    rejects: bool,
+    group: bool,
+    chunk: usize,
+) -> String {
+    let sink = rejects.then(Rejects::in_memory);
+    let mut reader =
+        Reader::from_bytes(data, format).group_unsorted(group).chunk_bytes(chunk);
+    if let Some(r) = &sink {
+        reader = reader.rejects(r.clone());
+    }
+    let mut out = String::new();
+    let end = loop {
+        match reader.next_interaction() {
+            Ok(Some(ix)) => out += &format!("{ix:?}\n"),
+            Ok(None) => break "end".to_string(),
+            Err(e) => break e.to_string(),
+        }
+    };
+    let rejected = sink.map(|r| r.take()).unwrap_or_default();
+    format!("{out}{:?}\n{end}\n{rejected:?}", reader.warnings())
+}
+
+/// The input through the whole batch engine ([`batch::run`]) in chunks of
+/// `chunk` bytes on `threads` threads: both outputs (or the error), the
+/// rejected rows and the run's counts.
+fn run_outcome(
+    data: &[u8],
+    format: Format,
+    rejects: bool,
+    chunk: usize,
+    threads: usize,
+) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let (ix, turns) = (dir.path().join("ix.csv"), dir.path().join("turns.csv"));
+    let sink = rejects.then(Rejects::in_memory);
+    let mut reader = Reader::from_bytes(data, format).chunk_bytes(chunk);
+    if let Some(r) = &sink {
+        reader = reader.rejects(r.clone());
+    }
+    let outputs = Outputs::create(Some(&ix), Some(&turns)).unwrap();
+    let end = match batch::run(reader, engine(), outputs, threads, &|_| {}) {
+        Ok(stats) => format!(
+            "{}\n{}\n{} {} {:?}",
+            std::fs::read_to_string(&ix).unwrap(),
+            std::fs::read_to_string(&turns).unwrap(),
+            stats.interactions,
+            stats.turns,
+            stats.warnings
+        ),
+        Err(e) => e.to_string(),
+    };
+    format!("{end}\n{:?}", sink.map(|r| r.take()).unwrap_or_default())
+}
+
+/// CSV rows in runs of a few ids (that may come back), with the shapes that
+/// need care where a chunk ends: quoted line ends and quotes, rows of the
+/// wrong width, blank ids, bad cells, CRLF, and an open quote at the end.
+fn tricky_csv() -> impl Strategy<Value = Vec<u8>> {
+    let row = (0u8..5, 0usize..4, 0usize..7, 0u8..10, 1usize..4);
+    (prop::collection::vec(row, 0..40), any::<bool>(), any::<bool>(), any::<bool>())
+        .prop_map(|(rows, crlf, bom, open_quote)| {
+            let speakers = ["customer", "agent", "robot", "Caller"];
+            let texts = [
+                "great, thanks",
+                "still \"not\" working",
+                "two\nlines",
+                "",
+                "ok",
+                "caf\u{e9};x",
+                "5'11\" tall",
+            ];
+            let end = if crlf { "\r\n" } else { "\n" };
+            let mut data = if bom { "\u{feff}".to_string() } else { String::new() };
+            data += &format!("id,speaker,text,turn{end}");
+            for (id, speaker, text, shape, run) in rows {
+                for n in 0..run {
+                    let text = texts[text];
+                    let text = if text.contains(['"', ',', '\n', ';'])
+                        && !text.starts_with('5')
+                    {
+                        format!("\"{}\"", text.replace('"', "\"\"").replace('\n', end))
+                    } else {
+                        text.to_string()
+                    };
+                    let id = match shape {
+                        4 => " ".to_string(),
+                        5 => format!(" ix{id} "),
+                        _ => format!("ix{id}"),
+                    };
+                    let turn = if shape == 1 { "x".to_string() } else { n.to_string() };
+                    let mut cells = vec![id, speakers[speaker].to_string(), text, turn];
+                    match shape {
+                        2 => cells.push("extra".into()),
+                        3 => {
+                            cells.pop();
+                        }
+                        _ => {}
+                    }
+                    data += &cells.join(",");
+                    data += end;
+                }
+            }
+            if open_quote {
+                data += "ix9,customer,\"never closed";
+                data += end;
+                data += "ix9,agent,hi";
+            }
+            data.into_bytes()
+        })
+}
+
+/// JSON Lines with blank lines, bad lines and ids that come back.
+fn tricky_jsonl() -> impl Strategy<Value = Vec<u8>> {
+    prop::collection::vec((0u8..6, 0u8..5), 0..30).prop_map(|lines| {
+        let mut data = String::new();
+        for (id, shape) in lines {
+            data += &match shape {
+                0 => String::new(),
+                1 => format!("{{\"id\":\"ix{id}\",\"turns\":[{{\"speaker\":\"robot\",\"text\":\"x\"}}]}}"),
+                2 => "{oops".to_string(),
+                _ => format!("{{\"id\":\"ix{id}\",\"turns\":[{{\"speaker\":\"customer\",\"text\":\"great\"}}]}}"),
+            };
+            data += if id == 0 { "\r\n" } else { "\n" };
+        }
+        data.into_bytes()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// Chunks end where reading the whole input would end an interaction:
+    /// the chunk size changes nothing that is read, errors and rejects
+    /// included.
+    #[test]
+    fn chunk_size_changes_nothing_read(
+        csv in tricky_csv(), jsonl in tricky_jsonl(), chunk in 1usize..120,
+        rejects in any::<bool>(), group in any::<bool>(),
+    ) {
+        prop_assert_eq!(
+            read_outcome(&csv, Format::Csv, rejects, group, chunk),
+            read_outcome(&csv, Format::Csv, rejects, group, 1 << 30)
+        );
+        prop_assert_eq!(
+            read_outcome(&jsonl, Format::Jsonl, rejects, group, chunk),
+            read_outcome(&jsonl, Format::Jsonl, rejects, group, 1 << 30)
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// Chunks read out of order on several threads, then checked in order,
+    /// give what one thread reading one chunk gives: outputs, errors and
+    /// rejects alike.
+    #[test]
+    fn threads_and_chunks_change_nothing_written(
+        csv in tricky_csv(), jsonl in tricky_jsonl(), chunk in 1usize..200,
+        threads in 2usize..4, rejects in any::<bool>(),
+    ) {
+        for (data, format) in [(&csv, Format::Csv), (&jsonl, Format::Jsonl)] {
+            prop_assert_eq!(
+                run_outcome(data, format, rejects, chunk, threads),
+                run_outcome(data, format, rejects, 1 << 30, 1)
+            );
+        }
+    }
+}
+
+/// `--threads 10000` on a small input starts no thread for nothing: the
+/// pipeline never has more workers than chunks (it took 154 s and 215 MB).
+#[test]
+fn more_threads_than_chunks_start_none() {
+    let data = std::fs::read("examples/transcripts.csv").unwrap();
+    let started = std::time::Instant::now();
+    let tasks = || std::fs::read_dir("/proc/self/task").map_or(0, |d| d.count());
+    let before = tasks();
+    let most = std::sync::atomic::AtomicUsize::new(0);
+    let dir = tempfile::tempdir().unwrap();
+    let outputs = Outputs::create(Some(&dir.path().join("ix.csv")), None).unwrap();
+    let stats = batch::run(
+        Reader::from_bytes(data, Format::Csv),
+        engine(),
+        outputs,
+        10_000,
+        &|_| {
+            most.fetch_max(tasks(), std::sync::atomic::Ordering::Relaxed);
+        },
+    )
+    .unwrap();
+    assert_eq!(stats.interactions, 20);
+    // Other tests run threads of their own meanwhile: a margin, not 10,000.
+    assert!(most.into_inner() < before + 64, "threads were started for nothing");
+    assert!(started.elapsed().as_secs() < 10);
 }

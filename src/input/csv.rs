@@ -8,31 +8,25 @@
 //! one turn never stop the run. Contiguous rows with the same id form one
 //! interaction, ordered by the `turn` column when there is one.
 //!
-//! The csv crate accepts a quoted field that is still open at the end of
-//! input, silently making the rest of the file one cell; [`QuoteTracker`]
-//! follows the quoting of the raw bytes (with `memchr`, at memory speed) so
-//! that such a row is reported instead.
+//! The header is read once per source ([`Head`]); the rows come in chunks
+//! that end where an interaction does ([`Head::cut_after`]), each read by
+//! its own csv reader. [`QuoteTracker`] follows the quoting of the raw
+//! bytes (with `memchr`, at memory speed) to find line ends outside quotes,
+//! and to report a quoted field still open at the end of input, which the
+//! csv crate accepts silently, making the rest of the file one cell.
 
 use std::borrow::Cow;
-use std::io::{self, BufRead, Chain, Cursor, Read};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use csv::{ByteRecord, ReaderBuilder};
 
-use super::{decode, parse_int, Ctx, FormatReader, BOM};
-use crate::error::{Error, ErrorKind, Result};
-use crate::record::{Interaction, Speaker, Turn, SPEAKER_VALUES};
-
 /// Header names accepted for the interaction id (the report reads score's
 /// output with them too).
-pub(crate) const ID: &[&str] =
-    &["interaction_id", "conversation_id", "contact_id", "call_id", "id"];
-const SPEAKER: &[&str] = &["speaker", "role", "participant", "participant_role", "party"];
-const TEXT: &[&str] = &["text", "content", "utterance", "message", "transcript"];
-const TURN: &[&str] = &["turn", "turn_index", "seq", "sequence"];
-const START: &[&str] = &["start_ms", "begin_offset_millis"];
-const END: &[&str] = &["end_ms", "end_offset_millis"];
-const LANGUAGE: &[&str] = &["language", "lang"];
+pub(crate) use super::names::ID;
+use super::names::{END, LANGUAGE, SPEAKER, START, TEXT, TURN};
+use super::{check_times, decode, parse_int, Ctx};
+use crate::error::{Error, ErrorKind, Result};
+use crate::record::{Interaction, Speaker, Turn, SPEAKER_VALUES};
 
 /// Delimiters recognised in a header line, the first winning ties.
 const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
@@ -126,37 +120,46 @@ enum Quoting {
     Closing,
 }
 
-/// A `Read` that follows the quoting of the bytes passing through it the way
-/// csv-core parses them (a quote opens a field only at its start, `""`
-/// escapes a quote inside one), to tell whether input ended inside a quoted
-/// field.
-pub(super) struct QuoteTracker<R> {
-    inner: R,
+/// Follows the quoting of raw bytes the way csv-core parses them (a quote
+/// opens a field only at its start, `""` escapes a quote inside one),
+/// jumping between quotes with `memchr`: it finds line ends that end a
+/// record (to cut the input into chunks) and tells whether input ended
+/// inside a quoted field (csv-core ends such a field at end of input
+/// without complaint, silently making the rest of the file one cell).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct QuoteTracker {
     delimiter: u8,
     state: Quoting,
-    /// The byte before the next one read (a line end at the start).
+    /// The byte before the next one scanned (a line end at the start).
     prev: u8,
-    eof: bool,
 }
 
-impl<R> QuoteTracker<R> {
-    fn new(inner: R, delimiter: u8) -> QuoteTracker<R> {
-        QuoteTracker {
-            inner,
-            delimiter,
-            state: Quoting::Outside,
-            prev: b'\n',
-            eof: false,
-        }
+impl QuoteTracker {
+    /// A tracker at the start of a record.
+    pub(super) fn new(delimiter: u8) -> QuoteTracker {
+        QuoteTracker { delimiter, state: Quoting::Outside, prev: b'\n' }
     }
 
-    /// True once input has ended inside a quoted field.
-    fn unterminated(&self) -> bool {
-        self.eof && self.state == Quoting::Inside
+    /// True when the bytes scanned so far end inside a quoted field.
+    pub(super) fn inside(&self) -> bool {
+        self.state == Quoting::Inside
     }
 
-    fn scan(&mut self, bytes: &[u8]) {
+    /// Follows `bytes`.
+    pub(super) fn scan(&mut self, bytes: &[u8]) {
+        self.follow(bytes, false);
+    }
+
+    /// Follows `bytes` up to the first line feed outside quotes, and
+    /// returns its index (the tracker then stands after it); `None` when
+    /// there is none (all of `bytes` followed).
+    pub(super) fn line_end(&mut self, bytes: &[u8]) -> Option<usize> {
+        self.follow(bytes, true)
+    }
+
+    fn follow(&mut self, bytes: &[u8], stop_at_line_end: bool) -> Option<usize> {
         let mut i = 0;
+        let mut found = None;
         while i < bytes.len() {
             match self.state {
                 Quoting::Inside => match memchr::memchr(b'"', &bytes[i..]) {
@@ -174,53 +177,226 @@ impl<R> QuoteTracker<R> {
                         self.state = Quoting::Outside;
                     }
                 }
-                Quoting::Outside => match memchr::memchr(b'"', &bytes[i..]) {
-                    Some(j) => {
-                        let at = i + j;
-                        let before = if at == 0 { self.prev } else { bytes[at - 1] };
-                        if before == self.delimiter || before == b'\n' || before == b'\r'
-                        {
-                            self.state = Quoting::Inside;
-                        }
-                        i = at + 1;
+                Quoting::Outside => {
+                    let next = if stop_at_line_end {
+                        memchr::memchr2(b'"', b'\n', &bytes[i..])
+                    } else {
+                        memchr::memchr(b'"', &bytes[i..])
+                    };
+                    let Some(j) = next else {
+                        i = bytes.len();
+                        continue;
+                    };
+                    let at = i + j;
+                    i = at + 1;
+                    if bytes[at] == b'\n' {
+                        found = Some(at);
+                        break;
                     }
-                    None => i = bytes.len(),
-                },
+                    let before = if at == 0 { self.prev } else { bytes[at - 1] };
+                    if before == self.delimiter || before == b'\n' || before == b'\r' {
+                        self.state = Quoting::Inside;
+                    }
+                }
             }
         }
-        if let Some(&last) = bytes.last() {
-            self.prev = last;
+        if i > 0 {
+            self.prev = bytes[i - 1];
         }
+        found
     }
 }
 
-impl<R: Read> Read for QuoteTracker<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        if n == 0 && !buf.is_empty() {
-            self.eof = true;
-        } else {
-            self.scan(&buf[..n]);
-        }
-        Ok(n)
-    }
-}
-
-pub(super) struct CsvReader<R> {
-    rdr: csv::Reader<QuoteTracker<Chain<Cursor<Vec<u8>>, R>>>,
-    path: PathBuf,
+/// What the header of a CSV source says: where the columns are, the
+/// delimiter and the line ends. Read once per source; every chunk of the
+/// source is read with it.
+#[derive(Debug)]
+pub(super) struct Head {
     cols: Columns,
     /// Fields in the header.
     width: usize,
     delimiter: u8,
-    record: ByteRecord,
-    /// `record` holds a row read but not used yet: the first of the next
-    /// interaction.
-    pending: bool,
     /// Lines end in CRLF (as the header's does). csv ends a record at the
     /// `\r` and counts the `\n` with the next one, so its position is a
     /// line short.
     crlf: bool,
+}
+
+/// A csv reader of records that may be shorter or longer than the header
+/// (such a row is reported, not a csv error).
+fn csv_reader(delimiter: u8, bytes: &[u8]) -> csv::Reader<&[u8]> {
+    ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(bytes)
+}
+
+impl Head {
+    /// Reads the header at the start of `buf` (a source's first bytes, the
+    /// byte order mark removed): the head and where the rows start, or
+    /// `None` when `buf` ends before the header does and more input may
+    /// follow (`eof` false).
+    pub(super) fn parse(
+        buf: &[u8],
+        eof: bool,
+        delimiter: Option<u8>,
+        path: &Path,
+    ) -> Result<Option<(Head, usize)>> {
+        // The first non-blank line finds the delimiter and the line ends.
+        let first = buf.iter().position(|&b| b != b'\n' && b != b'\r');
+        let line_end =
+            first.and_then(|p| memchr::memchr(b'\n', &buf[p..]).map(|q| p + q));
+        if line_end.is_none() && !eof {
+            return Ok(None);
+        }
+        let head_line = &buf[..line_end.map_or(buf.len(), |q| q + 1)];
+        if head_line.trim_ascii_start().starts_with(b"{")
+            || head_line.trim_ascii_start().starts_with(b"[")
+        {
+            return Err(Error::input(
+                path,
+                1,
+                "this looks like JSON, not CSV: peakend reads JSON Lines (one interaction \
+                 object per line) from files named .jsonl, or with --input-format jsonl",
+            ));
+        }
+        let delimiter =
+            delimiter.unwrap_or_else(|| sniff_delimiter(head_line.trim_ascii_start()));
+        let crlf = head_line.ends_with(b"\r\n");
+        let mut rdr = csv_reader(delimiter, buf);
+        let mut header = ByteRecord::new();
+        rdr.read_byte_record(&mut header).map_err(|e| csv_error(path, 0, e))?;
+        let body = rdr.position().byte() as usize;
+        if body >= buf.len() && !eof {
+            // The header may go on past what was read.
+            return Ok(None);
+        }
+        if header.iter().all(|h| h.trim_ascii().is_empty()) {
+            return Err(Error::input(
+                path,
+                1,
+                "the file is empty: expected a header row",
+            ));
+        }
+        if body >= buf.len() {
+            let mut quotes = QuoteTracker::new(delimiter);
+            quotes.scan(buf);
+            if quotes.inside() {
+                let line = header.position().map_or(1, |p| p.line());
+                return Err(Error::input(
+                    path,
+                    line,
+                    "unterminated quoted field in the header: a quote is never closed",
+                ));
+            }
+        }
+        let cols = Columns::resolve(&header, path)?;
+        Ok(Some((Head { cols, width: header.len(), delimiter, crlf }, body)))
+    }
+
+    /// A tracker for the rows after the header.
+    pub(super) fn quotes(&self) -> QuoteTracker {
+        QuoteTracker::new(self.delimiter)
+    }
+
+    /// Where the first interaction that starts after `line_end` (a line
+    /// feed outside quotes in `buf`, which starts at a record) starts: the
+    /// first row, after `line_end`, whose id differs from the id of the row
+    /// before it that has one. `None` when `buf` holds no such row; then,
+    /// unless at end of input, more bytes may show one.
+    ///
+    /// Rows that belong to no interaction (wrong width, blank id) are
+    /// skipped as [`ChunkReader::next_interaction`] skips them, so that a
+    /// chunk read on its own ends where reading the whole input would have
+    /// ended that interaction.
+    pub(super) fn cut_after(
+        &self,
+        buf: &[u8],
+        line_end: usize,
+        eof: bool,
+    ) -> Option<usize> {
+        let tail = &buf[line_end..];
+        let mut rdr = csv_reader(self.delimiter, tail);
+        let mut record = ByteRecord::new();
+        let mut last: Option<String> = None;
+        while rdr.read_byte_record(&mut record).ok()? {
+            if !eof && rdr.position().byte() as usize >= tail.len() {
+                return None; // The record may go on past what was read.
+            }
+            let Some(id) = self.row_id(&record) else { continue };
+            match &last {
+                Some(last) if *last != id => {
+                    return Some(line_end + record.position()?.byte() as usize);
+                }
+                Some(_) => {}
+                None => last = Some(id.into_owned()),
+            }
+        }
+        None
+    }
+
+    /// The interaction id of a row, trimmed; `None` for a row that belongs
+    /// to no interaction (wrong number of fields, or a blank id).
+    fn row_id<'r>(&self, record: &'r ByteRecord) -> Option<Cow<'r, str>> {
+        if record.len() != self.width {
+            return None;
+        }
+        let id = Row::new(record).id(self.cols.id, &mut false);
+        (!id.is_empty()).then_some(id)
+    }
+
+    /// True when turns carry their own numbers (a `turn` column).
+    pub(super) fn numbered(&self) -> bool {
+        self.cols.turn.is_some()
+    }
+}
+
+/// Reads the interactions of one chunk: rows of a CSV source, starting at
+/// a record, after `lines_before` line feeds of the source. `unterminated`:
+/// the chunk is the last of its source, which ends inside a quoted field.
+pub(super) fn read_chunk(
+    head: &Head,
+    path: &Path,
+    bytes: &[u8],
+    lines_before: u64,
+    unterminated: bool,
+    ctx: &mut Ctx,
+    each: &mut dyn FnMut(&Interaction),
+) -> Result<()> {
+    let mut reader = ChunkReader {
+        rdr: csv_reader(head.delimiter, bytes),
+        head,
+        path,
+        len: bytes.len(),
+        ends_in_line_feed: bytes.last() == Some(&b'\n'),
+        unterminated,
+        lines_before,
+        record: ByteRecord::new(),
+        pending: false,
+        last_turns: 0,
+    };
+    while let Some(ix) = reader.next_interaction(ctx)? {
+        each(&ix);
+    }
+    Ok(())
+}
+
+struct ChunkReader<'a> {
+    rdr: csv::Reader<&'a [u8]>,
+    head: &'a Head,
+    path: &'a Path,
+    /// Bytes in the chunk.
+    len: usize,
+    ends_in_line_feed: bool,
+    /// The chunk ends inside a quoted field.
+    unterminated: bool,
+    /// Line feeds in the source before the chunk.
+    lines_before: u64,
+    record: ByteRecord,
+    /// `record` holds a row read but not used yet: the first of the next
+    /// interaction.
+    pending: bool,
     /// Turns in the previous interaction: room reserved for the next one,
     /// which is usually about as long, instead of growing its turns step by
     /// step (at most [`RESERVED_TURNS`]).
@@ -231,75 +407,19 @@ pub(super) struct CsvReader<R> {
 /// every call, little memory when one huge interaction precedes small ones.
 const RESERVED_TURNS: usize = 64;
 
-impl<R: BufRead + Send> CsvReader<R> {
-    pub(super) fn new(
-        mut input: R,
-        path: PathBuf,
-        delimiter: Option<u8>,
-    ) -> Result<CsvReader<R>> {
-        // The first non-blank line, to find the delimiter before csv reads
-        // it (it is handed back to csv in front of the rest).
-        let mut head = Vec::new();
-        loop {
-            let n =
-                input.read_until(b'\n', &mut head).map_err(|e| Error::io(&path, e))?;
-            if head.starts_with(BOM) {
-                head.drain(..BOM.len());
-            }
-            if n == 0 || head.iter().any(|&b| b != b'\n' && b != b'\r') {
-                break;
-            }
-        }
-        let delimiter =
-            delimiter.unwrap_or_else(|| sniff_delimiter(head.trim_ascii_start()));
-        let crlf = head.ends_with(b"\r\n");
-        let tracker = QuoteTracker::new(Cursor::new(head).chain(input), delimiter);
-        let mut rdr = ReaderBuilder::new()
-            .has_headers(true)
-            .flexible(true)
-            .delimiter(delimiter)
-            .from_reader(tracker);
-        let header = rdr.byte_headers().map_err(|e| Error::csv(&path, e))?.clone();
-        if header.iter().all(|h| h.trim_ascii().is_empty()) {
-            return Err(Error::input(
-                path,
-                1,
-                "the file is empty: expected a header row",
-            ));
-        }
-        let line = header.position().map_or(1, |p| p.line());
-        if rdr.get_ref().unterminated() {
-            return Err(Error::input(
-                path,
-                line,
-                "unterminated quoted field in the header: a quote is never closed",
-            ));
-        }
-        let cols = Columns::resolve(&header, &path)?;
-        let width = header.len();
-        Ok(CsvReader {
-            rdr,
-            path,
-            cols,
-            width,
-            delimiter,
-            record: ByteRecord::new(),
-            pending: false,
-            crlf,
-            last_turns: 0,
-        })
-    }
-
+impl ChunkReader<'_> {
     /// The line where the current record starts.
     fn line(&self) -> u64 {
-        self.record.position().map_or(0, |p| p.line()) + u64::from(self.crlf)
+        self.lines_before
+            + self.record.position().map_or(0, |p| p.line())
+            + u64::from(self.head.crlf)
     }
 
     /// The current record as text, its fields joined again with the
     /// delimiter (for the rejects).
     fn raw(&self) -> String {
         let mut w = csv::WriterBuilder::new()
-            .delimiter(self.delimiter)
+            .delimiter(self.head.delimiter)
             .flexible(true)
             .from_writer(Vec::new());
         let _ = w.write_byte_record(&self.record);
@@ -314,19 +434,20 @@ impl<R: BufRead + Send> CsvReader<R> {
 
     /// The name of column `i`, for messages.
     fn column_name(&self, i: usize) -> &str {
-        self.cols.names.get(i).map_or("", String::as_str)
+        self.head.cols.names.get(i).map_or("", String::as_str)
     }
 
     /// Why the current record cannot be read as a row at all, if it cannot.
     fn malformed(&self) -> Option<String> {
         let r = &self.record;
         let line = self.line();
-        if self.rdr.get_ref().unterminated() {
+        // Only the last record can reach the end of an unterminated chunk.
+        if self.unterminated && self.rdr.position().byte() as usize >= self.len {
             let field = r.len();
             let name = self.column_name(field.saturating_sub(1));
             // The position is past the last line end, if any.
-            let last =
-                self.rdr.position().line() - u64::from(self.rdr.get_ref().prev == b'\n');
+            let last = self.lines_before + self.rdr.position().line()
+                - u64::from(self.ends_in_line_feed);
             let lines = if last > line {
                 format!("lines {line}-{last}")
             } else {
@@ -337,11 +458,11 @@ impl<R: BufRead + Send> CsvReader<R> {
                  so {lines} would be one cell"
             ));
         }
-        if r.len() != self.width {
+        if r.len() != self.head.width {
             return Some(format!(
                 "row has {} fields but the header has {}",
                 r.len(),
-                self.width
+                self.head.width
             ));
         }
         None
@@ -372,6 +493,17 @@ impl<'a> Row<'a> {
             None => decode(&self.record[i], invalid),
         }
     }
+
+    /// Cell `i` as an interaction id: trimmed after decoding (white space
+    /// is ASCII or valid UTF-8, so this is what trimming the bytes first
+    /// and the text again gave).
+    fn id(&self, i: usize, invalid: &mut bool) -> Cow<'a, str> {
+        match self.cell(i, invalid) {
+            Cow::Borrowed(s) => Cow::Borrowed(s.trim()),
+            Cow::Owned(s) if s.trim().len() == s.len() => Cow::Owned(s),
+            Cow::Owned(s) => Cow::Owned(s.trim().to_string()),
+        }
+    }
 }
 
 /// A row's cells other than the id, parsed.
@@ -400,13 +532,11 @@ fn parse_cells<'a>(
         None => Ok(None),
         Some(cell) => plain_int(cell).map_or_else(|| any_int(cell, name), Ok),
     };
-    Ok(Cells {
-        speaker,
-        turn: number(cols.turn, "turn")?,
-        start_ms: number(cols.start, "start_ms")?,
-        end_ms: number(cols.end, "end_ms")?,
-        text: row.cell(cols.text, invalid),
-    })
+    let turn = number(cols.turn, "turn")?;
+    let (start_ms, end_ms) =
+        (number(cols.start, "start_ms")?, number(cols.end, "end_ms")?);
+    check_times(start_ms, end_ms)?;
+    Ok(Cells { speaker, turn, start_ms, end_ms, text: row.cell(cols.text, invalid) })
 }
 
 /// A number cell that [`plain_int`] does not read, by [`parse_int`]; kept
@@ -415,8 +545,7 @@ fn parse_cells<'a>(
 #[inline(never)]
 fn any_int(cell: &[u8], name: &str) -> std::result::Result<Option<i64>, String> {
     let cell = String::from_utf8_lossy(cell);
-    parse_int(&cell)
-        .map_err(|()| format!("{name} '{}' is not a whole number", cell.trim()))
+    parse_int(&cell).map_err(|bad| bad.message(name, cell.trim()))
 }
 
 /// The common number cell: empty, or up to 18 ASCII digits (no sign, no
@@ -439,43 +568,39 @@ fn plain_int(cell: &[u8]) -> Option<Option<i64>> {
     Some((!cell.is_empty()).then_some(v))
 }
 
-impl<R: BufRead + Send> FormatReader for CsvReader<R> {
+impl ChunkReader<'_> {
+    /// The next interaction of the chunk; `None` at its end.
     fn next_interaction(&mut self, ctx: &mut Ctx) -> Result<Option<Interaction>> {
-        let mut ix: Option<Interaction> = None;
+        let mut current: Option<Interaction> = None;
         loop {
             if self.pending {
                 self.pending = false;
             } else if !self
                 .rdr
                 .read_byte_record(&mut self.record)
-                .map_err(|e| Error::csv(&self.path, e))?
+                .map_err(|e| csv_error(self.path, self.lines_before, e))?
             {
                 break;
             }
             let line = self.line();
             if let Some(reason) = self.malformed() {
-                ctx.reject(&self.path, line, None, reason, || self.raw())?;
+                ctx.reject(self.path, line, None, reason, || self.raw())?;
                 continue;
             }
             let row = Row::new(&self.record);
             let mut invalid = false;
             // Most rows repeat the current interaction's id byte for byte;
             // that id is decoded, trimmed and checked already, so such a row
-            // skips all of it (and its `id` is never used).
-            let same =
-                ix.as_ref().is_some_and(|c| c.id.as_bytes() == &row.record[self.cols.id]);
-            // Trimmed after decoding: white space is ASCII or valid UTF-8, so
-            // this is what trimming the bytes first and the text again gave.
-            let id = if same {
-                Cow::Borrowed("")
-            } else {
-                row.cell(self.cols.id, &mut invalid)
-            };
-            let id = id.trim();
+            // skips all of it.
+            let same = current
+                .as_ref()
+                .is_some_and(|c| c.id.as_bytes() == &row.record[self.head.cols.id]);
+            let mut new_id = None;
             if !same {
+                let id = row.id(self.head.cols.id, &mut invalid);
                 if id.is_empty() {
                     ctx.reject(
-                        &self.path,
+                        self.path,
                         line,
                         None,
                         "empty interaction_id".into(),
@@ -483,39 +608,42 @@ impl<R: BufRead + Send> FormatReader for CsvReader<R> {
                     )?;
                     continue;
                 }
-                match &ix {
-                    Some(current) if current.id != id => {
+                match &current {
+                    Some(c) if c.id != id => {
                         // The first row of the next interaction: keep it for the next call.
                         self.pending = true;
                         break;
                     }
                     Some(_) => {}
                     None => {
-                        if let Err(reason) = ctx.check_new(id) {
-                            ctx.reject(&self.path, line, None, reason, || self.raw())?;
+                        if let Err(reason) = ctx.check_new(&id) {
+                            ctx.reject(self.path, line, None, reason, || self.raw())?;
                             continue;
                         }
+                        new_id = Some(id);
                     }
                 }
             }
-            let cells = match parse_cells(&row, &self.cols, &mut invalid) {
+            let cells = match parse_cells(&row, &self.head.cols, &mut invalid) {
                 Ok(cells) => cells,
                 Err(reason) => {
-                    ctx.reject(&self.path, line, None, reason, || self.raw())?;
+                    ctx.reject(self.path, line, None, reason, || self.raw())?;
                     continue;
                 }
             };
-            let reserve = self.last_turns.min(RESERVED_TURNS);
-            let ix = ix.get_or_insert_with(|| {
-                ctx.register(id, line);
-                Interaction {
-                    id: id.to_string(),
+            if let Some(id) = new_id {
+                ctx.register(&id, line);
+                current = Some(Interaction {
+                    id: id.into_owned(),
                     language: None,
-                    turns: Vec::with_capacity(reserve),
-                }
-            });
+                    turns: Vec::with_capacity(self.last_turns.min(RESERVED_TURNS)),
+                });
+            }
+            // A row is `same` only with a current interaction, and without
+            // one the row's id started one above.
+            let Some(ix) = current.as_mut() else { continue };
             if ix.language.is_none() {
-                if let Some(i) = self.cols.language {
+                if let Some(i) = self.head.cols.language {
                     let lang = row.cell(i, &mut invalid);
                     let lang = lang.trim();
                     if !lang.is_empty() {
@@ -536,9 +664,9 @@ impl<R: BufRead + Send> FormatReader for CsvReader<R> {
                 line,
             });
         }
-        let Some(mut ix) = ix else { return Ok(None) };
+        let Some(mut ix) = current else { return Ok(None) };
         self.last_turns = ix.turns.len();
-        if self.cols.turn.is_some() {
+        if self.head.cols.turn.is_some() {
             // Blank turn cells sort by position among the numbered ones.
             for (pos, t) in ix.turns.iter_mut().enumerate() {
                 if t.turn == i64::MIN {
@@ -553,18 +681,36 @@ impl<R: BufRead + Send> FormatReader for CsvReader<R> {
         }
         Ok(Some(ix))
     }
+}
 
-    fn numbered(&self) -> bool {
-        self.cols.turn.is_some()
+/// Turns a csv error into one that names the file and line
+/// (`lines_before` line feeds before the bytes read).
+fn csv_error(path: &Path, lines_before: u64, err: csv::Error) -> Error {
+    let line = lines_before + err.position().map_or(0, |p| p.line());
+    match err.kind() {
+        csv::ErrorKind::Io(e) => {
+            Error::io(path, std::io::Error::new(e.kind(), e.to_string()))
+        }
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => Error::input(
+            path,
+            line,
+            format!("row has {len} fields but the header has {expected_len}"),
+        ),
+        _ => Error::input(path, line, format!("malformed CSV: {err}")),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::{Format, InputWarnings, Reader};
 
     fn read_all(data: &str) -> Result<Vec<Interaction>> {
-        Ok(super::super::drain(CsvReader::new(data.as_bytes(), "t.csv".into(), None)?)?.0)
+        Ok(read_named(data.as_bytes())?.0)
+    }
+
+    fn read_named(data: &[u8]) -> Result<(Vec<Interaction>, InputWarnings)> {
+        super::super::read_named(data, Format::Csv, "t.csv", 1 << 16)
     }
 
     #[test]
@@ -603,6 +749,11 @@ mod tests {
             ("id,speaker,text\n,customer,hi\n", "t.csv:2: empty interaction_id"),
             ("id,speaker,text\nA,customer,hi\nA,agent,\"oops\nB,customer,lost\n", "t.csv:3: unterminated quoted field: the quote that opens field 3 ('text') is never closed, so lines 3-4 would be one cell"),
             ("id,speaker,\"text\n", "t.csv:1: unterminated quoted field in the header"),
+            ("id,speaker,text,start_ms,end_ms\nA,customer,hi,-5,\n", "t.csv:2: start_ms -5 is negative: times are milliseconds from the start of the interaction"),
+            ("id,speaker,text,start_ms,end_ms\nA,customer,hi,200,100.0\n", "t.csv:2: end_ms 100 is before start_ms 200"),
+            ("id,speaker,text,turn\nA,customer,hi,99999999999999999999\n", "t.csv:2: turn '99999999999999999999' is too large: more than 64 bits"),
+            ("id,speaker,text,end_ms\nA,customer,hi,1e17\n", "t.csv:2: end_ms '1e17' is too large: beyond 9e15"),
+            ("{\"id\":\"a\",\"turns\":[]}\n", "t.csv:1: this looks like JSON, not CSV"),
         ];
         for (data, want) in cases {
             let err = read_all(data).unwrap_err().to_string();
@@ -627,15 +778,18 @@ mod tests {
     fn quote_tracker_follows_chunk_boundaries() {
         // Feed one byte at a time: the state must carry over.
         let data = b"id,speaker,text\nA,customer,\"a \"\"b\"\" c\"\nA,agent,x\"y\n";
-        let mut t = QuoteTracker::new(&data[..], b',');
+        let mut t = QuoteTracker::new(b',');
         for i in 0..data.len() {
             t.scan(&data[i..i + 1]);
         }
         assert_eq!(t.state, Quoting::Outside);
-        let mut t = QuoteTracker::new(&b""[..], b',');
+        let mut t = QuoteTracker::new(b',');
         t.scan(b"A,customer,\"open");
-        t.eof = true;
-        assert!(t.unterminated());
+        assert!(t.inside());
+        // Line ends inside quotes are passed over.
+        let mut t = QuoteTracker::new(b',');
+        assert_eq!(t.line_end(b"A,\"x\ny\"\"\n\"\nB"), Some(10));
+        assert_eq!(t.line_end(b"A,5'11\" tall\nB"), Some(12));
     }
 
     #[test]
@@ -658,30 +812,20 @@ mod tests {
         }
         // A delimiter given overrides detection.
         let data = "id,speaker;text\nA,customer;hi\n";
-        let err = CsvReader::new(data.as_bytes(), "t.csv".into(), Some(b';'))
-            .err()
-            .unwrap()
-            .to_string();
+        let with_semicolon = |data: &[u8]| {
+            let mut r = Reader::from_bytes(data, Format::Csv).delimiter(Some(b';'));
+            r.next_interaction()
+        };
+        let err = with_semicolon(data.as_bytes()).unwrap_err().to_string();
         assert!(err.contains("header has no 'interaction_id' column"), "{err}");
-        let ixs = super::super::drain(
-            CsvReader::new(
-                &b"id;speaker;text\nA;customer;a,b\n"[..],
-                "t.csv".into(),
-                Some(b';'),
-            )
-            .unwrap(),
-        )
-        .unwrap()
-        .0;
-        assert_eq!(ixs[0].turns[0].text, "a,b");
+        let ix = with_semicolon(b"id;speaker;text\nA;customer;a,b\n").unwrap().unwrap();
+        assert_eq!(ix.turns[0].text, "a,b");
     }
 
     #[test]
     fn invalid_utf8_is_decoded_as_windows_1252_and_counted_per_row() {
         let data = b"id,speaker,text\nA,customer,caf\xe9 \x93ok\x94 \xe2\x82\xac5\nA,agent,fine\nA,customer,na\xefve \x80\n";
-        let (ixs, w) =
-            super::super::drain(CsvReader::new(&data[..], "t.csv".into(), None).unwrap())
-                .unwrap();
+        let (ixs, w) = read_named(&data[..]).unwrap();
         assert_eq!(ixs[0].turns[0].text, "caf\u{e9} \u{201c}ok\u{201d} \u{20ac}5");
         assert_eq!(ixs[0].turns[2].text, "na\u{ef}ve \u{20ac}");
         assert_eq!(w.invalid_utf8, 2);
@@ -720,9 +864,7 @@ mod tests {
         }
         // A character split between cells still counts its row.
         let data = b"id,speaker,text,note\nA,customer,x\xc3,\xa9\nA,agent,caf\xc3\xa9,\n";
-        let (ixs, w) =
-            super::super::drain(CsvReader::new(&data[..], "t.csv".into(), None).unwrap())
-                .unwrap();
+        let (ixs, w) = read_named(&data[..]).unwrap();
         assert_eq!(ixs[0].turns[0].text, "x\u{c3}");
         assert_eq!(ixs[0].turns[1].text, "caf\u{e9}");
         assert_eq!(w.invalid_utf8, 1);
@@ -734,9 +876,7 @@ mod tests {
         // and in Windows-1252 then UTF-8 (decoded alike; the invalid rows
         // still counted, the shortcut never takes them).
         let data = b"id,speaker,text\nA,customer,x\n A ,agent,y\nA,customer,z\ncaf\xe9,agent,1\ncaf\xe9,customer,2\ncaf\xc3\xa9,agent,3\n\xc2\xa0B\xe3\x80\x80,agent,4\n";
-        let (ixs, w) =
-            super::super::drain(CsvReader::new(&data[..], "t.csv".into(), None).unwrap())
-                .unwrap();
+        let (ixs, w) = read_named(&data[..]).unwrap();
         let ids: Vec<(&str, usize)> =
             ixs.iter().map(|ix| (ix.id.as_str(), ix.turns.len())).collect();
         assert_eq!(ids, [("A", 3), ("caf\u{e9}", 3), ("B", 1)]);

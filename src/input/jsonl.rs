@@ -7,13 +7,13 @@
 //! a line that is not UTF-8 is decoded as Windows-1252 and counted. A line
 //! that cannot be used is one rejected row.
 
-use std::io::BufRead;
-use std::path::PathBuf;
+use std::path::Path;
 
 use serde::Deserialize;
+use serde_json::Value;
 
-use super::{decode_into, Ctx, FormatReader, BOM};
-use crate::error::{Error, Result};
+use super::{check_times, decimal_int, decode_into, names, BadNumber, Ctx};
+use crate::error::Result;
 use crate::record::{Interaction, Speaker, Turn, SPEAKER_VALUES};
 
 #[derive(Deserialize)]
@@ -24,7 +24,7 @@ struct JsonInteraction {
         alias = "call_id",
         alias = "id"
     )]
-    interaction_id: serde_json::Value,
+    interaction_id: Value,
     #[serde(default, alias = "lang")]
     language: Option<String>,
     turns: Vec<JsonTurn>,
@@ -54,84 +54,50 @@ struct JsonTurn {
     end_ms: Option<f64>,
 }
 
-/// Milliseconds beyond this are refused (as in CSV), so that durations
-/// never overflow.
-const MAX_MS: f64 = 9e15;
-
-pub(super) struct JsonlReader<R> {
-    input: R,
-    path: PathBuf,
-    bytes: Vec<u8>,
-    /// The line decoded, when it was not UTF-8.
-    decoded: String,
-    line_no: u64,
-    /// A non-blank line was read.
-    any: bool,
-}
-
-impl<R: BufRead + Send> JsonlReader<R> {
-    pub(super) fn new(input: R, path: PathBuf) -> JsonlReader<R> {
-        JsonlReader {
-            input,
-            path,
-            bytes: Vec::new(),
-            decoded: String::new(),
-            line_no: 0,
-            any: false,
-        }
-    }
-}
-
 /// The interaction of one JSON line, or why it cannot be scored (with the
 /// 1-based column when it helps).
 fn parse_line(
     text: &str,
     line_no: u64,
 ) -> std::result::Result<Interaction, (Option<u64>, String)> {
-    let raw: JsonInteraction = serde_json::from_str(text).map_err(|e| {
-        // serde_json appends " at line 1 column N": the column is ours to show.
-        let msg = e.to_string();
-        let suffix = format!(" at line {} column {}", e.line(), e.column());
-        let msg = msg.strip_suffix(&suffix).unwrap_or(&msg);
-        let column = (e.column() > 0).then_some(e.column() as u64);
-        (column, format!("invalid JSON: {msg}"))
-    })?;
+    let raw: JsonInteraction =
+        serde_json::from_str(text).map_err(|e| explain(text, &e))?;
     let id = match raw.interaction_id {
-        serde_json::Value::String(s) if !s.trim().is_empty() => s.trim().to_string(),
-        serde_json::Value::Number(n) => n.to_string(),
+        Value::String(s) if !s.trim().is_empty() => s.trim().to_string(),
+        Value::Number(n) => n.to_string(),
         other => {
             return Err((
                 None,
                 format!(
-                    "interaction_id must be a non-empty string or a number, got {other}"
+                    "interaction_id must be a non-empty string or a number, got {}",
+                    describe(&other)
                 ),
             ))
         }
     };
     let mut turns = Vec::with_capacity(raw.turns.len());
     for (pos, t) in raw.turns.into_iter().enumerate() {
+        let at = |msg: String| (None, format!("turn {}: {msg}", pos + 1));
         let speaker = Speaker::parse(&t.speaker).ok_or_else(|| {
-            (
-                None,
-                format!(
-                    "turn {}: unknown speaker '{}' (accepted, case-insensitive: {SPEAKER_VALUES})",
-                    pos + 1,
-                    t.speaker.trim()
-                ),
-            )
+            at(format!(
+                "unknown speaker '{}' (accepted, case-insensitive: {SPEAKER_VALUES})",
+                t.speaker.trim()
+            ))
         })?;
         let ms = |v: Option<f64>, name: &str| match v {
-            Some(x) if !x.is_finite() || x.abs() >= MAX_MS => {
-                Err((None, format!("turn {}: {name} {x:e} is out of range", pos + 1)))
+            None => Ok(None),
+            Some(x) => {
+                decimal_int(x).map_err(|bad| at(bad.message(name, &format!("{x:e}"))))
             }
-            v => Ok(v.map(|x| x.round() as i64)),
         };
+        let (start_ms, end_ms) = (ms(t.start_ms, "start_ms")?, ms(t.end_ms, "end_ms")?);
+        check_times(start_ms, end_ms).map_err(at)?;
         turns.push(Turn {
             turn: t.turn.unwrap_or(pos as i64 + 1),
             speaker,
             text: t.text,
-            start_ms: ms(t.start_ms, "start_ms")?,
-            end_ms: ms(t.end_ms, "end_ms")?,
+            start_ms,
+            end_ms,
             line: line_no,
         });
     }
@@ -140,69 +106,222 @@ fn parse_line(
     Ok(Interaction { id, language, turns })
 }
 
-impl<R: BufRead + Send> FormatReader for JsonlReader<R> {
-    fn next_interaction(&mut self, ctx: &mut Ctx) -> Result<Option<Interaction>> {
-        loop {
-            self.bytes.clear();
-            self.line_no += 1;
-            let n = self
-                .input
-                .read_until(b'\n', &mut self.bytes)
-                .map_err(|e| Error::io(&self.path, e))?;
-            if n == 0 {
-                if !self.any {
-                    return Err(Error::input(
-                        &self.path,
-                        1,
-                        "the file is empty: expected one JSON object per line",
-                    ));
-                }
-                return Ok(None);
-            }
-            let mut bytes = self.bytes.trim_ascii_end();
-            if self.line_no == 1 {
-                bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
-            }
-            if bytes.trim_ascii_start().is_empty() {
-                continue;
-            }
-            self.any = true;
-            let text = match std::str::from_utf8(bytes) {
-                Ok(text) => text,
-                Err(_) => {
-                    ctx.warnings.invalid_utf8 += 1;
-                    self.decoded.clear();
-                    decode_into(bytes, &mut self.decoded);
-                    self.decoded.as_str()
-                }
+/// What peakend reads, for the hints.
+const ONE_PER_LINE: &str =
+    "peakend reads JSON Lines: one interaction object per line (`jq -c` writes them)";
+
+/// Why a line is not an interaction, said for a person: which field, what
+/// was expected and what is there (serde's own message names Rust types:
+/// "invalid type: string \"array\", expected a sequence"). Only called on
+/// the error path: it parses the line again, as a [`Value`].
+fn explain(text: &str, err: &serde_json::Error) -> (Option<u64>, String) {
+    if text.trim_start().starts_with('[') {
+        return (None, format!("this looks like a JSON array; {ONE_PER_LINE}"));
+    }
+    let value: Value = match serde_json::from_str(text) {
+        Ok(value) => value,
+        Err(e) if e.is_eof() => {
+            return (
+                None,
+                format!(
+                    "the line ends inside a JSON value: this looks like pretty-printed (multi-line) JSON; {ONE_PER_LINE}"
+                ),
+            )
+        }
+        Err(e) => return (column(&e), format!("invalid JSON: {}", serde_message(&e))),
+    };
+    let Value::Object(fields) = &value else {
+        return (None, format!("expected a JSON object, got {}", describe(&value)));
+    };
+    let problem = check_fields(
+        fields,
+        "",
+        &[
+            (names::ID, Expect::IdValue),
+            (names::LANGUAGE, Expect::Text { required: false }),
+            (&["turns"], Expect::Turns),
+        ],
+    )
+    .or_else(|| {
+        let Some(Value::Array(turns)) = fields.get("turns") else { return None };
+        turns.iter().enumerate().find_map(|(i, turn)| {
+            let path = format!("turns[{i}]");
+            let Value::Object(turn) = turn else {
+                return Some(format!(
+                    "{path}: expected a turn {{\"speaker\": ..., \"text\": ...}}, got {}",
+                    describe(turn)
+                ));
             };
-            let parsed = parse_line(text, self.line_no).and_then(|ix| {
-                match ctx.check_new(&ix.id) {
-                    Ok(()) => Ok(ix),
-                    Err(reason) => Err((None, reason)),
-                }
+            check_fields(
+                turn,
+                &format!("{path}."),
+                &[
+                    (names::SPEAKER, Expect::Text { required: true }),
+                    (names::TEXT, Expect::Text { required: true }),
+                    (names::TURN, Expect::Whole),
+                    (names::START, Expect::Number),
+                    (names::END, Expect::Number),
+                ],
+            )
+        })
+    });
+    match problem {
+        Some(msg) => (None, msg),
+        // Something else (a field given twice...): serde's words then.
+        None => (column(err), format!("invalid JSON: {}", serde_message(err))),
+    }
+}
+
+/// What a field must hold.
+#[derive(Clone, Copy)]
+enum Expect {
+    /// A string or a number (required).
+    IdValue,
+    /// A string.
+    Text { required: bool },
+    /// A list of turns (required).
+    Turns,
+    /// A whole number that fits in 64 bits, or nothing.
+    Whole,
+    /// A number, or nothing.
+    Number,
+}
+
+/// The first field of `fields` (each known by any of its names) that does
+/// not hold what it must, said as `{prefix}{name}: expected ..., got ...`.
+fn check_fields(
+    fields: &serde_json::Map<String, Value>,
+    prefix: &str,
+    expected: &[(&[&str], Expect)],
+) -> Option<String> {
+    expected.iter().find_map(|&(names, expect)| {
+        let found = names.iter().find_map(|n| fields.get(*n).map(|v| (*n, v)));
+        let Some((name, value)) = found else {
+            let required = matches!(
+                expect,
+                Expect::IdValue | Expect::Turns | Expect::Text { required: true }
+            );
+            return required.then(|| {
+                let also = if names.len() > 1 {
+                    format!(" (or: {})", names[1..].join(", "))
+                } else {
+                    String::new()
+                };
+                format!("missing field {prefix}{}{also}", names[0])
             });
-            match parsed {
-                Ok(ix) => {
-                    ctx.register(&ix.id, self.line_no);
-                    return Ok(Some(ix));
-                }
-                Err((column, reason)) => {
-                    ctx.reject(&self.path, self.line_no, column, reason, || {
-                        text.to_string()
-                    })?;
-                }
+        };
+        let wanted = match (expect, value) {
+            (Expect::IdValue, Value::String(_) | Value::Number(_))
+            | (Expect::Text { .. }, Value::String(_))
+            | (Expect::Text { required: false }, Value::Null)
+            | (Expect::Turns, Value::Array(_))
+            | (Expect::Whole | Expect::Number, Value::Null) => return None,
+            (Expect::Number, Value::Number(_)) => return None,
+            (Expect::Whole, Value::Number(n)) if n.is_i64() => return None,
+            (Expect::Whole, Value::Number(n))
+                if n.is_u64() || n.as_f64().is_some_and(|f| f.abs() >= 9.2e18) =>
+            {
+                return Some(format!(
+                    "{prefix}{}",
+                    BadNumber::Beyond64Bits.message(name, &n.to_string())
+                ))
+            }
+            (Expect::IdValue, _) => "a string or a number",
+            (Expect::Text { .. }, _) => "a string",
+            (Expect::Turns, _) => {
+                "a list of turns [{\"speaker\": ..., \"text\": ...}, ...]"
+            }
+            (Expect::Whole, _) => "a whole number (no point, no exponent)",
+            (Expect::Number, _) => "a number",
+        };
+        Some(format!("{prefix}{name}: expected {wanted}, got {}", describe(value)))
+    })
+}
+
+/// A JSON value as a person would name it.
+fn describe(value: &Value) -> String {
+    match value {
+        Value::Null => "null".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => format!("the number {n}"),
+        Value::String(s) if s.chars().count() > 40 => {
+            format!("the string \"{}...\"", s.chars().take(40).collect::<String>())
+        }
+        Value::String(s) if s.trim().is_empty() => "an empty string".into(),
+        Value::String(s) => format!("the string \"{s}\""),
+        Value::Array(_) => "a list".into(),
+        Value::Object(_) => "an object".into(),
+    }
+}
+
+/// serde_json's message without its " at line 1 column N" (the column is
+/// ours to show).
+fn serde_message(e: &serde_json::Error) -> String {
+    let msg = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    msg.strip_suffix(&suffix).unwrap_or(&msg).to_string()
+}
+
+fn column(e: &serde_json::Error) -> Option<u64> {
+    (e.column() > 0).then_some(e.column() as u64)
+}
+
+/// Reads the interactions of one chunk: whole lines of a JSON Lines
+/// source, after `lines_before` line feeds of the source (blank lines are
+/// skipped; a line that is not UTF-8 is decoded as Windows-1252).
+pub(super) fn read_chunk(
+    path: &Path,
+    bytes: &[u8],
+    lines_before: u64,
+    ctx: &mut Ctx,
+    each: &mut dyn FnMut(&Interaction),
+) -> Result<()> {
+    let mut decoded = String::new();
+    let mut line_no = lines_before;
+    for line in bytes.split_inclusive(|&b| b == b'\n') {
+        line_no += 1;
+        let line = line.trim_ascii_end();
+        if line.trim_ascii_start().is_empty() {
+            continue;
+        }
+        let text = match std::str::from_utf8(line) {
+            Ok(text) => text,
+            Err(_) => {
+                ctx.warnings.invalid_utf8 += 1;
+                decoded.clear();
+                decode_into(line, &mut decoded);
+                decoded.as_str()
+            }
+        };
+        let parsed =
+            parse_line(text, line_no).and_then(|ix| match ctx.check_new(&ix.id) {
+                Ok(()) => Ok(ix),
+                Err(reason) => Err((None, reason)),
+            });
+        match parsed {
+            Ok(ix) => {
+                ctx.register(&ix.id, line_no);
+                each(&ix);
+            }
+            Err((column, reason)) => {
+                ctx.reject(path, line_no, column, reason, || text.to_string())?;
             }
         }
     }
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::{Format, InputWarnings};
 
     fn read_all(data: &[u8]) -> Result<Vec<Interaction>> {
-        Ok(super::super::drain(JsonlReader::new(data, "t.jsonl".into()))?.0)
+        Ok(read_named(data)?.0)
+    }
+
+    fn read_named(data: &[u8]) -> Result<(Vec<Interaction>, InputWarnings)> {
+        super::super::read_named(data, Format::Jsonl, "t.jsonl", 1 << 16)
     }
 
     #[test]
@@ -219,22 +338,57 @@ mod tests {
     #[test]
     fn bom_crlf_and_windows_1252() {
         let data = b"\xef\xbb\xbf{\"id\":\"a\",\"turns\":[{\"speaker\":\"customer\",\"text\":\"caf\xe9\"}]}\r\n\r\n";
-        let (ixs, w) =
-            super::super::drain(JsonlReader::new(&data[..], "t.jsonl".into())).unwrap();
+        let (ixs, w) = read_named(&data[..]).unwrap();
         assert_eq!(ixs[0].turns[0].text, "caf\u{e9}");
         assert_eq!(w.invalid_utf8, 1);
     }
 
     #[test]
+    fn every_field_name_is_read() {
+        // The field names of the derive are the shared lists, every one.
+        for (id, lang) in names::ID.iter().zip(names::LANGUAGE.iter().cycle()) {
+            for (((speaker, text), turn), (start, end)) in names::SPEAKER
+                .iter()
+                .zip(names::TEXT)
+                .zip(names::TURN.iter().cycle())
+                .zip(names::START.iter().zip(names::END).cycle())
+            {
+                let line = format!(
+                    "{{\"{id}\":\"a\",\"{lang}\":\"en\",\"turns\":[{{\"{speaker}\":\"agent\",\"{text}\":\"hi\",\"{turn}\":3,\"{start}\":1,\"{end}\":2}}]}}"
+                );
+                let ix = parse_line(&line, 1).unwrap_or_else(|e| panic!("{line}: {e:?}"));
+                assert_eq!(ix.language.as_deref(), Some("en"));
+                let t = &ix.turns[0];
+                assert_eq!(
+                    (t.turn, t.text.as_str(), t.start_ms, t.end_ms),
+                    (3, "hi", Some(1), Some(2))
+                );
+            }
+        }
+    }
+
+    #[test]
     fn errors_name_the_line() {
-        let cases: [(&[u8], &str); 8] = [
+        let cases: [(&[u8], &str); 19] = [
             (b"{\"interaction_id\":\"a\",\"turns\":[]}\n{oops}\n", "t.jsonl:2:2: invalid JSON: key must be a string"),
             (b"{\"interaction_id\":\"a\",\"turns\":[{\"speaker\":\"x\",\"text\":\"\"}]}", "t.jsonl:1: turn 1: unknown speaker 'x'"),
             (b"{\"interaction_id\":null,\"turns\":[]}", "t.jsonl:1: interaction_id must be"),
-            (b"{\"interaction_id\":\"a\"}", "t.jsonl:1:22: invalid JSON: missing field `turns`"),
+            (b"{\"interaction_id\":\"a\"}", "t.jsonl:1: missing field turns"),
+            (b"{\"turns\":[]}", "t.jsonl:1: missing field interaction_id (or: conversation_id, contact_id, call_id, id)"),
             (b"", "t.jsonl:1: the file is empty"),
             (b"\n \r\n", "t.jsonl:1: the file is empty"),
-            (b"{\"id\":\"a\",\"turns\":[{\"speaker\":\"agent\",\"text\":\"\",\"start_ms\":-1e300,\"end_ms\":1e300}]}", "t.jsonl:1: turn 1: start_ms -1e300 is out of range"),
+            (b"{\"id\":\"a\",\"turns\":[{\"speaker\":\"agent\",\"text\":\"\",\"start_ms\":-1e300,\"end_ms\":1e300}]}", "t.jsonl:1: turn 1: start_ms '-1e300' is too large: beyond 9e15"),
+            // What a new user trips on: serde's words are not theirs.
+            (b"[{\"id\":\"a\",\"turns\":[]}]\n", "t.jsonl:1: this looks like a JSON array; peakend reads JSON Lines: one interaction object per line"),
+            (b"{\n  \"id\": \"a\",\n  \"turns\": []\n}\n", "t.jsonl:1: the line ends inside a JSON value: this looks like pretty-printed (multi-line) JSON; peakend reads JSON Lines"),
+            (b"{\"id\":\"a\",\"turns\":\"array\"}", "t.jsonl:1: turns: expected a list of turns [{\"speaker\": ..., \"text\": ...}, ...], got the string \"array\""),
+            (b"{\"id\":\"a\",\"turns\":[{\"speaker\":\"customer\",\"text\":\"hi\"},{\"role\":\"agent\",\"text\":7}]}", "t.jsonl:1: turns[1].text: expected a string, got the number 7"),
+            (b"{\"id\":\"a\",\"turns\":[{\"speaker\":\"customer\"}]}", "t.jsonl:1: missing field turns[0].text (or: content, utterance, message, transcript)"),
+            (b"{\"id\":\"a\",\"turns\":[{\"speaker\":\"customer\",\"text\":\"x\",\"turn\":99999999999999999999}]}", "t.jsonl:1: turns[0].turn '1e+20' is too large: more than 64 bits"),
+            (b"{\"id\":\"a\",\"turns\":[{\"speaker\":\"customer\",\"text\":\"x\",\"turn\":1.5}]}", "t.jsonl:1: turns[0].turn: expected a whole number (no point, no exponent), got the number 1.5"),
+            (b"{\"id\":\"a\",\"turns\":[{\"speaker\":\"customer\",\"text\":\"x\",\"start_ms\":200,\"end_ms\":100}]}", "t.jsonl:1: turn 1: end_ms 100 is before start_ms 200"),
+            (b"{\"id\":\"a\",\"turns\":[{\"speaker\":\"customer\",\"text\":\"x\",\"start_ms\":-5}]}", "t.jsonl:1: turn 1: start_ms -5 is negative"),
+            (b"42\n", "t.jsonl:1: expected a JSON object, got the number 42"),
             (b"{\"id\":\"a\",\"turns\":[]}\n{\"id\":\"b\",\"turns\":[]}\n{\"id\":\"a\",\"turns\":[]}\n", "t.jsonl:3: interaction 'a' appears again after other interactions (it started at line 1)"),
         ];
         for (data, want) in cases {

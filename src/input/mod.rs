@@ -1,35 +1,40 @@
 //! Input: transcripts from CSV or JSON Lines files, standard input or
 //! memory, read as a stream of [`Interaction`]s.
 //!
-//! Each format reader groups contiguous rows (CSV) or reads one line (JSON
-//! Lines) into an interaction; [`Reader`] chains the sources, counts the bytes
-//! read for progress and throughput, and refuses an interaction id that comes
-//! back after other interactions, naming both places, because scoring its
-//! parts separately would silently give two wrong summaries (with
-//! [`Reader::group_unsorted`] it groups them in memory instead).
+//! [`Reader`] chains the sources and cuts each into chunks of whole
+//! interactions (a quote-aware scan finds where one ends), which can be read
+//! on their own, in parallel ([`crate::batch`]), or one after the other
+//! ([`Reader::next_interaction`]); either way the interactions, messages and
+//! rejects are the same. Each format reader groups contiguous rows (CSV) or
+//! reads one line (JSON Lines) into an interaction. An interaction id that
+//! comes back after other interactions is refused, naming both places,
+//! because scoring its parts separately would silently give two wrong
+//! summaries (with [`Reader::group_unsorted`] they are grouped in memory
+//! instead).
 //!
 //! A row that cannot be scored (unknown speaker, wrong number of fields,
-//! bad number, unterminated quote, id seen before...) stops the run with an
-//! error naming the file and line, or, with [`Reader::rejects`], is set aside
-//! with its reason and reading goes on. Bytes that are not UTF-8 are decoded
-//! as Windows-1252 and counted ([`InputWarnings::invalid_utf8`]).
+//! bad number or time, unterminated quote, id seen before...) stops the run
+//! with an error naming the file and line, or, with [`Reader::rejects`], is
+//! set aside with its reason and reading goes on. Bytes that are not UTF-8
+//! are decoded as Windows-1252 and counted ([`InputWarnings::invalid_utf8`]).
 //!
-//! Memory stays bounded by the largest interaction, plus 16 bytes per
-//! distinct interaction id for the contiguity check (everything, with
-//! `group_unsorted`).
+//! Memory stays bounded by a chunk and the largest interaction, plus 25
+//! bytes for each of the last [`TRACKED_IDS`] interaction ids (everything,
+//! with `group_unsorted`).
 
 pub(crate) mod csv;
 mod jsonl;
 
 use std::borrow::Cow;
+use std::collections::VecDeque;
 use std::fs::File;
 use std::hash::BuildHasher;
-use std::io::{self, BufReader, Read};
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use rustc_hash::{FxBuildHasher, FxHashMap};
+use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
 
 use crate::error::{Error, Result};
 use crate::record::Interaction;
@@ -45,13 +50,15 @@ pub enum Format {
 }
 
 impl Format {
-    /// The format of `path` by its extension: `.jsonl` (or `.ndjson`) is JSON
-    /// Lines, anything else CSV.
+    /// The format of `path` by its extension: `.jsonl`, `.ndjson` or
+    /// `.json` is JSON Lines (a `.json` file that holds one array or a
+    /// pretty-printed object is refused with a hint), anything else CSV.
     pub fn from_path(path: &Path) -> Format {
         match path.extension().and_then(|e| e.to_str()) {
             Some(e)
-                if e.eq_ignore_ascii_case("jsonl")
-                    || e.eq_ignore_ascii_case("ndjson") =>
+                if ["jsonl", "ndjson", "json"]
+                    .iter()
+                    .any(|j| e.eq_ignore_ascii_case(j)) =>
             {
                 Format::Jsonl
             }
@@ -113,21 +120,30 @@ pub struct InputWarnings {
     pub regrouped: u64,
 }
 
-/// What the format readers share across sources: the warnings, the rejects,
-/// and the ids seen so far.
-struct Ctx {
+impl InputWarnings {
+    /// Adds `other`'s counts.
+    pub(crate) fn merge(&mut self, other: InputWarnings) {
+        self.invalid_utf8 += other.invalid_utf8;
+        self.rejected += other.rejected;
+        self.regrouped += other.regrouped;
+    }
+}
+
+/// What a format reader reports to while it reads a chunk: the warnings,
+/// the rejects and the ids seen so far.
+pub(crate) struct Ctx<'a> {
     warnings: InputWarnings,
-    rejects: Option<Rejects>,
-    /// Interaction id hash -> source and line of its first row, packed
-    /// ([`pack_place`]); not kept when grouping. At most [`TRACKED_IDS`].
-    seen: Option<FxHashMap<u64, u64>>,
+    /// Where rows that cannot be scored go; `None`: such a row is an error.
+    rejects: Option<&'a Rejects>,
+    /// The ids seen so far; `None` when grouping (ids may come back).
+    seen: Option<&'a mut IdWindow>,
     /// Display names of the sources.
-    names: Vec<PathBuf>,
+    names: &'a [PathBuf],
     /// The source being read.
     source: usize,
 }
 
-impl Ctx {
+impl Ctx<'_> {
     /// A row that cannot be scored: set aside with `--rejects` (and reading
     /// goes on), otherwise the error that stops the run.
     fn reject(
@@ -139,7 +155,7 @@ impl Ctx {
         raw: impl FnOnce() -> String,
     ) -> Result<()> {
         let path = path.to_path_buf();
-        match &self.rejects {
+        match self.rejects {
             None => Err(match column {
                 Some(c) => Error::input_at(path, line, c, reason),
                 None => Error::input(path, line, reason),
@@ -159,14 +175,15 @@ impl Ctx {
     /// not otherwise.
     fn check_new(&self, id: &str) -> std::result::Result<(), String> {
         let Some(seen) = &self.seen else { return Ok(()) };
-        let Some(&place) = seen.get(&FxBuildHasher.hash_one(id)) else {
+        let Some(place) = seen.get(FxBuildHasher.hash_one(id)) else {
             return Ok(());
         };
         let (first_source, first_line) = unpack_place(place);
-        let place = if first_source == self.source {
-            format!("line {first_line}")
-        } else {
-            format!("{}:{first_line}", self.names[first_source].display())
+        let place = match self.names.get(first_source) {
+            Some(name) if first_source != self.source => {
+                format!("{}:{first_line}", name.display())
+            }
+            _ => format!("line {first_line}"),
         };
         Err(format!(
             "interaction '{id}' appears again after other interactions (it started at {place}); \
@@ -177,22 +194,68 @@ impl Ctx {
 
     /// Records that interaction `id` starts at `line`.
     fn register(&mut self, id: &str, line: u64) {
+        let source = self.source;
         if let Some(seen) = &mut self.seen {
-            if seen.len() >= TRACKED_IDS {
-                // Memory must not grow with the input: past this many
-                // interactions, the check starts a new window.
-                seen.clear();
-            }
-            seen.insert(FxBuildHasher.hash_one(id), pack_place(self.source, line));
+            seen.insert(FxBuildHasher.hash_one(id), pack_place(source, line));
         }
     }
 }
 
-/// Interactions whose ids are remembered to catch non-contiguous rows: a
-/// repeat is caught when fewer than this many interactions (about 250 MB of
-/// typical transcripts) lie between the two runs of its rows. The map stays
-/// under 5 MB, so memory does not grow with the input.
+/// The interactions whose ids are remembered to catch non-contiguous rows:
+/// a repeat is caught when fewer than this many interactions (about 250 MB
+/// of typical transcripts) lie between the two runs of its rows. The window
+/// stays under 8 MB, so memory does not grow with the input.
 pub const TRACKED_IDS: usize = 200_000;
+
+/// The ids of the last interactions started (at most a capacity), each with
+/// where it started: a sliding window, the oldest forgotten first.
+///
+/// Ids are kept as 64-bit hashes: two different ids that collide would be
+/// taken for a repeat, once in about 2^64 / N pairs. An id is never in the
+/// window twice (a repeat is refused, not registered).
+#[derive(Debug, Default)]
+pub(crate) struct IdWindow {
+    hashes: FxHashSet<u64>,
+    /// (id hash, place ([`pack_place`])), oldest first: 16 bytes an id,
+    /// plus 9 in the set.
+    order: VecDeque<(u64, u64)>,
+    capacity: usize,
+}
+
+impl IdWindow {
+    /// A window over the last `capacity` ids.
+    pub(crate) fn new(capacity: usize) -> IdWindow {
+        IdWindow { capacity, ..IdWindow::default() }
+    }
+
+    /// Where the id with this hash started, if it is in the window (a scan:
+    /// only a repeat, which is an error or a rejected row, asks).
+    fn get(&self, hash: u64) -> Option<u64> {
+        if !self.hashes.contains(&hash) {
+            return None;
+        }
+        self.order.iter().rev().find(|(h, _)| *h == hash).map(|&(_, place)| place)
+    }
+
+    fn insert(&mut self, hash: u64, place: u64) {
+        if self.capacity == 0 {
+            return;
+        }
+        if self.order.len() >= self.capacity {
+            if let Some((old, _)) = self.order.pop_front() {
+                self.hashes.remove(&old);
+            }
+        }
+        self.hashes.insert(hash);
+        self.order.push_back((hash, place));
+    }
+
+    /// Forgets every id, keeping the memory.
+    pub(crate) fn clear(&mut self) {
+        self.hashes.clear();
+        self.order.clear();
+    }
+}
 
 /// Source index (16 bits) and line (48 bits) in one word.
 fn pack_place(source: usize, line: u64) -> u64 {
@@ -203,48 +266,161 @@ fn unpack_place(place: u64) -> (usize, u64) {
     ((place >> 48) as usize, place & 0xFFFF_FFFF_FFFF)
 }
 
-/// A reader of one format over one byte stream.
-trait FormatReader: Send {
-    fn next_interaction(&mut self, ctx: &mut Ctx) -> Result<Option<Interaction>>;
+/// A source being read: what its header said, and the bytes read from it
+/// and not yet handed out in a chunk.
+struct Open {
+    info: Arc<SourceInfo>,
+    input: Box<dyn Read + Send>,
+    /// Starts at a record (a line, in JSON Lines).
+    buf: Vec<u8>,
+    eof: bool,
+    /// Line feeds in the source before `buf`.
+    lines_before: u64,
+    /// CSV quoting followed over `buf[..scanned]`.
+    quotes: Option<csv::QuoteTracker>,
+    scanned: usize,
+    /// The first line feed outside quotes at or after the chunk size, once
+    /// found (CSV).
+    line_end: Option<usize>,
+}
 
+/// What reading a chunk needs to know about its source.
+#[derive(Debug)]
+struct SourceInfo {
+    index: usize,
+    path: PathBuf,
+    format: Head,
+}
+
+/// A source's format, with the CSV header once read.
+#[derive(Debug)]
+enum Head {
+    Csv(csv::Head),
+    Jsonl,
+}
+
+impl SourceInfo {
     /// True when turns carry their own numbers (a CSV `turn` column), so
     /// that turns grouped from several places are ordered by them rather
     /// than numbered again in file order.
     fn numbered(&self) -> bool {
-        false
+        matches!(&self.format, Head::Csv(h) if h.numbered())
     }
 }
 
-/// A `Read` that counts the bytes it hands out.
-struct Counting<R> {
-    inner: R,
-    count: Arc<AtomicU64>,
+/// Bytes of input per chunk, at least (a chunk ends at the next
+/// interaction after this many bytes): small enough that a chunk and its
+/// formatted rows stay in a core's cache, large enough that the chunk's
+/// set-up (a csv reader) is lost in its work.
+pub const CHUNK_BYTES: usize = 1 << 16;
+
+/// A run of whole interactions of one source, to be read on its own (by
+/// another thread, out of order): [`Chunk::read`] gives exactly the
+/// interactions that reading the whole input in order gives for these
+/// bytes, as long as its ids were not seen before (see [`Reader::accept`]).
+#[derive(Debug)]
+pub(crate) struct Chunk {
+    body: Body,
 }
 
-impl<R: Read> Read for Counting<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.count.fetch_add(n as u64, Ordering::Relaxed);
-        Ok(n)
+#[derive(Debug)]
+enum Body {
+    Bytes {
+        source: Arc<SourceInfo>,
+        bytes: Vec<u8>,
+        /// Line feeds in the source before `bytes`.
+        lines_before: u64,
+        /// The last chunk of a source that ends inside a quoted field.
+        unterminated: bool,
+    },
+    /// Interactions grouped in memory (`--group-unsorted`).
+    Grouped(Vec<Interaction>),
+}
+
+impl Chunk {
+    /// Reads the chunk's interactions into `each`, with `ctx` for its bad
+    /// rows and ids.
+    fn read_into(&self, ctx: &mut Ctx, each: &mut dyn FnMut(&Interaction)) -> Result<()> {
+        match &self.body {
+            Body::Bytes { source, bytes, lines_before, unterminated } => {
+                ctx.source = source.index;
+                match &source.format {
+                    Head::Csv(head) => csv::read_chunk(
+                        head,
+                        &source.path,
+                        bytes,
+                        *lines_before,
+                        *unterminated,
+                        ctx,
+                        each,
+                    ),
+                    Head::Jsonl => {
+                        jsonl::read_chunk(&source.path, bytes, *lines_before, ctx, each)
+                    }
+                }
+            }
+            Body::Grouped(ixs) => {
+                ixs.iter().for_each(each);
+                Ok(())
+            }
+        }
+    }
+
+    /// Reads the chunk on its own, out of order, into `each`; `ids` gets
+    /// the ids of the interactions it starts. Returns the warnings, or
+    /// `None` when a row could not be read (even with rejects, whose order
+    /// and line numbers are the in-order reader's business): the chunk must
+    /// then be read again in order with [`Reader::read_chunk`], and what
+    /// `each` was given discarded.
+    pub(crate) fn read_detached(
+        &self,
+        ids: &mut IdWindow,
+        each: &mut dyn FnMut(&Interaction),
+    ) -> Option<InputWarnings> {
+        // Every id of the chunk, however many: a repeat the reader in order
+        // would not catch only makes the chunk read again.
+        ids.clear();
+        ids.capacity = usize::MAX;
+        let mut ctx = Ctx {
+            warnings: InputWarnings::default(),
+            rejects: None,
+            seen: Some(ids),
+            names: &[],
+            source: 0,
+        };
+        self.read_into(&mut ctx, each).ok().map(|()| ctx.warnings)
     }
 }
 
-/// Interactions grouped in memory, in order of first appearance.
-type Grouped = std::vec::IntoIter<Interaction>;
-
-/// Reads interactions from several sources in turn.
+/// Reads interactions from several sources in turn, as chunks of whole
+/// interactions ([`Reader::next_chunk`], to read them in parallel) or one
+/// at a time ([`Reader::next_interaction`]).
 pub struct Reader {
     sources: Vec<Source>,
+    names: Vec<PathBuf>,
     next_source: usize,
     forced: Option<Format>,
     delimiter: Option<u8>,
+    chunk_bytes: usize,
     group: bool,
-    grouped: Option<Grouped>,
-    current: Option<Box<dyn FormatReader>>,
+    grouped: Option<std::vec::IntoIter<Interaction>>,
+    open: Option<Open>,
     bytes: Arc<AtomicU64>,
-    ctx: Ctx,
+    warnings: InputWarnings,
+    rejects: Option<Rejects>,
+    /// The ids seen so far; `None` when grouping.
+    seen: Option<IdWindow>,
     finished: bool,
+    /// Interactions read ahead by [`Reader::next_interaction`], and the
+    /// error that followed them.
+    queued: VecDeque<Interaction>,
+    queued_error: Option<Error>,
+    /// Chunk buffers handed back, for the next chunks.
+    spare: Vec<Vec<u8>>,
 }
+
+/// Chunk buffers kept for reuse.
+const SPARE_BUFFERS: usize = 64;
 
 impl Reader {
     /// A reader over `sources`; `format` forces the format of all of them
@@ -253,21 +429,22 @@ impl Reader {
         let names = sources.iter().map(Source::display_path).collect();
         Reader {
             sources,
+            names,
             next_source: 0,
             forced: format,
             delimiter: None,
+            chunk_bytes: CHUNK_BYTES,
             group: false,
             grouped: None,
-            current: None,
+            open: None,
             bytes: Arc::new(AtomicU64::new(0)),
-            ctx: Ctx {
-                warnings: InputWarnings::default(),
-                rejects: None,
-                seen: Some(FxHashMap::default()),
-                names,
-                source: 0,
-            },
+            warnings: InputWarnings::default(),
+            rejects: None,
+            seen: Some(IdWindow::new(TRACKED_IDS)),
             finished: false,
+            queued: VecDeque::new(),
+            queued_error: None,
+            spare: Vec::new(),
         }
     }
 
@@ -297,7 +474,7 @@ impl Reader {
     /// interactions. Memory then grows with the input.
     pub fn group_unsorted(mut self, yes: bool) -> Reader {
         self.group = yes;
-        self.ctx.seen = if yes { None } else { Some(FxHashMap::default()) };
+        self.seen = if yes { None } else { Some(IdWindow::new(TRACKED_IDS)) };
         self
     }
 
@@ -305,7 +482,23 @@ impl Reader {
     /// stopping; problems with a whole file still stop the run. The reader
     /// flushes `rejects` at the end of input; the caller commits it.
     pub fn rejects(mut self, rejects: Rejects) -> Reader {
-        self.ctx.rejects = Some(rejects);
+        self.rejects = Some(rejects);
+        self
+    }
+
+    /// The input bytes per chunk, at least (default [`CHUNK_BYTES`]); the
+    /// interactions read do not depend on it.
+    pub fn chunk_bytes(mut self, bytes: usize) -> Reader {
+        self.chunk_bytes = bytes.max(1);
+        self
+    }
+
+    /// How many ids the contiguity check remembers (default
+    /// [`TRACKED_IDS`]); no effect when grouping.
+    pub fn tracked_ids(mut self, ids: usize) -> Reader {
+        if let Some(seen) = &mut self.seen {
+            *seen = IdWindow::new(ids);
+        }
         self
     }
 
@@ -316,66 +509,155 @@ impl Reader {
 
     /// Tolerated problems so far.
     pub fn warnings(&self) -> InputWarnings {
-        self.ctx.warnings
+        self.warnings
     }
 
     /// The next interaction, `None` at the end of the last source.
     pub fn next_interaction(&mut self) -> Result<Option<Interaction>> {
-        if !self.group {
-            return self.next_in_file_order();
+        loop {
+            if let Some(ix) = self.queued.pop_front() {
+                return Ok(Some(ix));
+            }
+            if let Some(e) = self.queued_error.take() {
+                return Err(e);
+            }
+            let Some(chunk) = self.next_chunk()? else { return Ok(None) };
+            let mut queued = std::mem::take(&mut self.queued);
+            let read = self.read_chunk(&chunk, &mut |ix| queued.push_back(ix.clone()));
+            self.queued = queued;
+            self.queued_error = read.err();
+            self.recycle(chunk);
         }
-        if self.grouped.is_none() {
-            self.grouped = Some(self.group_all()?);
-        }
-        Ok(self.grouped.as_mut().and_then(Iterator::next))
     }
 
-    fn next_in_file_order(&mut self) -> Result<Option<Interaction>> {
+    /// The next chunk of whole interactions, `None` at the end of the last
+    /// source. Read each with [`Chunk::read_detached`] (in any order, on any
+    /// thread), then hand it, in input order, to [`Reader::accept`] or, when
+    /// that refuses it, [`Reader::read_chunk`].
+    pub(crate) fn next_chunk(&mut self) -> Result<Option<Chunk>> {
+        if self.group {
+            let grouped = match &mut self.grouped {
+                Some(g) => g,
+                None => {
+                    let all = self.group_all()?;
+                    self.grouped.insert(all)
+                }
+            };
+            let mut ixs = Vec::new();
+            let mut text = 0;
+            while text < self.chunk_bytes {
+                let Some(ix) = grouped.next() else { break };
+                text += ix.text_bytes().max(1);
+                ixs.push(ix);
+            }
+            return Ok((!ixs.is_empty()).then_some(Chunk { body: Body::Grouped(ixs) }));
+        }
+        self.next_chunk_in_file_order()
+    }
+
+    fn next_chunk_in_file_order(&mut self) -> Result<Option<Chunk>> {
         loop {
-            if self.current.is_none() && !self.open_next()? {
+            if self.open.is_none() && !self.open_next()? {
                 if !self.finished {
                     self.finished = true;
-                    if let Some(rejects) = &self.ctx.rejects {
+                    if let Some(rejects) = &self.rejects {
                         rejects.finish()?;
                     }
                 }
                 return Ok(None);
             }
-            let reader = self.current.as_mut().expect("opened above");
-            match reader.next_interaction(&mut self.ctx)? {
-                Some(ix) => return Ok(Some(ix)),
-                None => self.current = None,
+            let open = self.open.as_mut().expect("opened above");
+            let spare = self.spare.pop().unwrap_or_default();
+            match open.next_chunk(self.chunk_bytes, spare, &self.bytes)? {
+                Some(chunk) => return Ok(Some(chunk)),
+                None => self.open = None,
+            }
+        }
+    }
+
+    /// Takes a chunk read on its own ([`Chunk::read_detached`], which gave
+    /// `ids` and `warnings`) as read: true unless one of its ids was seen
+    /// before it, when it must be read again in order
+    /// ([`Reader::read_chunk`]) for the error or the rejects that follow.
+    /// Chunks must come in input order.
+    pub(crate) fn accept(&mut self, ids: &IdWindow, warnings: InputWarnings) -> bool {
+        if let Some(seen) = &mut self.seen {
+            if ids.order.iter().any(|(hash, _)| seen.hashes.contains(hash)) {
+                return false;
+            }
+            for &(hash, place) in &ids.order {
+                seen.insert(hash, place);
+            }
+        }
+        self.warnings.merge(warnings);
+        true
+    }
+
+    /// Reads a chunk in input order into `each`: what reading the whole
+    /// input in order gives, errors and rejects included.
+    pub(crate) fn read_chunk(
+        &mut self,
+        chunk: &Chunk,
+        each: &mut dyn FnMut(&Interaction),
+    ) -> Result<()> {
+        let mut ctx = Ctx {
+            warnings: InputWarnings::default(),
+            rejects: self.rejects.as_ref(),
+            seen: self.seen.as_mut(),
+            names: &self.names,
+            source: 0,
+        };
+        let read = chunk.read_into(&mut ctx, each);
+        let warnings = ctx.warnings;
+        self.warnings.merge(warnings);
+        read
+    }
+
+    /// Hands a chunk's memory back for the next chunks.
+    pub(crate) fn recycle(&mut self, chunk: Chunk) {
+        if let Body::Bytes { mut bytes, .. } = chunk.body {
+            if self.spare.len() < SPARE_BUFFERS {
+                bytes.clear();
+                self.spare.push(bytes);
             }
         }
     }
 
     /// Reads everything and groups turns by interaction id.
-    fn group_all(&mut self) -> Result<Grouped> {
+    fn group_all(&mut self) -> Result<std::vec::IntoIter<Interaction>> {
         // (interaction, every part numbered, made of several parts)
         let mut all: Vec<(Interaction, bool, bool)> = Vec::new();
         let mut index: FxHashMap<String, usize> = FxHashMap::default();
-        while let Some(ix) = self.next_in_file_order()? {
-            let numbered = self.current.as_ref().is_some_and(|r| r.numbered());
-            match index.get(&ix.id) {
-                Some(&i) => {
-                    let (into, all_numbered, merged) = &mut all[i];
-                    into.turns.extend(ix.turns);
-                    if into.language.is_none() {
-                        into.language = ix.language;
+        while let Some(chunk) = self.next_chunk_in_file_order()? {
+            let numbered = match &chunk.body {
+                Body::Bytes { source, .. } => source.numbered(),
+                Body::Grouped(_) => false,
+            };
+            let mut ixs = Vec::new();
+            self.read_chunk(&chunk, &mut |ix| ixs.push(ix.clone()))?;
+            self.recycle(chunk);
+            for ix in ixs {
+                match index.get(&ix.id) {
+                    Some(&i) => {
+                        let (into, all_numbered, merged) = &mut all[i];
+                        into.turns.extend(ix.turns);
+                        if into.language.is_none() {
+                            into.language = ix.language;
+                        }
+                        *all_numbered &= numbered;
+                        *merged = true;
                     }
-                    *all_numbered &= numbered;
-                    *merged = true;
-                }
-                None => {
-                    index.insert(ix.id.clone(), all.len());
-                    all.push((ix, numbered, false));
+                    None => {
+                        index.insert(ix.id.clone(), all.len());
+                        all.push((ix, numbered, false));
+                    }
                 }
             }
         }
         let mut out = Vec::with_capacity(all.len());
         for (mut ix, numbered, merged) in all {
             if merged {
-                self.ctx.warnings.regrouped += 1;
+                self.warnings.regrouped += 1;
                 if numbered {
                     ix.turns.sort_by_key(|t| t.turn);
                 } else {
@@ -393,10 +675,10 @@ impl Reader {
         let Some(source) = self.sources.get(self.next_source).cloned() else {
             return Ok(false);
         };
-        self.ctx.source = self.next_source;
+        let index = self.next_source;
         self.next_source += 1;
-        let path = source.display_path();
-        let raw: Box<dyn Read + Send> = match &source {
+        let path = self.names[index].clone();
+        let input: Box<dyn Read + Send> = match &source {
             Source::Path(p) => Box::new(File::open(p).map_err(|e| {
                 Error::io(
                     p,
@@ -406,19 +688,193 @@ impl Reader {
             Source::Stdin => Box::new(io::stdin()),
             Source::Bytes(b) => Box::new(io::Cursor::new(Arc::clone(b))),
         };
-        let counted = BufReader::with_capacity(
-            1 << 16,
-            Counting { inner: raw, count: self.bytes_read() },
-        );
         let format = self.forced.unwrap_or(match &source {
             Source::Path(p) => Format::from_path(p),
             Source::Stdin | Source::Bytes(_) => Format::Csv,
         });
-        self.current = Some(match format {
-            Format::Csv => Box::new(csv::CsvReader::new(counted, path, self.delimiter)?),
-            Format::Jsonl => Box::new(jsonl::JsonlReader::new(counted, path)),
-        });
+        let mut open = Open {
+            info: Arc::new(SourceInfo { index, path, format: Head::Jsonl }),
+            input,
+            buf: self.spare.pop().unwrap_or_default(),
+            eof: false,
+            lines_before: 0,
+            quotes: None,
+            scanned: 0,
+            line_end: None,
+        };
+        open.start(format, self.delimiter, self.chunk_bytes, &self.bytes)?;
+        self.open = Some(open);
         Ok(true)
+    }
+}
+
+/// Bytes read past the chunk size before looking for its end, so that the
+/// end is usually found without reading again.
+const SLACK: usize = 1 << 12;
+
+/// Bytes asked of the input at a time.
+const READ_STEP: usize = 1 << 16;
+
+impl Open {
+    /// Reads until `buf` holds `want` bytes or the input ends.
+    fn fill(&mut self, want: usize, count: &AtomicU64) -> Result<()> {
+        let mut len = self.buf.len();
+        while len < want && !self.eof {
+            // In steps: `want` may be far more than the input holds.
+            let end = want.min(len + READ_STEP);
+            self.buf.resize(end, 0);
+            match self.input.read(&mut self.buf[len..end]) {
+                Ok(0) => self.eof = true,
+                Ok(n) => {
+                    len += n;
+                    count.fetch_add(n as u64, Ordering::Relaxed);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    self.buf.truncate(len);
+                    return Err(Error::io(&self.info.path, e));
+                }
+            }
+            self.buf.truncate(len);
+        }
+        Ok(())
+    }
+
+    /// Reads what comes before the rows: a byte order mark, and the CSV
+    /// header (a JSON Lines source must have a line that is not blank).
+    fn start(
+        &mut self,
+        format: Format,
+        delimiter: Option<u8>,
+        chunk_bytes: usize,
+        count: &AtomicU64,
+    ) -> Result<()> {
+        let path = self.info.path.clone();
+        let mut want = chunk_bytes.min(READ_STEP).max(BOM.len());
+        self.fill(want, count)?;
+        if self.buf.starts_with(BOM) {
+            self.buf.drain(..BOM.len());
+        }
+        let (head, body) = loop {
+            match format {
+                Format::Csv => {
+                    if let Some((head, body)) =
+                        csv::Head::parse(&self.buf, self.eof, delimiter, &path)?
+                    {
+                        break (Head::Csv(head), body);
+                    }
+                }
+                Format::Jsonl => {
+                    if self.buf.iter().any(|b| !b.is_ascii_whitespace()) {
+                        break (Head::Jsonl, 0);
+                    }
+                    if self.eof {
+                        return Err(Error::input(
+                            path,
+                            1,
+                            "the file is empty: expected one JSON object per line",
+                        ));
+                    }
+                }
+            }
+            want = want.saturating_mul(2).max(self.buf.len() + 1);
+            self.fill(want, count)?;
+        };
+        self.lines_before = memchr::memchr_iter(b'\n', &self.buf[..body]).count() as u64;
+        self.buf.drain(..body);
+        if let Head::Csv(h) = &head {
+            self.quotes = Some(h.quotes());
+        }
+        self.info = Arc::new(SourceInfo { index: self.info.index, path, format: head });
+        Ok(())
+    }
+
+    /// The next chunk of at least `chunk_bytes` (unless the source ends),
+    /// in `spare`'s memory; `None` at the end of the source.
+    fn next_chunk(
+        &mut self,
+        chunk_bytes: usize,
+        mut spare: Vec<u8>,
+        count: &AtomicU64,
+    ) -> Result<Option<Chunk>> {
+        let mut want = chunk_bytes.saturating_add(SLACK);
+        loop {
+            self.fill(want, count)?;
+            if self.buf.is_empty() {
+                return Ok(None);
+            }
+            let cut = if self.buf.len() <= chunk_bytes {
+                None
+            } else {
+                self.find_cut(chunk_bytes)
+            };
+            let unterminated = match cut {
+                Some(_) => false,
+                None if self.eof => match &mut self.quotes {
+                    Some(quotes) => {
+                        quotes.scan(&self.buf[self.scanned..]);
+                        quotes.inside()
+                    }
+                    None => false,
+                },
+                None => {
+                    want = want.saturating_mul(2).max(self.buf.len() + 1);
+                    continue;
+                }
+            };
+            let cut = cut.unwrap_or(self.buf.len());
+            spare.clear();
+            spare.extend_from_slice(&self.buf[cut..]);
+            let mut bytes = std::mem::replace(&mut self.buf, spare);
+            bytes.truncate(cut);
+            let lines_before = self.lines_before;
+            self.lines_before += memchr::memchr_iter(b'\n', &bytes).count() as u64;
+            if let Head::Csv(head) = &self.info.format {
+                // A chunk ends at a record: outside quotes.
+                self.quotes = Some(head.quotes());
+            }
+            self.scanned = 0;
+            self.line_end = None;
+            return Ok(Some(Chunk {
+                body: Body::Bytes {
+                    source: Arc::clone(&self.info),
+                    bytes,
+                    lines_before,
+                    unterminated,
+                },
+            }));
+        }
+    }
+
+    /// Where the chunk that starts `buf` ends: at the first interaction
+    /// that starts after `target` bytes. `None` when `buf` does not show it.
+    fn find_cut(&mut self, target: usize) -> Option<usize> {
+        let Head::Csv(head) = &self.info.format else {
+            // A line is an interaction.
+            return memchr::memchr(b'\n', &self.buf[target - 1..]).map(|i| target + i);
+        };
+        let quotes = self.quotes.as_mut()?;
+        let line_end = match self.line_end {
+            Some(at) => at,
+            None => {
+                if self.scanned < target {
+                    quotes.scan(&self.buf[self.scanned..target]);
+                    self.scanned = target;
+                }
+                match quotes.line_end(&self.buf[self.scanned..]) {
+                    Some(i) => {
+                        let at = self.scanned + i;
+                        self.scanned = at + 1;
+                        *self.line_end.insert(at)
+                    }
+                    None => {
+                        self.scanned = self.buf.len();
+                        return None;
+                    }
+                }
+            }
+        };
+        head.cut_after(&self.buf, line_end, self.eof)
     }
 }
 
@@ -477,26 +933,72 @@ fn decode_into(mut bytes: &[u8], out: &mut String) {
     }
 }
 
-/// Reads every interaction of one format reader (for the readers' tests).
+/// Reads every interaction of `data`, named `name` in messages, in chunks
+/// of `chunk_bytes` (for the readers' tests).
 #[cfg(test)]
-fn drain(mut r: impl FormatReader) -> Result<(Vec<Interaction>, InputWarnings)> {
-    let mut ctx = Ctx {
-        warnings: InputWarnings::default(),
-        rejects: None,
-        seen: Some(FxHashMap::default()),
-        names: vec![PathBuf::from("t")],
-        source: 0,
-    };
+fn read_named(
+    data: &[u8],
+    format: Format,
+    name: &str,
+    chunk_bytes: usize,
+) -> Result<(Vec<Interaction>, InputWarnings)> {
+    let mut r = Reader::from_bytes(data, format).chunk_bytes(chunk_bytes);
+    r.names = vec![PathBuf::from(name)];
     let mut out = Vec::new();
-    while let Some(ix) = r.next_interaction(&mut ctx)? {
+    while let Some(ix) = r.next_interaction()? {
         out.push(ix);
     }
-    Ok((out, ctx.warnings))
+    Ok((out, r.warnings()))
+}
+
+/// The names each input field goes by (CSV headers and JSON keys alike,
+/// case-insensitive in CSV), as `INTERFACE.md` fixes them; the first is
+/// the field's own name and wins over the others.
+mod names {
+    pub const ID: &[&str] =
+        &["interaction_id", "conversation_id", "contact_id", "call_id", "id"];
+    pub const SPEAKER: &[&str] =
+        &["speaker", "role", "participant", "participant_role", "party"];
+    pub const TEXT: &[&str] = &["text", "content", "utterance", "message", "transcript"];
+    pub const TURN: &[&str] = &["turn", "turn_index", "seq", "sequence"];
+    pub const START: &[&str] = &["start_ms", "begin_offset_millis"];
+    pub const END: &[&str] = &["end_ms", "end_offset_millis"];
+    pub const LANGUAGE: &[&str] = &["language", "lang"];
+}
+
+/// Numbers written with a decimal point or an exponent are exact below
+/// 2^53 (about 9.007e15): larger ones are refused rather than rounded.
+const MAX_DECIMAL: f64 = 9e15;
+
+/// Why a number cannot be used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum BadNumber {
+    /// Not a number, or not a whole one.
+    NotWhole,
+    /// A whole number beyond 64 bits.
+    Beyond64Bits,
+    /// Written with a point or an exponent, beyond [`MAX_DECIMAL`].
+    BeyondExact,
+}
+
+impl BadNumber {
+    /// The message for field `name` holding `shown`.
+    fn message(self, name: &str, shown: &str) -> String {
+        match self {
+            BadNumber::NotWhole => format!("{name} '{shown}' is not a whole number"),
+            BadNumber::Beyond64Bits => {
+                format!("{name} '{shown}' is too large: more than 64 bits")
+            }
+            BadNumber::BeyondExact => format!(
+                "{name} '{shown}' is too large: beyond 9e15, where numbers with a point or an exponent are no longer exact"
+            ),
+        }
+    }
 }
 
 /// Parses an optional integer cell (milliseconds or a turn number); accepts
 /// a decimal point (`1520.0`) and rounds it.
-fn parse_int(cell: &str) -> std::result::Result<Option<i64>, ()> {
+fn parse_int(cell: &str) -> std::result::Result<Option<i64>, BadNumber> {
     let cell = cell.trim();
     if cell.is_empty() {
         return Ok(None);
@@ -504,9 +1006,37 @@ fn parse_int(cell: &str) -> std::result::Result<Option<i64>, ()> {
     if let Ok(v) = cell.parse::<i64>() {
         return Ok(Some(v));
     }
-    match cell.parse::<f64>() {
-        Ok(v) if v.is_finite() && v.abs() < 9e15 => Ok(Some(v.round() as i64)),
-        _ => Err(()),
+    let digits = cell.strip_prefix(['-', '+']).unwrap_or(cell);
+    if digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(BadNumber::Beyond64Bits);
+    }
+    decimal_int(cell.parse::<f64>().map_err(|_| BadNumber::NotWhole)?)
+}
+
+/// A number read as a decimal, rounded to a whole one.
+fn decimal_int(v: f64) -> std::result::Result<Option<i64>, BadNumber> {
+    if v.is_nan() {
+        Err(BadNumber::NotWhole)
+    } else if v.abs() >= MAX_DECIMAL {
+        Err(BadNumber::BeyondExact)
+    } else {
+        Ok(Some(v.round() as i64))
+    }
+}
+
+/// Checks a turn's times: milliseconds from the start of the interaction,
+/// so never negative, and the end not before the start.
+fn check_times(start: Option<i64>, end: Option<i64>) -> std::result::Result<(), String> {
+    for (name, ms) in [("start_ms", start), ("end_ms", end)] {
+        if let Some(ms) = ms.filter(|&ms| ms < 0) {
+            return Err(format!(
+                "{name} {ms} is negative: times are milliseconds from the start of the interaction"
+            ));
+        }
+    }
+    match (start, end) {
+        (Some(s), Some(e)) if e < s => Err(format!("end_ms {e} is before start_ms {s}")),
+        _ => Ok(()),
     }
 }
 
@@ -518,6 +1048,7 @@ mod tests {
     fn formats_by_extension() {
         assert_eq!(Format::from_path(Path::new("a.jsonl")), Format::Jsonl);
         assert_eq!(Format::from_path(Path::new("a.JSONL")), Format::Jsonl);
+        assert_eq!(Format::from_path(Path::new("a.json")), Format::Jsonl);
         assert_eq!(Format::from_path(Path::new("a.csv")), Format::Csv);
         assert_eq!(Format::from_path(Path::new("a")), Format::Csv);
         assert_eq!(Source::parse(Path::new("-")), Source::Stdin);
@@ -528,7 +1059,62 @@ mod tests {
         assert_eq!(parse_int(""), Ok(None));
         assert_eq!(parse_int(" 12 "), Ok(Some(12)));
         assert_eq!(parse_int("1520.6"), Ok(Some(1521)));
-        assert_eq!(parse_int("abc"), Err(()));
-        assert_eq!(parse_int("NaN"), Err(()));
+        assert_eq!(parse_int("-3"), Ok(Some(-3)));
+        assert_eq!(parse_int("abc"), Err(BadNumber::NotWhole));
+        assert_eq!(parse_int("NaN"), Err(BadNumber::NotWhole));
+        assert_eq!(parse_int("99999999999999999999"), Err(BadNumber::Beyond64Bits));
+        assert_eq!(parse_int("-99999999999999999999"), Err(BadNumber::Beyond64Bits));
+        assert_eq!(parse_int("1e16"), Err(BadNumber::BeyondExact));
+        assert_eq!(parse_int("9999999999999999.0"), Err(BadNumber::BeyondExact));
+    }
+
+    #[test]
+    fn the_contiguity_window_slides_over_the_last_ids() {
+        // One row per interaction, ids in this order, a window of 3 ids.
+        let read = |ids: &str| {
+            let mut data = "id,speaker,text\n".to_string();
+            for id in ids.chars() {
+                data += &format!("{id},customer,hi\n");
+            }
+            let mut r = Reader::from_bytes(data.as_bytes(), Format::Csv).tracked_ids(3);
+            let mut n = 0;
+            loop {
+                match r.next_interaction() {
+                    Ok(Some(_)) => n += 1,
+                    Ok(None) => return Ok(n),
+                    Err(e) => return Err(e.to_string()),
+                }
+            }
+        };
+        let repeat = |line: u64, id: char, first: u64| {
+            Err(format!(
+                "<memory>:{line}: interaction '{id}' appears again after other interactions (it started at line {first}); \
+                 rows of one interaction must be contiguous: sort the input by interaction id, \
+                 or pass --group-unsorted to group them in memory"
+            ))
+        };
+        assert_eq!(read("ABCA"), repeat(5, 'A', 2));
+        // Four ids later, A is out of the window.
+        assert_eq!(read("ABCDA"), Ok(5));
+        // A window cleared when full forgot C here (after D it held D only).
+        assert_eq!(read("ABCDC"), repeat(6, 'C', 4));
+        assert_eq!(read("ABCDEFGE"), repeat(9, 'E', 6));
+        let mut w = IdWindow::new(2);
+        for (hash, place) in [(1, 10), (2, 20), (3, 30)] {
+            w.insert(hash, place);
+        }
+        assert_eq!((w.get(1), w.get(2), w.get(3)), (None, Some(20), Some(30)));
+        assert_eq!((w.hashes.len(), w.order.len()), (2, 2));
+    }
+
+    #[test]
+    fn times_must_be_offsets_in_order() {
+        assert_eq!(check_times(None, None), Ok(()));
+        assert_eq!(check_times(Some(0), Some(0)), Ok(()));
+        assert_eq!(check_times(Some(5), None), Ok(()));
+        let err = |s, e| check_times(s, e).unwrap_err();
+        assert!(err(Some(-1), None).starts_with("start_ms -1 is negative"));
+        assert!(err(Some(1), Some(-1)).starts_with("end_ms -1 is negative"));
+        assert_eq!(err(Some(200), Some(100)), "end_ms 100 is before start_ms 200");
     }
 }
