@@ -25,7 +25,7 @@ use thread_local::ThreadLocal;
 
 use crate::engine::{Engine, LangFallback, Scored};
 use crate::error::{Error, Result};
-use crate::input::{Chunk, IdWindow, InputWarnings, Reader};
+use crate::input::{Chunk, CsvReaders, IdWindow, InputWarnings, Reader};
 use crate::output::{Layout, Outputs, Rows};
 use crate::record::Interaction;
 use crate::score::Scratch;
@@ -141,6 +141,7 @@ pub fn run(
 struct Worker {
     scratch: Scratch,
     scored: Scored,
+    readers: CsvReaders,
 }
 
 /// One chunk on its way: read, then processed (on any thread), then
@@ -161,27 +162,29 @@ impl Slot {
     fn process(&mut self, engine: &Engine, worker: &mut Worker, layout: Layout) {
         self.rows.clear();
         self.stats = RunStats::default();
-        let Some(chunk) = &self.chunk else { return };
+        let Some(chunk) = &mut self.chunk else { return };
         let (rows, stats) = (&mut self.rows, &mut self.stats);
-        self.warnings = chunk.read_detached(&mut self.ids, &mut |ix| {
-            worker.score(engine, ix, rows, stats, layout);
-        });
+        let (scratch, scored) = (&mut worker.scratch, &mut worker.scored);
+        self.warnings =
+            chunk.read_detached(&mut worker.readers, &mut self.ids, &mut |ix| {
+                score(engine, ix, scratch, scored, rows, stats, layout);
+            });
     }
 }
 
-impl Worker {
-    fn score(
-        &mut self,
-        engine: &Engine,
-        ix: &Interaction,
-        rows: &mut Rows,
-        stats: &mut RunStats,
-        layout: Layout,
-    ) {
-        engine.score_into(ix, &mut self.scratch, &mut self.scored);
-        rows.push(ix, &self.scored, layout);
-        stats.add(ix, &self.scored);
-    }
+/// Scores one interaction and formats its rows.
+fn score(
+    engine: &Engine,
+    ix: &Interaction,
+    scratch: &mut Scratch,
+    scored: &mut Scored,
+    rows: &mut Rows,
+    stats: &mut RunStats,
+    layout: Layout,
+) {
+    engine.score_into(ix, scratch, scored);
+    rows.push(ix, scored, layout);
+    stats.add(ix, scored);
 }
 
 /// Reads up to `len` chunks into `slots` (reusing their memory); fewer at
@@ -276,7 +279,7 @@ impl Ordered<'_> {
     /// order those that need it; keeps the slots' memory.
     fn write_wave(&mut self, slots: &mut [Slot]) -> Result<()> {
         for slot in slots {
-            let Some(chunk) = slot.chunk.take() else { continue };
+            let Some(mut chunk) = slot.chunk.take() else { continue };
             let accepted =
                 slot.warnings.is_some_and(|w| self.reader.accept(&slot.ids, w));
             let read = if accepted {
@@ -284,10 +287,18 @@ impl Ordered<'_> {
             } else {
                 slot.rows.clear();
                 slot.stats = RunStats::default();
-                let mut worker = Worker::default();
+                let (mut scratch, mut scored) = (Scratch::default(), Scored::default());
                 let (rows, stats) = (&mut slot.rows, &mut slot.stats);
-                self.reader.read_chunk(&chunk, &mut |ix| {
-                    worker.score(self.engine, ix, rows, stats, self.layout);
+                self.reader.read_chunk(&mut chunk, &mut |ix| {
+                    score(
+                        self.engine,
+                        ix,
+                        &mut scratch,
+                        &mut scored,
+                        rows,
+                        stats,
+                        self.layout,
+                    );
                 })
             };
             // Rows before an error are written, as reading in order would.

@@ -16,6 +16,7 @@
 //! csv crate accepts silently, making the rest of the file one cell.
 
 use std::borrow::Cow;
+use std::io;
 use std::path::Path;
 
 use csv::{ByteRecord, ReaderBuilder};
@@ -224,12 +225,74 @@ pub(super) struct Head {
 
 /// A csv reader of records that may be shorter or longer than the header
 /// (such a row is reported, not a csv error).
-fn csv_reader(delimiter: u8, bytes: &[u8]) -> csv::Reader<&[u8]> {
+fn csv_reader<R: io::Read>(delimiter: u8, input: R) -> csv::Reader<R> {
     ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
-        .from_reader(bytes)
+        .from_reader(input)
+}
+
+/// The bytes under a reused csv reader: moved in, read, moved back out.
+#[derive(Debug, Default)]
+pub(super) struct Feed {
+    bytes: Vec<u8>,
+    pos: usize,
+}
+
+impl io::Read for Feed {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = io::Read::read(&mut &self.bytes[self.pos.min(self.bytes.len())..], buf)?;
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+impl io::Seek for Feed {
+    fn seek(&mut self, to: io::SeekFrom) -> io::Result<u64> {
+        // The readers only go back to the start.
+        self.pos = match to {
+            io::SeekFrom::Start(p) => p as usize,
+            _ => 0,
+        };
+        Ok(self.pos as u64)
+    }
+}
+
+/// csv readers kept for the next chunks, one per delimiter: building one
+/// (its state machine) costs as much as reading a few kilobytes.
+#[derive(Debug, Default)]
+pub(crate) struct CsvReaders(Vec<(u8, csv::Reader<Feed>)>);
+
+impl CsvReaders {
+    /// A reader with a delimiter, at the start of `bytes`.
+    fn load(&mut self, delimiter: u8, bytes: Vec<u8>) -> &mut csv::Reader<Feed> {
+        let i = match self.0.iter().position(|(d, _)| *d == delimiter) {
+            Some(i) => i,
+            None => {
+                self.0.push((delimiter, csv_reader(delimiter, Feed::default())));
+                self.0.len() - 1
+            }
+        };
+        let rdr = &mut self.0[i].1;
+        rdr.get_mut().bytes = bytes;
+        // Reading from memory cannot fail, nor can going back to its start.
+        let _ = rdr.seek_raw(io::SeekFrom::Start(0), csv::Position::new());
+        rdr
+    }
+
+    /// A reader over a copy of `bytes`.
+    fn load_copy(&mut self, delimiter: u8, bytes: &[u8]) -> &mut csv::Reader<Feed> {
+        let mut copy = self
+            .0
+            .iter_mut()
+            .find(|(d, _)| *d == delimiter)
+            .map(|(_, r)| std::mem::take(&mut r.get_mut().bytes))
+            .unwrap_or_default();
+        copy.clear();
+        copy.extend_from_slice(bytes);
+        self.load(delimiter, copy)
+    }
 }
 
 impl Head {
@@ -312,12 +375,13 @@ impl Head {
     /// ended that interaction.
     pub(super) fn cut_after(
         &self,
+        readers: &mut CsvReaders,
         buf: &[u8],
         line_end: usize,
         eof: bool,
     ) -> Option<usize> {
         let tail = &buf[line_end..];
-        let mut rdr = csv_reader(self.delimiter, tail);
+        let rdr = readers.load_copy(self.delimiter, tail);
         let mut record = ByteRecord::new();
         let mut last: Option<String> = None;
         while rdr.read_byte_record(&mut record).ok()? {
@@ -355,35 +419,45 @@ impl Head {
 /// Reads the interactions of one chunk: rows of a CSV source, starting at
 /// a record, after `lines_before` line feeds of the source. `unterminated`:
 /// the chunk is the last of its source, which ends inside a quoted field.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn read_chunk(
     head: &Head,
     path: &Path,
-    bytes: &[u8],
+    bytes: &mut Vec<u8>,
     lines_before: u64,
     unterminated: bool,
+    readers: &mut CsvReaders,
     ctx: &mut Ctx,
     each: &mut dyn FnMut(&Interaction),
 ) -> Result<()> {
+    let (len, ends_in_line_feed) = (bytes.len(), bytes.last() == Some(&b'\n'));
+    let rdr = readers.load(head.delimiter, std::mem::take(bytes));
     let mut reader = ChunkReader {
-        rdr: csv_reader(head.delimiter, bytes),
+        rdr,
         head,
         path,
-        len: bytes.len(),
-        ends_in_line_feed: bytes.last() == Some(&b'\n'),
+        len,
+        ends_in_line_feed,
         unterminated,
         lines_before,
         record: ByteRecord::new(),
         pending: false,
         last_turns: 0,
     };
-    while let Some(ix) = reader.next_interaction(ctx)? {
-        each(&ix);
-    }
-    Ok(())
+    let read = loop {
+        match reader.next_interaction(ctx) {
+            Ok(Some(ix)) => each(&ix),
+            Ok(None) => break Ok(()),
+            Err(e) => break Err(e),
+        }
+    };
+    // The chunk keeps its bytes (it may be read again).
+    *bytes = std::mem::take(&mut reader.rdr.get_mut().bytes);
+    read
 }
 
 struct ChunkReader<'a> {
-    rdr: csv::Reader<&'a [u8]>,
+    rdr: &'a mut csv::Reader<Feed>,
     head: &'a Head,
     path: &'a Path,
     /// Bytes in the chunk.

@@ -25,6 +25,8 @@
 pub(crate) mod csv;
 mod jsonl;
 
+pub(crate) use csv::CsvReaders;
+
 use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::fs::File;
@@ -282,6 +284,8 @@ struct Open {
     /// The first line feed outside quotes at or after the chunk size, once
     /// found (CSV).
     line_end: Option<usize>,
+    /// For the rows read to find where a chunk ends.
+    readers: CsvReaders,
 }
 
 /// What reading a chunk needs to know about its source.
@@ -340,8 +344,13 @@ enum Body {
 impl Chunk {
     /// Reads the chunk's interactions into `each`, with `ctx` for its bad
     /// rows and ids.
-    fn read_into(&self, ctx: &mut Ctx, each: &mut dyn FnMut(&Interaction)) -> Result<()> {
-        match &self.body {
+    fn read_into(
+        &mut self,
+        readers: &mut CsvReaders,
+        ctx: &mut Ctx,
+        each: &mut dyn FnMut(&Interaction),
+    ) -> Result<()> {
+        match &mut self.body {
             Body::Bytes { source, bytes, lines_before, unterminated } => {
                 ctx.source = source.index;
                 match &source.format {
@@ -351,6 +360,7 @@ impl Chunk {
                         bytes,
                         *lines_before,
                         *unterminated,
+                        readers,
                         ctx,
                         each,
                     ),
@@ -373,7 +383,8 @@ impl Chunk {
     /// then be read again in order with [`Reader::read_chunk`], and what
     /// `each` was given discarded.
     pub(crate) fn read_detached(
-        &self,
+        &mut self,
+        readers: &mut CsvReaders,
         ids: &mut IdWindow,
         each: &mut dyn FnMut(&Interaction),
     ) -> Option<InputWarnings> {
@@ -388,7 +399,7 @@ impl Chunk {
             names: &[],
             source: 0,
         };
-        self.read_into(&mut ctx, each).ok().map(|()| ctx.warnings)
+        self.read_into(readers, &mut ctx, each).ok().map(|()| ctx.warnings)
     }
 }
 
@@ -417,6 +428,8 @@ pub struct Reader {
     queued_error: Option<Error>,
     /// Chunk buffers handed back, for the next chunks.
     spare: Vec<Vec<u8>>,
+    /// For the chunks read in order.
+    readers: CsvReaders,
 }
 
 /// Chunk buffers kept for reuse.
@@ -445,6 +458,7 @@ impl Reader {
             queued: VecDeque::new(),
             queued_error: None,
             spare: Vec::new(),
+            readers: CsvReaders::default(),
         }
     }
 
@@ -523,7 +537,9 @@ impl Reader {
             }
             let Some(chunk) = self.next_chunk()? else { return Ok(None) };
             let mut queued = std::mem::take(&mut self.queued);
-            let read = self.read_chunk(&chunk, &mut |ix| queued.push_back(ix.clone()));
+            let mut chunk = chunk;
+            let read =
+                self.read_chunk(&mut chunk, &mut |ix| queued.push_back(ix.clone()));
             self.queued = queued;
             self.queued_error = read.err();
             self.recycle(chunk);
@@ -597,7 +613,7 @@ impl Reader {
     /// input in order gives, errors and rejects included.
     pub(crate) fn read_chunk(
         &mut self,
-        chunk: &Chunk,
+        chunk: &mut Chunk,
         each: &mut dyn FnMut(&Interaction),
     ) -> Result<()> {
         let mut ctx = Ctx {
@@ -607,7 +623,7 @@ impl Reader {
             names: &self.names,
             source: 0,
         };
-        let read = chunk.read_into(&mut ctx, each);
+        let read = chunk.read_into(&mut self.readers, &mut ctx, each);
         let warnings = ctx.warnings;
         self.warnings.merge(warnings);
         read
@@ -634,7 +650,8 @@ impl Reader {
                 Body::Grouped(_) => false,
             };
             let mut ixs = Vec::new();
-            self.read_chunk(&chunk, &mut |ix| ixs.push(ix.clone()))?;
+            let mut chunk = chunk;
+            self.read_chunk(&mut chunk, &mut |ix| ixs.push(ix.clone()))?;
             self.recycle(chunk);
             for ix in ixs {
                 match index.get(&ix.id) {
@@ -701,6 +718,7 @@ impl Reader {
             quotes: None,
             scanned: 0,
             line_end: None,
+            readers: CsvReaders::default(),
         };
         open.start(format, self.delimiter, self.chunk_bytes, &self.bytes)?;
         self.open = Some(open);
@@ -718,24 +736,18 @@ const READ_STEP: usize = 1 << 16;
 impl Open {
     /// Reads until `buf` holds `want` bytes or the input ends.
     fn fill(&mut self, want: usize, count: &AtomicU64) -> Result<()> {
-        let mut len = self.buf.len();
-        while len < want && !self.eof {
-            // In steps: `want` may be far more than the input holds.
-            let end = want.min(len + READ_STEP);
-            self.buf.resize(end, 0);
-            match self.input.read(&mut self.buf[len..end]) {
-                Ok(0) => self.eof = true,
-                Ok(n) => {
-                    len += n;
-                    count.fetch_add(n as u64, Ordering::Relaxed);
-                }
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => {
-                    self.buf.truncate(len);
-                    return Err(Error::io(&self.info.path, e));
-                }
-            }
-            self.buf.truncate(len);
+        while self.buf.len() < want && !self.eof {
+            // In steps: `want` may be far more than the input holds. Into
+            // the spare capacity, which is not zeroed first.
+            let step = (want - self.buf.len()).min(READ_STEP);
+            self.buf.reserve(step);
+            let n = (&mut self.input)
+                .take(step as u64)
+                .read_to_end(&mut self.buf)
+                .map_err(|e| Error::io(&self.info.path, e))?;
+            count.fetch_add(n as u64, Ordering::Relaxed);
+            // `take` stops at `step` bytes or at the end of input.
+            self.eof = n < step;
         }
         Ok(())
     }
@@ -874,7 +886,7 @@ impl Open {
                 }
             }
         };
-        head.cut_after(&self.buf, line_end, self.eof)
+        head.cut_after(&mut self.readers, &self.buf, line_end, self.eof)
     }
 }
 
