@@ -150,14 +150,6 @@ fn is_strip_punct(c: char) -> bool {
 /// Strips [`is_strip_punct`] characters from both ends.
 #[inline]
 pub fn trim_punct(s: &str) -> &str {
-    let b = s.as_bytes();
-    // Fast path: both ends ASCII (any multi-byte character ends in a byte
-    // >= 0x80, so an ASCII byte at an end is a whole character).
-    if let (Some(&first), Some(&last)) = (b.first(), b.last()) {
-        if first.is_ascii_alphanumeric() && last.is_ascii_alphanumeric() {
-            return s;
-        }
-    }
     s.trim_matches(is_strip_punct)
 }
 
@@ -165,15 +157,6 @@ pub fn trim_punct(s: &str) -> &str {
 #[inline]
 fn is_upper(s: &str) -> bool {
     let mut cased = false;
-    if s.is_ascii() {
-        for b in s.bytes() {
-            if b.is_ascii_lowercase() {
-                return false;
-            }
-            cased |= b.is_ascii_uppercase();
-        }
-        return cased;
-    }
     for c in s.chars() {
         if c.is_lowercase() {
             return false;
@@ -187,13 +170,6 @@ fn is_upper(s: &str) -> bool {
 /// ASCII ones.
 #[inline]
 fn push_lower(out: &mut String, s: &str) {
-    if s.is_ascii() {
-        let start = out.len();
-        out.push_str(s);
-        // SAFETY-free: ASCII lowercasing keeps the buffer valid UTF-8.
-        out[start..].make_ascii_lowercase();
-        return;
-    }
     for c in s.chars() {
         match c {
             '\u{2019}' | '\u{2018}' => out.push('\''),
