@@ -11,6 +11,9 @@ use crate::lexicon::Lexicon;
 use crate::peak_end::{peak_end, Moment, PeakEnd, PeakEndParams};
 use crate::record::{Interaction, Speaker};
 use crate::score::{score_turn_into, ScoreOptions, Scratch, TurnScore};
+use crate::summary::cues::CueLexicon;
+use crate::summary::moments::TimedTurn;
+use crate::summary::Outcome;
 
 /// How the language of an interaction is chosen.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -62,6 +65,8 @@ pub struct Scored {
     pub summary: PeakEnd,
     /// The emotional summary.
     pub emotions: EmotionSummary,
+    /// Timing, effort and resolution.
+    pub outcome: Outcome,
 }
 
 impl Scored {
@@ -200,8 +205,19 @@ impl Engine {
         let lex = self.lexicon(language).expect("a supported language");
         scratch.resize_turns(&mut scored.turns, ix.turns.len());
         scored.turn_languages.clear();
+        let cues = CueLexicon::builtin(language);
+        scored.outcome.cues.clear();
         for (i, (t, out)) in ix.turns.iter().zip(&mut scored.turns).enumerate() {
             score_turn_into(lex, self.options, &t.text, scratch, out);
+            // Cues in the interaction's language, on the tokens just made.
+            if let Some(cues) = cues {
+                let (tokens, cue_scratch) = scratch.cue_parts();
+                let customer = t.speaker == Speaker::Customer;
+                let negates =
+                    |w: &str| lex.word(w).negates() || lex.has_negation_infix(w);
+                let hits = &mut scored.outcome.cues;
+                cues.scan(tokens, &t.text, (i, customer), negates, cue_scratch, hits);
+            }
             if !per_turn {
                 continue;
             }
@@ -215,6 +231,11 @@ impl Engine {
                 scored.turn_languages.push((i, code));
             }
         }
+        scored.outcome.summarise(ix.turns.iter().map(|t| TimedTurn {
+            customer: t.speaker == Speaker::Customer,
+            start_ms: t.start_ms,
+            end_ms: t.end_ms,
+        }));
         let (moments, emotion_moments) = scratch.moment_buffers();
         moments.clear();
         moments.extend(ix.turns.iter().zip(&scored.turns).map(|(t, s)| Moment {

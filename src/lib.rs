@@ -64,6 +64,7 @@ pub mod record;
 pub mod rejects;
 pub mod report;
 pub mod score;
+pub mod summary;
 #[doc(hidden)] // Public for the benchmarks only.
 pub mod text;
 

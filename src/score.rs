@@ -29,6 +29,7 @@ use rustc_hash::FxHashMap;
 use crate::emotion::{Accumulator, Emotion, EmotionMoment, Emotions, QUESTION_CONFUSION};
 use crate::lexicon::{flag, Cues, Lexicon, WordInfo, NO_CODE};
 use crate::peak_end::Moment;
+use crate::summary::cues::CueScratch;
 use crate::text::{tokenize, PackedMap, Tokens};
 
 /// Negation scalar.
@@ -135,6 +136,7 @@ pub struct Scratch {
     spare_turns: Vec<TurnScore>,
     moments: Vec<Moment>,
     emotion_moments: Vec<EmotionMoment>,
+    cues: CueScratch,
 }
 
 impl Scratch {
@@ -158,6 +160,12 @@ impl Scratch {
         while turns.len() < n {
             turns.push(self.spare_turns.pop().unwrap_or_default());
         }
+    }
+
+    /// The last scored turn's tokens, and the buffers of the cue scan that
+    /// reads them (effort and resolution cues, `summary::cues`).
+    pub fn cue_parts(&mut self) -> (&Tokens, &mut CueScratch) {
+        (&self.tokens, &mut self.cues)
     }
 
     /// Reused buffers for an interaction's peak-end and emotion moments.

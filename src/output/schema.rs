@@ -263,6 +263,45 @@ pub static INTERACTION: &[InteractionColumn] = &[
         "the agent's next turn after the customer's worst moment showed empathy",
         |r| Value::Flag(r.scored.emotions.empathy_after_worst)
     ),
+    column!(
+        "effort",
+        Figure,
+        "how hard the contact was for the customer, in [0, 1]",
+        |r| { Value::Figure(r.scored.outcome.effort.effort) }
+    ),
+    column!("effort_terms", Text, "the evidence behind effort, label:weight", |r| {
+        Value::Text(&r.scored.outcome.effort.terms)
+    }),
+    column!("resolved", Flag, "the customer got what they came for", |r| {
+        Value::Flag(r.scored.outcome.resolution.resolved)
+    }),
+    column!(
+        "resolution_terms",
+        Text,
+        "the evidence in the closing window, label:1 for, label:-1 against",
+        |r| Value::Text(&r.scored.outcome.resolution.terms)
+    ),
+    column!("hold_ms", Int, "total length of the holds", |r| {
+        Value::Int(r.scored.outcome.timing.hold_ms)
+    }),
+    column!("longest_silence_ms", Int, "the longest gap between two turns", |r| {
+        Value::Int(r.scored.outcome.timing.longest_silence_ms)
+    }),
+    column!(
+        "interruptions",
+        Int,
+        "agent turns that started while the customer was still talking",
+        |r| Value::Int(r.scored.outcome.timing.interruptions)
+    ),
+    column!("agent_talk_share", Figure, "the agent's share of the talking time", |r| {
+        Value::Figure(r.scored.outcome.timing.agent_talk_share)
+    }),
+    column!(
+        "first_response_ms",
+        Int,
+        "from the customer's first turn to the agent's next one",
+        |r| Value::Int(r.scored.outcome.timing.first_response_ms)
+    ),
 ];
 
 /// The per-turn column of one emotion's intensity.

@@ -1,0 +1,505 @@
+//! Cue phrases of effort and resolution, found in a turn's tokens.
+//!
+//! The phrases are data (`lexicons/<lang>/effort.tsv` and `resolution.tsv`,
+//! embedded in the binary): `phrase<TAB>kind<TAB>speaker`. They are matched
+//! on the tokens that scoring already made ([`crate::text::Tokens`], the
+//! forms: lowercase, surrounding punctuation stripped), by one
+//! leftmost-longest scan over word codes with the lexicon's own
+//! [`PhraseMatcher`], so a cue always covers whole tokens.
+//!
+//! What a match means depends on its context, decided here once so that
+//! effort and resolution see only facts:
+//!
+//! - said by the wrong party (a `customer` cue in an agent turn): ignored;
+//! - a negator in the three tokens before it ("I haven't called before"):
+//!   ignored, except a cue of success (`works`, `done`, `thanks`), which
+//!   then is evidence of failure ("that hasn't fixed it" is
+//!   [`CueHit::negated`]);
+//! - a `condition` word ("if", "unless") in the three tokens before it,
+//!   in the same clause: ignored ("if it's still not working, call us");
+//! - a `works` cue in a sentence that ends in `?` ("is it working now?"):
+//!   ignored.
+
+use std::sync::OnceLock;
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::error::{Error, Result};
+use crate::lexicon::{Phrase, PhraseMatcher, NO_CODE};
+use crate::text::{pack, trim_punct, PackedMap, Tokens};
+
+/// What a cue says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CueKind {
+    /// The customer has been in touch about this before.
+    RepeatContact,
+    /// The customer says again what they already said.
+    RepeatSelf,
+    /// The customer is sent to someone else.
+    Transfer,
+    /// The agent announces a hold: the gap after the turn is one.
+    Hold,
+    /// The agent thanks for holding: the gap before the turn was a hold.
+    HoldEnd,
+    /// The customer confirms it works, or thanks for the fix.
+    Works,
+    /// The agent says the request is carried out.
+    Done,
+    /// The customer's gratitude at the close: evidence of success only when
+    /// nothing else is said about the outcome.
+    Thanks,
+    /// The customer says the problem remains.
+    StillFails,
+    /// The agent cannot help.
+    CannotHelp,
+    /// The agent promises to come back later.
+    Callback,
+    /// The agent hands the problem on.
+    Escalated,
+    /// The agent opens a case to be worked on later.
+    Ticket,
+    /// Makes a cue right after it hypothetical ("if").
+    Condition,
+}
+
+impl CueKind {
+    const ALL: [CueKind; 14] = [
+        CueKind::RepeatContact,
+        CueKind::RepeatSelf,
+        CueKind::Transfer,
+        CueKind::Hold,
+        CueKind::HoldEnd,
+        CueKind::Works,
+        CueKind::Done,
+        CueKind::Thanks,
+        CueKind::StillFails,
+        CueKind::CannotHelp,
+        CueKind::Callback,
+        CueKind::Escalated,
+        CueKind::Ticket,
+        CueKind::Condition,
+    ];
+
+    /// The name used in the lexicon files.
+    pub fn name(self) -> &'static str {
+        match self {
+            CueKind::RepeatContact => "repeat_contact",
+            CueKind::RepeatSelf => "repeat_self",
+            CueKind::Transfer => "transfer",
+            CueKind::Hold => "hold",
+            CueKind::HoldEnd => "hold_end",
+            CueKind::Works => "works",
+            CueKind::Done => "done",
+            CueKind::Thanks => "thanks",
+            CueKind::StillFails => "still_fails",
+            CueKind::CannotHelp => "cannot_help",
+            CueKind::Callback => "callback",
+            CueKind::Escalated => "escalated",
+            CueKind::Ticket => "ticket",
+            CueKind::Condition => "condition",
+        }
+    }
+
+    /// Evidence of success, which a negator turns into evidence of failure.
+    pub fn says_it_works(self) -> bool {
+        matches!(self, CueKind::Works | CueKind::Done | CueKind::Thanks)
+    }
+
+    fn parse(name: &str) -> Option<CueKind> {
+        CueKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+}
+
+/// Who must say a cue for it to count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Who {
+    Customer,
+    Agent,
+    Any,
+}
+
+#[derive(Clone, Debug)]
+struct Cue {
+    text: Box<str>,
+    words: usize,
+    kind: CueKind,
+    who: Who,
+}
+
+/// The cue phrases of one language.
+#[derive(Debug)]
+pub struct CueLexicon {
+    cues: Vec<Cue>,
+    /// The `condition` words (not phrases: they are looked for only before
+    /// a match, so they do not make every turn with an "if" scanned).
+    conditions: FxHashSet<Box<str>>,
+    matcher: PhraseMatcher,
+    /// The matcher's code of every cue word of up to 15 bytes, by its
+    /// packed form: a few hundred words, so the table stays in cache.
+    codes: PackedMap<u32>,
+}
+
+/// One cue that counts, found in a turn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CueHit {
+    /// The index of the turn in its interaction.
+    pub turn: usize,
+    /// What it says.
+    pub kind: CueKind,
+    /// The phrase, as in the lexicon.
+    pub label: &'static str,
+    /// A cue of success under a negator: evidence that it did not work.
+    pub negated: bool,
+}
+
+/// The built-in cue files, per language.
+const BUILTIN: &[(&str, &[(&str, &str)])] = &[(
+    "en",
+    &[
+        ("effort.tsv", include_str!("../../lexicons/en/effort.tsv")),
+        ("resolution.tsv", include_str!("../../lexicons/en/resolution.tsv")),
+    ],
+)];
+
+/// Loaded built-in lexicons, in the order of [`BUILTIN`].
+static LOADED: [OnceLock<CueLexicon>; 1] = [OnceLock::new()];
+
+impl CueLexicon {
+    /// The built-in cues of a language; `None` for a language without cue
+    /// files (effort then has only its timing and turn-count terms, and
+    /// `resolved` is empty).
+    pub fn builtin(lang: &str) -> Option<&'static CueLexicon> {
+        let at = BUILTIN.iter().position(|(code, _)| *code == lang)?;
+        Some(LOADED[at].get_or_init(|| {
+            let files = BUILTIN[at]
+                .1
+                .iter()
+                .map(|(name, text)| (format!("<built-in>/{lang}/{name}"), *text));
+            CueLexicon::parse(files).expect("built-in cue files load (tested)")
+        }))
+    }
+
+    /// Parses cue files given as `(path, text)`; errors name the path and
+    /// line.
+    pub fn parse<'t>(
+        files: impl IntoIterator<Item = (String, &'t str)>,
+    ) -> Result<CueLexicon> {
+        let mut cues: Vec<Cue> = Vec::new();
+        let mut conditions = FxHashSet::default();
+        let mut seen: FxHashMap<Box<str>, usize> = FxHashMap::default();
+        for (path, text) in files {
+            for (idx, raw) in text.lines().enumerate() {
+                let line = raw.trim_end_matches('\r');
+                if line.trim().is_empty() || line.trim_start().starts_with('#') {
+                    continue;
+                }
+                let at = |msg: String| Error::lexicon(&path, idx as u64 + 1, msg);
+                let [phrase, kind, who] = line.split('\t').collect::<Vec<_>>()[..] else {
+                    return Err(at(format!(
+                        "expected 'phrase<TAB>kind<TAB>speaker', found {line:?}"
+                    )));
+                };
+                let kind = CueKind::parse(kind.trim())
+                    .ok_or_else(|| at(format!("unknown cue kind {kind:?}")))?;
+                let who = match who.trim() {
+                    "customer" => Who::Customer,
+                    "agent" => Who::Agent,
+                    "any" => Who::Any,
+                    other => {
+                        return Err(at(format!(
+                            "speaker must be customer, agent or any, found {other:?}"
+                        )))
+                    }
+                };
+                let words: Vec<&str> =
+                    phrase.split_whitespace().map(trim_punct).collect();
+                if words.iter().any(|w| w.is_empty()) || words.is_empty() {
+                    return Err(at(format!("empty cue phrase {phrase:?}")));
+                }
+                let text: Box<str> = words.join(" ").to_lowercase().into();
+                if kind == CueKind::Condition {
+                    if words.len() > 1 {
+                        return Err(at(format!(
+                            "a condition is one word, found {text:?}"
+                        )));
+                    }
+                    conditions.insert(text);
+                    continue;
+                }
+                if let Some(&first) = seen.get(&text) {
+                    return Err(at(format!(
+                        "cue {text:?} is listed twice (first as {})",
+                        cues[first].kind.name()
+                    )));
+                }
+                seen.insert(text.clone(), cues.len());
+                cues.push(Cue { words: words.len(), text, kind, who });
+            }
+        }
+        let phrases: Vec<Phrase> = cues
+            .iter()
+            .map(|c| Phrase {
+                text: c.text.clone(),
+                words: c.words,
+                valence: None,
+                emotions: Default::default(),
+                negated: false,
+            })
+            .collect();
+        let matcher = PhraseMatcher::build(&phrases)?
+            .ok_or_else(|| Error::config("cue files hold no cue"))?;
+        let mut codes = PackedMap::default();
+        for word in cues.iter().flat_map(|c| c.text.split(' ')) {
+            if let Some(key) = pack(word.as_bytes()) {
+                codes.insert(key, matcher.code(word));
+            }
+        }
+        Ok(CueLexicon { cues, conditions, matcher, codes })
+    }
+
+    /// The matcher's code of token `i`'s form.
+    #[inline]
+    fn code(&self, toks: &Tokens, i: usize) -> u32 {
+        let form = toks.form(i);
+        match toks.key(i) {
+            // The lowercase form is the form (no punctuation kept on it).
+            Some(key) if form.len() == toks.lower(i).len() => {
+                self.codes.get(key).unwrap_or(NO_CODE)
+            }
+            _ => self.matcher.code(form),
+        }
+    }
+
+    /// Appends the cues of one turn that count to `out`.
+    ///
+    /// `toks` are the turn's tokens, `text` its text (for the question
+    /// rule), `negates` tells whether a lowercase token is a negator (the
+    /// scoring lexicon's rule words).
+    pub fn scan(
+        &'static self,
+        toks: &Tokens,
+        text: &str,
+        (turn, customer): (usize, bool),
+        negates: impl Fn(&str) -> bool,
+        s: &mut CueScratch,
+        out: &mut Vec<CueHit>,
+    ) {
+        let n = toks.len();
+        s.codes.clear();
+        s.codes.extend((0..n).map(|i| self.code(toks, i)));
+        // Only the tokens from the first pair that opens a cue to the last
+        // cue word are coded and scanned; many turns have no such pair.
+        let codes = &s.codes;
+        let opens = |i: usize| {
+            let next = codes.get(i + 1).copied().unwrap_or(NO_CODE);
+            self.matcher.opens_phrase(codes[i], next)
+        };
+        let Some(start) = (0..n).find(|&i| opens(i)) else { return };
+        let end = codes.iter().rposition(|&c| c != NO_CODE).map_or(n, |last| last + 1);
+        s.coded.clear();
+        for &code in &s.codes[start..end] {
+            self.matcher.push(code, &mut s.coded);
+        }
+        let mut words = std::mem::take(&mut s.words);
+        for m in self.matcher.find_iter(&s.coded) {
+            let cue = &self.cues[m.phrase];
+            let first = start + m.first;
+            let said = match cue.who {
+                Who::Customer => customer,
+                Who::Agent => !customer,
+                Who::Any => true,
+            };
+            let conditional = said
+                && (first.saturating_sub(3)..first).any(|k| {
+                    self.conditions.contains(toks.form(k))
+                        && !boundary_between(&mut words, text, n, k, first)
+                });
+            if !said || conditional {
+                continue;
+            }
+            let negated = (first.saturating_sub(3)..first).any(|k| {
+                negates(toks.lower(k)) && !boundary_between(&mut words, text, n, k, first)
+            });
+            if negated && !cue.kind.says_it_works() {
+                continue;
+            }
+            if cue.kind == CueKind::Works
+                && !negated
+                && toks.questions() > 0
+                && in_question(text, &cue.text)
+            {
+                continue;
+            }
+            out.push(CueHit { turn, kind: cue.kind, label: &cue.text, negated });
+        }
+        s.words = words;
+    }
+}
+
+/// True when the first sentence of `text` holding the words of `cue` ends
+/// in `?` (sentences end at `.`, `!` or `?`). Runs only for a `works` cue in
+/// a turn with a `?`, so it may take its time.
+fn in_question(text: &str, cue: &str) -> bool {
+    let cue: Vec<&str> = cue.split(' ').collect();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let end = rest.find(['.', '!', '?']).map_or(rest.len(), |e| e + 1);
+        let (sentence, tail) = rest.split_at(end);
+        let words: Vec<String> = sentence
+            .split_whitespace()
+            .map(|w| trim_punct(&w.replace('\u{2019}', "'").to_lowercase()).to_string())
+            .collect();
+        if words.windows(cue.len()).any(|w| w.iter().zip(&cue).all(|(a, b)| a == b)) {
+            return sentence.ends_with('?');
+        }
+        rest = tail;
+    }
+    false
+}
+
+/// True when a clause ends (`. ! ? ; : ,`) between token `from` and
+/// token `to` of `text`'s `n` tokens: "Not at all. I've processed it"
+/// is not negated. The tokens lose their punctuation, so this reads the
+/// white-space-separated words of the text, which are the tokens
+/// unless emoji or elisions were split off (then there is no
+/// boundary). Runs only for a cue with a negator or condition before it.
+fn boundary_between(
+    words: &mut Vec<(usize, usize)>,
+    text: &str,
+    n: usize,
+    from: usize,
+    to: usize,
+) -> bool {
+    words.clear();
+    let mut start = None;
+    for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+        match (c.is_whitespace(), start) {
+            (true, Some(s)) => {
+                words.push((s, i));
+                start = None;
+            }
+            (false, None) => start = Some(i),
+            _ => {}
+        }
+    }
+    words.len() == n
+        && words[from..to].iter().any(|&(s, e)| {
+            let word =
+                text[s..e].trim_end_matches(['"', '\'', ')', '\u{201D}', '\u{2019}']);
+            word.ends_with(['.', '!', '?', ';', ':', ','])
+        })
+}
+
+/// A worker's buffers for [`CueLexicon::scan`], reused for every turn.
+#[derive(Debug, Default)]
+pub struct CueScratch {
+    codes: Vec<u32>,
+    coded: Vec<u8>,
+    /// The turn's words, read from its text on demand.
+    words: Vec<(usize, usize)>,
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::lexicon::Lexicon;
+    use crate::text::tokenize;
+
+    /// The cues that count in `text`, said by the customer or the agent.
+    pub(crate) fn hits(text: &str, customer: bool) -> Vec<CueHit> {
+        static LEX: OnceLock<Lexicon> = OnceLock::new();
+        let lex = LEX.get_or_init(|| Lexicon::load("en", None).unwrap());
+        let cues = CueLexicon::builtin("en").unwrap();
+        let mut toks = Tokens::default();
+        tokenize(text, lex.emoji(), lex.elisions(), &mut toks);
+        let mut out = Vec::new();
+        cues.scan(
+            &toks,
+            text,
+            (0, customer),
+            |w| lex.token_info(w).negates(),
+            &mut CueScratch::default(),
+            &mut out,
+        );
+        out
+    }
+
+    /// [`hits`] as `kind:label` (`!` before a negated one).
+    pub(crate) fn cues(text: &str, customer: bool) -> Vec<String> {
+        hits(text, customer)
+            .iter()
+            .map(|h| {
+                format!(
+                    "{}{}:{}",
+                    if h.negated { "!" } else { "" },
+                    h.kind.name(),
+                    h.label
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn builtin_files_load() {
+        assert!(CueLexicon::builtin("en").unwrap().cues.len() > 500);
+        assert!(CueLexicon::builtin("xx").is_none());
+    }
+
+    #[test]
+    fn context_rules() {
+        // (text, said by the customer, cues that count)
+        let cases: &[(&str, bool, &[&str])] = &[
+            ("That fixed it, thanks!", true, &["works:that fixed it"]),
+            ("That hasn't fixed it.", true, &["!works:fixed it"]),
+            ("Is it working now?", true, &[]),
+            (
+                "It's working now! Can I ask something else?",
+                true,
+                &["works:it's working"],
+            ),
+            ("That fixed it, thanks!", false, &[]),
+            ("If it's still not working, call us back.", true, &[]),
+            ("It's still not working.", true, &["still_fails:still not working"]),
+            ("I haven't called before.", true, &[]),
+            (
+                "I called yesterday about this.",
+                true,
+                &["repeat_contact:called yesterday"],
+            ),
+            ("I called yesterday about this.", false, &[]),
+            ("Let me transfer you.", false, &["transfer:let me transfer you"]),
+            ("Please hold.", false, &["hold:please hold"]),
+            ("Thanks for holding.", false, &["hold_end:thanks for holding"]),
+            ("I was charged twice!", true, &[]),
+            (
+                "Not at all. I've processed the cancellation.",
+                false,
+                &["done:i've processed"],
+            ),
+            ("I haven't processed it yet.", false, &[]),
+            ("Thanks, but it's not working again.", true, &["still_fails:not working"]),
+            ("Once it's working again, call us.", true, &[]),
+            ("If not, fine. It works now.", true, &["works:it works now"]),
+            ("Thank you so much!", true, &["thanks:thank you so much"]),
+            ("Thanks for nothing.", true, &["still_fails:thanks for nothing"]),
+        ];
+        for (text, customer, want) in cases {
+            assert_eq!(cues(text, *customer), *want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn parse_errors_name_the_line() {
+        let bad = [
+            ("fixed it\tworks", "expected 'phrase<TAB>kind<TAB>speaker'"),
+            ("fixed it\tsolved\tcustomer", "unknown cue kind"),
+            ("fixed it\tworks\tboth", "speaker must be"),
+            ("fixed it\tworks\tany\nfixed it\tworks\tany", "listed twice"),
+        ];
+        for (text, msg) in bad {
+            let err = CueLexicon::parse([("x.tsv".to_string(), text)]).unwrap_err();
+            let shown = err.to_string();
+            assert!(shown.contains("x.tsv") && shown.contains(msg), "{shown}");
+        }
+    }
+}

@@ -1,0 +1,54 @@
+//! What a conversation achieved and what it cost, beside how it felt:
+//! moments in time ([`moments`]), effort ([`effort`]) and success
+//! ([`resolution`]), from the cue phrases of [`cues`] and the turns'
+//! timestamps.
+//!
+//! Pure functions over an interaction's turns: the engine finds the cues
+//! while it scores each turn (on the same tokens) and calls
+//! [`Outcome::summarise`].
+
+pub mod cues;
+pub mod effort;
+pub mod moments;
+pub mod resolution;
+
+use cues::CueHit;
+use effort::Effort;
+use moments::{TimedTurn, Timing};
+use resolution::Resolution;
+
+/// Timing, effort and resolution of one interaction.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Outcome {
+    /// The cues that count, in turn order.
+    pub cues: Vec<CueHit>,
+    /// Holds, silences, talk-over, response time.
+    pub timing: Timing,
+    /// How hard it was.
+    pub effort: Effort,
+    /// Whether it was solved.
+    pub resolution: Resolution,
+    /// The turns as timing sees them (a buffer reused per interaction).
+    timed: Vec<TimedTurn>,
+}
+
+impl Outcome {
+    /// Fills timing, effort and resolution from `turns` and the cues
+    /// already in [`Outcome::cues`].
+    pub fn summarise(&mut self, turns: impl IntoIterator<Item = TimedTurn>) {
+        self.timed.clear();
+        self.timed.extend(turns);
+        moments::timing(&self.timed, &self.cues, &mut self.timing);
+        let customer_turns = self.timed.iter().filter(|t| t.customer).count();
+        effort::effort(customer_turns, &self.cues, &self.timing, &mut self.effort);
+        resolution::resolution(self.timed.len(), &self.cues, &mut self.resolution);
+    }
+}
+
+/// Appends `x` with `decimals` digits to a text (explanation terms):
+/// [`crate::number`]'s formatting, which writes ASCII only.
+pub(crate) fn push_figure(out: &mut String, x: f64, decimals: u32) {
+    let mut buf = Vec::with_capacity(12);
+    crate::number::push_fixed(&mut buf, x, decimals);
+    out.extend(buf.iter().map(|&b| char::from(b)));
+}
