@@ -55,6 +55,7 @@ pub mod emotion;
 pub mod engine;
 pub mod error;
 pub mod input;
+pub mod journey;
 pub mod lang;
 pub mod lexicon;
 mod number;

@@ -7,6 +7,7 @@ mod browser;
 mod cli;
 mod faults;
 mod golden;
+mod journey;
 mod languages;
 mod parity;
 mod properties;

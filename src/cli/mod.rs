@@ -1,6 +1,7 @@
 //! Command-line arguments (clap derive) and one file per subcommand. Only
 //! the binary uses this module.
 
+mod journey;
 mod report;
 mod score;
 
@@ -25,6 +26,9 @@ pub enum Command {
     /// Make the coach report: one self-contained HTML page from score's two CSVs.
     #[command(after_long_help = REPORT_EXAMPLES)]
     Report(ReportArgs),
+    /// One row per customer from score's per-interaction CSV: the customer's journey.
+    #[command(after_long_help = journey::EXAMPLES)]
+    Journey(journey::JourneyArgs),
 }
 
 const SCORE_EXAMPLES: &str = "\
@@ -284,6 +288,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Score(args) => score::run(args),
         Command::Report(args) => report::run(args),
+        Command::Journey(args) => journey::run(args),
     }
 }
 
