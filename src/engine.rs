@@ -12,7 +12,7 @@ use crate::peak_end::{peak_end, Moment, PeakEnd, PeakEndParams};
 use crate::record::{Interaction, Speaker};
 use crate::score::{score_turn_into, ScoreOptions, Scratch, TurnScore};
 use crate::summary::cues::CueLexicon;
-use crate::summary::moments::TimedTurn;
+use crate::summary::moments::{push_hold_term, remember_holds, TimedTurn};
 use crate::summary::Outcome;
 
 /// How the language of an interaction is chosen.
@@ -243,7 +243,7 @@ impl Engine {
             valence: s.valence,
             duration_ms: t.duration_ms(),
         }));
-        let summary = peak_end(moments, &self.params);
+        let base = peak_end(moments, &self.params);
         emotion_moments.clear();
         emotion_moments.extend(moments.iter().zip(&scored.turns).map(|(m, s)| {
             EmotionMoment {
@@ -252,8 +252,15 @@ impl Engine {
                 emotions: s.emotions,
             }
         }));
-        scored.emotions = summarise(emotion_moments, summary.end_start_index);
-        scored.summary = summary;
+        scored.emotions = summarise(emotion_moments, base.end_start_index);
+        // Long holds are moments of the customer's experience too.
+        let holds = &scored.outcome.timing.holds;
+        let held = remember_holds(moments, holds, &self.params, base);
+        scored.summary = held.summary;
+        scored.outcome.peak_hold.clear();
+        if let Some(ms) = held.peak_hold {
+            push_hold_term(&mut scored.outcome.peak_hold, ms);
+        }
         scored.language = language;
         scored.lang_fallback = lang_fallback;
     }

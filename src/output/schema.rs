@@ -229,7 +229,10 @@ pub static INTERACTION: &[InteractionColumn] = &[
         Value::Int(r.turn_no(last))
     }),
     column!("peak_terms", Terms, "the terms that drove the peak turn's score", |r| {
-        Value::Terms(r.terms_of(r.scored.summary.peak_index))
+        match r.scored.outcome.peak_hold.as_str() {
+            "" => Value::Terms(r.terms_of(r.scored.summary.peak_index)),
+            hold => Value::Text(hold),
+        }
     }),
     column!(
         "end_terms",
@@ -241,7 +244,8 @@ pub static INTERACTION: &[InteractionColumn] = &[
         Value::Text(emotion_name(r.scored.emotions.dominant))
     }),
     column!("peak_emotion", Text, "the emotion of the peak turn", |r| {
-        let peak = r.scored.summary.peak_index;
+        let peak =
+            r.scored.summary.peak_index.filter(|_| r.scored.outcome.peak_hold.is_empty());
         Value::Text(
             peak.map_or("", |i| emotion_name(r.scored.turns[i].emotions.dominant())),
         )

@@ -28,6 +28,9 @@ pub struct Outcome {
     pub effort: Effort,
     /// Whether it was solved.
     pub resolution: Resolution,
+    /// The hold that is the peak, if one is, as an explanation term
+    /// (`hold:11m00s:-0.89`, see [`moments::remember_holds`]); else empty.
+    pub peak_hold: String,
     /// The turns as timing sees them (a buffer reused per interaction).
     timed: Vec<TimedTurn>,
 }

@@ -16,6 +16,7 @@
 //! saturates: [`hold_intensity`]. Nothing here does I/O.
 
 use super::cues::{CueHit, CueKind};
+use crate::peak_end::{peak_end, Moment, PeakEnd, PeakEndParams};
 
 /// An announced gap shorter than this is a pause, not a hold.
 pub const HOLD_MIN_MS: i64 = 10_000;
@@ -86,6 +87,15 @@ pub fn push_duration(out: &mut String, ms: i64) {
         60..=3599 => write!(out, "{}m{:02}s", s / 60, s % 60),
         _ => write!(out, "{}h{:02}m", s / 3600, s % 3600 / 60),
     };
+}
+
+/// Appends a hold as an explanation term, `hold:4m10s:-0.57` (its length,
+/// then its valence as a moment, on the [-1, 1] scale).
+pub fn push_hold_term(out: &mut String, ms: i64) {
+    out.push_str("hold:");
+    push_duration(out, ms);
+    out.push(':');
+    super::push_figure(out, -hold_intensity(ms), 2);
 }
 
 /// The timing of `turns`, with the hold cues among `cues` (by turn index),
@@ -161,6 +171,65 @@ pub fn timing(turns: &[TimedTurn], cues: &[CueHit], out: &mut Timing) {
     out.interruptions = Some(talk_over);
     out.agent_talk_share = (talk > 0).then(|| agent_talk as f64 / talk as f64);
     out.first_response_ms = first_response;
+}
+
+/// The peak-end summary when holds count as moments.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Remembered {
+    /// The summary; its indices are turn indices (a hold's is the turn
+    /// that ends it).
+    pub summary: PeakEnd,
+    /// The length of the hold that is the peak, if one is.
+    pub peak_hold: Option<i64>,
+    /// The lengths of the holds in the end window.
+    pub end_holds: Vec<i64>,
+}
+
+/// `base` (the summary of the turns' `moments`) with every hold as a
+/// customer moment of valence −[`hold_intensity`], placed before the turn
+/// that ends it: a long hold can be the peak or part of the end. The peak,
+/// end, remembered, gap and bad_ending follow from the moments with the
+/// holds; the counts and `experienced` (the turns' own average) stay as
+/// they are.
+pub fn remember_holds(
+    moments: &[Moment],
+    holds: &[Hold],
+    params: &PeakEndParams,
+    base: PeakEnd,
+) -> Remembered {
+    if holds.is_empty() || base.customer_turns == 0 {
+        return Remembered { summary: base, ..Remembered::default() };
+    }
+    // The moments with the holds, and for each its turn and hold length.
+    let mut all = Vec::with_capacity(moments.len() + holds.len());
+    let mut origin: Vec<(usize, Option<i64>)> = Vec::with_capacity(all.capacity());
+    let mut next = holds.iter().peekable();
+    for (i, m) in moments.iter().enumerate() {
+        while let Some(h) = next.next_if(|h| h.before <= i) {
+            let valence = -hold_intensity(h.ms);
+            all.push(Moment { customer: true, valence, duration_ms: None });
+            origin.push((i, Some(h.ms)));
+        }
+        all.push(*m);
+        origin.push((i, None));
+    }
+    let with = peak_end(&all, params);
+    let turn = |i: Option<usize>| i.map(|i| origin[i].0);
+    let end_holds = with.end_start_index.map_or_else(Vec::new, |start| {
+        origin[start..].iter().filter_map(|o| o.1).collect()
+    });
+    let summary = PeakEnd {
+        peak: with.peak,
+        peak_index: turn(with.peak_index),
+        end: with.end,
+        end_start_index: turn(with.end_start_index),
+        remembered: with.remembered,
+        gap: with.remembered.zip(base.experienced).map(|(r, e)| r - e),
+        bad_ending: with.bad_ending,
+        ..base
+    };
+    let peak_hold = with.peak_index.and_then(|i| origin[i].1);
+    Remembered { summary, peak_hold, end_holds }
 }
 
 #[cfg(test)]
@@ -272,6 +341,42 @@ mod tests {
         assert_eq!(t.first_response_ms, Some(40_000));
         assert_eq!(t.agent_talk_share, None);
         assert_eq!(t.interruptions, Some(0));
+    }
+
+    #[test]
+    fn a_long_hold_is_the_peak_and_the_end() {
+        let m = |customer, valence| Moment { customer, valence, duration_ms: None };
+        // Customer, agent (announces a hold), [11-minute hold], agent, customer.
+        let moments = [m(true, 0.2), m(false, 0.1), m(false, 0.0), m(true, 0.1)];
+        let p = PeakEndParams { end_window: 1, ..PeakEndParams::default() };
+        let base = peak_end(&moments, &p);
+        let holds = [Hold { before: 2, ms: 660_000 }];
+        let r = remember_holds(&moments, &holds, &p, base);
+        let v = -hold_intensity(660_000);
+        assert_eq!(r.summary.peak, Some(v));
+        assert_eq!(r.summary.peak_index, Some(2));
+        assert_eq!(r.peak_hold, Some(660_000));
+        assert_eq!(
+            (r.summary.customer_turns, r.summary.experienced),
+            (2, base.experienced)
+        );
+        assert!((r.summary.remembered.unwrap() - (v + 0.1) / 2.0).abs() < 1e-12);
+        assert!(r.end_holds.is_empty());
+        // The hold just before the last customer turn, with a wider end.
+        let p3 = PeakEndParams::default();
+        let moments = [m(true, 0.2), m(true, 0.3), m(false, 0.0), m(true, 0.1)];
+        let holds = [Hold { before: 3, ms: 660_000 }];
+        let r = remember_holds(&moments, &holds, &p3, peak_end(&moments, &p3));
+        assert!((r.summary.end.unwrap() - (v + 0.1) / 2.0).abs() < 1e-12);
+        assert_eq!(r.end_holds, [660_000]);
+        assert_eq!(r.summary.bad_ending, Some(true));
+        // A short hold changes nothing but may not be the peak.
+        let moments = [m(true, 0.2), m(false, 0.1), m(false, 0.0), m(true, 0.1)];
+        let holds = [Hold { before: 2, ms: 10_000 }];
+        let r = remember_holds(&moments, &holds, &p, base);
+        assert_eq!((r.summary.peak, r.peak_hold), (Some(0.2), None));
+        // No holds: the summary as it was.
+        assert_eq!(remember_holds(&moments, &[], &p, base).summary, base);
     }
 
     #[test]
