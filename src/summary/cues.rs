@@ -446,6 +446,21 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn every_cue_is_found_as_written() {
+        let lex = CueLexicon::builtin("en").unwrap();
+        for cue in &lex.cues {
+            let customer = cue.who != Who::Agent;
+            let found = hits(&format!("{}.", cue.text), customer);
+            assert!(
+                found.iter().any(|h| h.label == &*cue.text && h.kind == cue.kind),
+                "{:?} ({}) found as {found:?}",
+                cue.text,
+                cue.kind.name()
+            );
+        }
+    }
+
+    #[test]
     fn context_rules() {
         // (text, said by the customer, cues that count)
         let cases: &[(&str, bool, &[&str])] = &[
