@@ -261,12 +261,14 @@ impl CueLexicon {
     #[inline]
     fn code(&self, toks: &Tokens, i: usize) -> u32 {
         let form = toks.form(i);
-        match toks.key(i) {
+        let key = match toks.key(i) {
             // The lowercase form is the form (no punctuation kept on it).
-            Some(key) if form.len() == toks.lower(i).len() => {
-                self.codes.get(key).unwrap_or(NO_CODE)
-            }
-            _ => self.matcher.code(form),
+            Some(key) if form.len() == toks.lower(i).len() => Some(key),
+            _ => pack(form.as_bytes()),
+        };
+        match key {
+            Some(key) => self.codes.get(key).unwrap_or(NO_CODE),
+            None => self.matcher.code(form),
         }
     }
 
