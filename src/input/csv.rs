@@ -265,8 +265,14 @@ impl io::Seek for Feed {
 pub(crate) struct CsvReaders(Vec<(u8, csv::Reader<Feed>)>);
 
 impl CsvReaders {
-    /// A reader with a delimiter, at the start of `bytes`.
-    fn load(&mut self, delimiter: u8, bytes: Vec<u8>) -> &mut csv::Reader<Feed> {
+    /// A reader with a delimiter, at the start of `bytes`, which starts on
+    /// line `line`.
+    fn load(
+        &mut self,
+        delimiter: u8,
+        bytes: Vec<u8>,
+        line: u64,
+    ) -> &mut csv::Reader<Feed> {
         let i = match self.0.iter().position(|(d, _)| *d == delimiter) {
             Some(i) => i,
             None => {
@@ -277,7 +283,9 @@ impl CsvReaders {
         let rdr = &mut self.0[i].1;
         rdr.get_mut().bytes = bytes;
         // Reading from memory cannot fail, nor can going back to its start.
-        let _ = rdr.seek_raw(io::SeekFrom::Start(0), csv::Position::new());
+        let mut start = csv::Position::new();
+        start.set_line(line);
+        let _ = rdr.seek_raw(io::SeekFrom::Start(0), start);
         rdr
     }
 
@@ -291,7 +299,7 @@ impl CsvReaders {
             .unwrap_or_default();
         copy.clear();
         copy.extend_from_slice(bytes);
-        self.load(delimiter, copy)
+        self.load(delimiter, copy, 1)
     }
 }
 
@@ -329,7 +337,7 @@ impl Head {
         let crlf = head_line.ends_with(b"\r\n");
         let mut rdr = csv_reader(delimiter, buf);
         let mut header = ByteRecord::new();
-        rdr.read_byte_record(&mut header).map_err(|e| csv_error(path, 0, e))?;
+        rdr.read_byte_record(&mut header).map_err(|e| Error::csv(path, e))?;
         let body = rdr.position().byte() as usize;
         if body >= buf.len() && !eof {
             // The header may go on past what was read.
@@ -431,7 +439,8 @@ pub(super) fn read_chunk(
     each: &mut dyn FnMut(&Interaction),
 ) -> Result<()> {
     let (len, ends_in_line_feed) = (bytes.len(), bytes.last() == Some(&b'\n'));
-    let rdr = readers.load(head.delimiter, std::mem::take(bytes));
+    // csv counts lines from here: its positions are the file's.
+    let rdr = readers.load(head.delimiter, std::mem::take(bytes), lines_before + 1);
     let mut reader = ChunkReader {
         rdr,
         head,
@@ -439,7 +448,6 @@ pub(super) fn read_chunk(
         len,
         ends_in_line_feed,
         unterminated,
-        lines_before,
         record: ByteRecord::new(),
         pending: false,
         last_turns: 0,
@@ -465,8 +473,6 @@ struct ChunkReader<'a> {
     ends_in_line_feed: bool,
     /// The chunk ends inside a quoted field.
     unterminated: bool,
-    /// Line feeds in the source before the chunk.
-    lines_before: u64,
     record: ByteRecord,
     /// `record` holds a row read but not used yet: the first of the next
     /// interaction.
@@ -484,9 +490,7 @@ const RESERVED_TURNS: usize = 64;
 impl ChunkReader<'_> {
     /// The line where the current record starts.
     fn line(&self) -> u64 {
-        self.lines_before
-            + self.record.position().map_or(0, |p| p.line())
-            + u64::from(self.head.crlf)
+        self.record.position().map_or(0, |p| p.line()) + u64::from(self.head.crlf)
     }
 
     /// The current record as text, its fields joined again with the
@@ -520,8 +524,7 @@ impl ChunkReader<'_> {
             let field = r.len();
             let name = self.column_name(field.saturating_sub(1));
             // The position is past the last line end, if any.
-            let last = self.lines_before + self.rdr.position().line()
-                - u64::from(self.ends_in_line_feed);
+            let last = self.rdr.position().line() - u64::from(self.ends_in_line_feed);
             let lines = if last > line {
                 format!("lines {line}-{last}")
             } else {
@@ -652,7 +655,7 @@ impl ChunkReader<'_> {
             } else if !self
                 .rdr
                 .read_byte_record(&mut self.record)
-                .map_err(|e| csv_error(self.path, self.lines_before, e))?
+                .map_err(|e| Error::csv(self.path, e))?
             {
                 break;
             }
@@ -754,23 +757,6 @@ impl ChunkReader<'_> {
             }
         }
         Ok(Some(ix))
-    }
-}
-
-/// Turns a csv error into one that names the file and line
-/// (`lines_before` line feeds before the bytes read).
-fn csv_error(path: &Path, lines_before: u64, err: csv::Error) -> Error {
-    let line = lines_before + err.position().map_or(0, |p| p.line());
-    match err.kind() {
-        csv::ErrorKind::Io(e) => {
-            Error::io(path, std::io::Error::new(e.kind(), e.to_string()))
-        }
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => Error::input(
-            path,
-            line,
-            format!("row has {len} fields but the header has {expected_len}"),
-        ),
-        _ => Error::input(path, line, format!("malformed CSV: {err}")),
     }
 }
 

@@ -227,7 +227,13 @@ pub(crate) struct IdWindow {
 impl IdWindow {
     /// A window over the last `capacity` ids.
     pub(crate) fn new(capacity: usize) -> IdWindow {
-        IdWindow { capacity, ..IdWindow::default() }
+        // Exactly the capacity (growing would double it); untouched pages
+        // cost no memory.
+        IdWindow {
+            order: VecDeque::with_capacity(capacity.min(TRACKED_IDS)),
+            capacity,
+            ..IdWindow::default()
+        }
     }
 
     /// Where the id with this hash started, if it is in the window (a scan:
