@@ -61,6 +61,8 @@ pub mod lexicon;
 mod number;
 pub mod output;
 pub mod peak_end;
+#[cfg(feature = "python")]
+mod python;
 pub mod record;
 pub mod rejects;
 pub mod report;

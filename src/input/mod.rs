@@ -972,7 +972,7 @@ fn read_named(
 /// The names each input field goes by (CSV headers and JSON keys alike,
 /// case-insensitive in CSV), as `INTERFACE.md` fixes them; the first is
 /// the field's own name and wins over the others.
-mod names {
+pub(crate) mod names {
     pub const ID: &[&str] =
         &["interaction_id", "conversation_id", "contact_id", "call_id", "id"];
     pub const SPEAKER: &[&str] =

@@ -19,6 +19,7 @@ use crate::record::Interaction;
 use crate::report;
 use crate::score::{Term, TurnScore};
 
+pub mod arrow;
 pub mod atomic;
 pub mod schema;
 
@@ -379,7 +380,11 @@ pub(crate) fn cell_label(label: &str) -> std::borrow::Cow<'_, str> {
 /// An explanation cell: `term:contribution` (`term:category:weight` for
 /// emotion cues) joined by `|`, then `+K more` when [`shown_terms`] left
 /// some out.
-fn push_terms(cell: &mut Vec<u8>, strengths: &mut Vec<f64>, terms: TermList<'_>) {
+pub(crate) fn push_terms(
+    cell: &mut Vec<u8>,
+    strengths: &mut Vec<f64>,
+    terms: TermList<'_>,
+) {
     let (kept, more) = shown_terms(terms, strengths);
     for (score, term) in kept {
         if !cell.is_empty() {
