@@ -10,6 +10,8 @@ OUT/interactions and OUT/turns, with the columns of the CLI's `-o` and
 """
 
 import argparse
+import os
+import sys
 
 from pyspark.sql import SparkSession
 
@@ -25,6 +27,8 @@ def main() -> None:
     parser.add_argument("--partitions", type=int, default=None, help="partitions to spread the turns over")
     args = parser.parse_args()
 
+    # Local mode: the Python workers run this interpreter (its packages).
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     spark = SparkSession.builder.appName("peakend").getOrCreate()
     turns_in = spark.read.csv(args.input, header=True, multiLine=True, escape='"')
     interactions, turns = peakend.spark.score(

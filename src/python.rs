@@ -34,7 +34,7 @@ struct EngineKey {
     lang: String,
     phrases: bool,
     lexicons: Option<PathBuf>,
-    params: [f64; 6],
+    params: PeakEndParams,
 }
 
 /// Engines made so far (a handful per process: one per set of options).
@@ -55,18 +55,8 @@ fn engine(key: EngineKey) -> Result<Arc<Engine>, Error> {
             ))
         })?),
     };
-    let [negativity_bias, peak_weight, end_weight, end_window, drop, last_below] =
-        key.params;
-    let params = PeakEndParams {
-        negativity_bias,
-        peak_weight,
-        end_weight,
-        end_window: end_window as usize,
-        drop,
-        last_below,
-    };
     let options = ScoreOptions { phrases: key.phrases };
-    let e = Arc::new(Engine::new(lang, key.lexicons.as_deref(), options, params)?);
+    let e = Arc::new(Engine::new(lang, key.lexicons.as_deref(), options, key.params)?);
     engines.push((key, Arc::clone(&e)));
     Ok(e)
 }
@@ -227,14 +217,14 @@ fn score_csv<'py>(
         lang: lang.to_string(),
         phrases: !no_phrases,
         lexicons,
-        params: [
-            negativity_bias.unwrap_or(d.negativity_bias),
-            peak_weight.unwrap_or(d.peak_weight),
-            end_weight.unwrap_or(d.end_weight),
-            end_window.unwrap_or(d.end_window) as f64,
-            bad_ending_drop.unwrap_or(d.drop),
-            bad_ending_last.unwrap_or(d.last_below),
-        ],
+        params: PeakEndParams {
+            negativity_bias: negativity_bias.unwrap_or(d.negativity_bias),
+            peak_weight: peak_weight.unwrap_or(d.peak_weight),
+            end_weight: end_weight.unwrap_or(d.end_weight),
+            end_window: end_window.unwrap_or(d.end_window),
+            drop: bad_ending_drop.unwrap_or(d.drop),
+            last_below: bad_ending_last.unwrap_or(d.last_below),
+        },
     };
     if threads == Some(0) {
         return Err(PyValueError::new_err("threads must be at least 1"));
@@ -289,19 +279,11 @@ fn score_text<'py>(
     no_phrases: bool,
     lexicons: Option<PathBuf>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let d = PeakEndParams::default();
     let key = EngineKey {
         lang: lang.to_string(),
         phrases: !no_phrases,
         lexicons,
-        params: [
-            d.negativity_bias,
-            d.peak_weight,
-            d.end_weight,
-            d.end_window as f64,
-            d.drop,
-            d.last_below,
-        ],
+        params: PeakEndParams::default(),
     };
     let ix = Interaction {
         id: String::new(),

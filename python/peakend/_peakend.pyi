@@ -14,24 +14,10 @@ Column = Tuple[str, str, int, Optional[bytes], List[bytes]]
 #: One record batch: its row count and its columns.
 Chunk = Tuple[int, List[Column]]
 
-def score_csv(
-    csv: bytes,
-    *,
-    lang: str = "auto",
-    no_phrases: bool = False,
-    negativity_bias: Optional[float] = None,
-    peak_weight: Optional[float] = None,
-    end_weight: Optional[float] = None,
-    end_window: Optional[int] = None,
-    bad_ending_drop: Optional[float] = None,
-    bad_ending_last: Optional[float] = None,
-    threads: Optional[int] = None,
-    lexicons: Optional[str] = None,
-    group_unsorted: bool = False,
-    rejects: bool = False,
-) -> Dict[str, Any]:
-    """Scores a CSV of turns: ``{"interactions": [Chunk], "turns": [Chunk]}``,
-    plus ``"rejects": [(row, reason, raw)]`` with ``rejects=True``."""
+def score_csv(csv: bytes, **options: Any) -> Dict[str, Any]:
+    """Scores a CSV of turns with the options of ``peakend.score``:
+    ``{"interactions": [Chunk], "turns": [Chunk]}``, plus
+    ``"rejects": [(row, reason, raw)]`` with ``rejects=True``."""
 
 def score_text(
     text: str, *, lang: str = "auto", no_phrases: bool = False, lexicons: Optional[str] = None

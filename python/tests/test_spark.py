@@ -4,7 +4,9 @@ One small local session for the whole module (starting the JVM is most of
 the cost). Skipped when pyspark is not installed; CI installs it.
 """
 
+import os
 import shutil
+import sys
 
 import pyarrow as pa
 import pytest
@@ -22,6 +24,9 @@ import peakend.spark  # noqa: E402
 def spark():
     from pyspark.sql import SparkSession
 
+    # Python workers run this interpreter (the test's virtual environment),
+    # not whatever `python3` is first on PATH.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     session = (
         SparkSession.builder.master("local[2]")
         .appName("peakend-tests")
