@@ -15,12 +15,17 @@
 //!   negated again;
 //! - **boosters and dampeners** just before a cue scale it by (1 + b), with
 //!   VADER's b = ±0.293;
-//! - **questions**: a turn with `?` and a question word (how, what, why...)
+//! - **questions**: a turn with `?` and a question word (how, what, why...),
+//!   or a question word opening a sentence (speech-to-text has no `?`),
 //!   adds [`QUESTION_CONFUSION`] to confusion: alone (intensity 0.295) it is
 //!   just under the threshold, so a plain question is not confusion, but it
 //!   tips "how do I ...?" or "what does this mean?" over. On DailyDialog a
 //!   weight of 0.4 labelled 18.5% of emotion-free turns confusion, 0.35 1.4%,
 //!   with the same macro-F1.
+//!
+//! Customer turns get only the customer categories ([`Emotion::CUSTOMER`]);
+//! sarcasm and the repetition of the customer's own words are cues of
+//! frustration (`score.rs`).
 //!
 //! Intensity = 1 − e^(−sum of weights): one strong cue (weight 1) gives 0.63,
 //! two give 0.86. The turn's `emotion` is the strongest category when it

@@ -10,7 +10,7 @@ use crate::lang;
 use crate::lexicon::Lexicon;
 use crate::peak_end::{peak_end, Moment, PeakEnd, PeakEndParams};
 use crate::record::{Interaction, Speaker};
-use crate::score::{score_turn_into, ScoreOptions, Scratch, TurnScore};
+use crate::score::{score_turn_by, ScoreOptions, Scratch, TurnScore};
 use crate::summary::cues::CueLexicon;
 use crate::summary::moments::{push_hold_term, remember_holds, TimedTurn};
 use crate::summary::Outcome;
@@ -204,11 +204,12 @@ impl Engine {
             self.language_of(ix, scratch.text_buffer());
         let lex = self.lexicon(language).expect("a supported language");
         scratch.resize_turns(&mut scored.turns, ix.turns.len());
+        scratch.start_interaction();
         scored.turn_languages.clear();
         let cues = CueLexicon::builtin(language);
         scored.outcome.cues.clear();
         for (i, (t, out)) in ix.turns.iter().zip(&mut scored.turns).enumerate() {
-            score_turn_into(lex, self.options, &t.text, scratch, out);
+            score_turn_by(lex, self.options, Some(t.speaker), &t.text, scratch, out);
             // Cues in the interaction's language, on the tokens just made.
             if let Some(cues) = cues {
                 let (tokens, cue_scratch) = scratch.cue_parts();
@@ -227,7 +228,14 @@ impl Engine {
                 // A scratch of its own, so that the worker's word cache
                 // keeps the interaction language's words (switches are rare).
                 let mut own = Scratch::default();
-                score_turn_into(other, self.options, &t.text, &mut own, out);
+                score_turn_by(
+                    other,
+                    self.options,
+                    Some(t.speaker),
+                    &t.text,
+                    &mut own,
+                    out,
+                );
                 scored.turn_languages.push((i, code));
             }
         }
@@ -242,6 +250,7 @@ impl Engine {
             customer: t.speaker == Speaker::Customer,
             valence: s.valence,
             duration_ms: t.duration_ms(),
+            unresolved: s.unresolved,
         }));
         let base = peak_end(moments, &self.params);
         emotion_moments.clear();

@@ -596,8 +596,8 @@ pub fn detect(text: &str) -> Detected {
 /// Where [`word_flags`] puts a function word's language (index + 1, four
 /// bits) and the languages the word points to, by its letters or as a
 /// function word (a mask, [`COUNT`] bits).
-const FUNCTION_SHIFT: u32 = 19;
-const HINTS_SHIFT: u32 = 24;
+const FUNCTION_SHIFT: u32 = 23;
+const HINTS_SHIFT: u32 = 28;
 const _: () = assert!(COUNT <= 8, "word_flags has 8 bits for the language mask");
 
 /// What a lowercase token says of its language, as bits of
@@ -605,7 +605,7 @@ const _: () = assert!(COUNT <= 8, "word_flags has 8 bits for the language mask")
 /// [`crate::lexicon::flag::LANGUAGE_BITS`]): computed once per distinct
 /// word by the scorer's word cache, so the per-turn check costs a few
 /// instructions per token.
-pub(crate) fn word_flags(lower: &str) -> u32 {
+pub(crate) fn word_flags(lower: &str) -> u64 {
     let form = crate::text::trim_punct(lower);
     let function =
         pack(form.as_bytes()).and_then(|k| function_table().get(k)).unwrap_or(0);
@@ -614,7 +614,7 @@ pub(crate) fn word_flags(lower: &str) -> u32 {
         false => form.chars().fold(0, |m, c| m | letter_languages(c)),
     };
     let hinted = letters | one_hot(function);
-    u32::from(function) << FUNCTION_SHIFT | u32::from(hinted) << HINTS_SHIFT
+    u64::from(function) << FUNCTION_SHIFT | u64::from(hinted) << HINTS_SHIFT
 }
 
 /// The mask of the language of a function-word index + 1 (0: none).

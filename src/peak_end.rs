@@ -7,17 +7,29 @@
 //!
 //! - `experienced` = mean valence, weighted by turn duration when every
 //!   customer turn has timestamps (the experiencing self lives through time);
-//! - `peak` = the valence of the turn that maximises |v| × (bias if v < 0),
-//!   the first such turn on ties;
+//! - `peak` = the customer's worst moment when it is of real intensity:
+//!   the most negative turn when one is at or below [`NEGATIVE_PEAK`]
+//!   (so a mild positive opener never outranks an angry turn); otherwise
+//!   the turn that maximises |v| × (bias if v < 0); the first on ties;
+//! - `positive_peak` = the best moment: the most positive customer turn,
+//!   when one is positive (above 0.05);
 //! - `end` = mean valence of the last k customer turns, k = min(`end_window`,
 //!   ⌈n/3⌉) for n customer turns: the final third of what the customer said,
 //!   at most `end_window` turns, so a short call's angry last turn is not
 //!   diluted by its opening;
+//!   An agent's refusal in the closing ("there's nothing more I can do",
+//!   a turn with an `unresolved` phrase) joins the end's mean: the
+//!   customer remembers being turned away;
+//! - `trend` = end − start, start being the mean of the first k customer
+//!   turns (the same k): how the customer's mood moved over the call;
 //! - `remembered` = (peak_weight × peak + end_weight × end) / (sum of weights);
 //! - `gap` = remembered − experienced;
 //! - `bad_ending` = end < −0.05 (VADER's neutral band), or the end fell more
 //!   than `drop` below the mean of the customer turns before the window, or
-//!   the very last customer turn is at or below `last_below`.
+//!   the very last customer turn is at or below `last_below`, or the
+//!   closing says the problem is unresolved (an `unresolved` phrase from
+//!   the end window on, or in the agent turns just before it: "Fine.
+//!   Whatever. Bye.", "there's nothing more I can do").
 //!
 //! The defaults were tuned on the USS dialogue sets (see README, "Choosing
 //! the defaults"). Nothing here does I/O or needs a lexicon.
@@ -26,6 +38,14 @@ use crate::error::{Error, Result};
 
 /// A valence below this is negative (VADER's conventional neutral band).
 pub const NEGATIVE_BELOW: f64 = -0.05;
+
+/// A customer turn at or below this valence is a negative moment of real
+/// intensity: the most negative such turn is the peak, whatever the
+/// positive turns. Chosen on the USS sets (README, "Choosing the defaults").
+pub const NEGATIVE_PEAK: f64 = -0.75;
+
+/// A valence above this is positive (VADER's neutral band).
+const POSITIVE_ABOVE: f64 = 0.05;
 
 /// Parameters of the summary.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -97,6 +117,8 @@ pub struct Moment {
     pub valence: f64,
     /// Duration in milliseconds, when known.
     pub duration_ms: Option<i64>,
+    /// The turn says the problem is unresolved ([`crate::score::TurnScore::unresolved`]).
+    pub unresolved: bool,
 }
 
 /// The summary. Customer figures are `None` when there is no customer turn.
@@ -110,6 +132,12 @@ pub struct PeakEnd {
     pub peak: Option<f64>,
     /// Index (into the interaction's turns) of the peak.
     pub peak_index: Option<usize>,
+    /// Valence of the best customer moment, when one is positive.
+    pub positive_peak: Option<f64>,
+    /// Index of that moment.
+    pub positive_peak_index: Option<usize>,
+    /// End minus start (the mean of the first customer turns).
+    pub trend: Option<f64>,
     /// Valence of the ending.
     pub end: Option<f64>,
     /// Index of the first turn of the end window.
@@ -133,7 +161,7 @@ pub struct PeakEnd {
 /// ```
 /// use peakend::peak_end::{peak_end, Moment, PeakEndParams};
 ///
-/// let m = |customer, valence| Moment { customer, valence, duration_ms: None };
+/// let m = |customer, valence| Moment { customer, valence, duration_ms: None, unresolved: false };
 /// let turns = [m(true, 0.4), m(false, 0.5), m(true, -0.8), m(true, 0.6)];
 /// let p = PeakEndParams { end_window: 1, ..PeakEndParams::default() };
 /// let s = peak_end(&turns, &p);
@@ -145,7 +173,9 @@ pub fn peak_end(turns: &[Moment], p: &PeakEndParams) -> PeakEnd {
     let mut out = PeakEnd::default();
     let (mut agent_sum, mut sum, mut weighted, mut weight) = (0.0, 0.0, 0.0, 0.0);
     let mut all_timed = true;
-    let mut best = f64::NEG_INFINITY;
+    let mut intense: Option<(usize, f64)> = None;
+    let mut worst: Option<(usize, f64)> = None;
+    let mut best: Option<(usize, f64)> = None;
     for (i, t) in turns.iter().enumerate() {
         if !t.customer {
             out.agent_turns += 1;
@@ -163,9 +193,14 @@ pub fn peak_end(turns: &[Moment], p: &PeakEndParams) -> PeakEnd {
         }
         let intensity =
             t.valence.abs() * if t.valence < 0.0 { p.negativity_bias } else { 1.0 };
-        if intensity > best {
-            best = intensity;
-            out.peak_index = Some(i);
+        if intense.map_or(true, |(_, b)| intensity > b) {
+            intense = Some((i, intensity));
+        }
+        if worst.map_or(true, |(_, w)| t.valence < w) {
+            worst = Some((i, t.valence));
+        }
+        if best.map_or(true, |(_, b)| t.valence > b) {
+            best = Some((i, t.valence));
         }
     }
     if out.agent_turns > 0 {
@@ -175,30 +210,47 @@ pub fn peak_end(turns: &[Moment], p: &PeakEndParams) -> PeakEnd {
     if n == 0 {
         return out;
     }
+    out.peak_index = match worst {
+        Some((i, v)) if v <= NEGATIVE_PEAK => Some(i),
+        _ => intense.map(|(i, _)| i),
+    };
+    if let Some((i, v)) = best.filter(|&(_, v)| v > POSITIVE_ABOVE) {
+        (out.positive_peak, out.positive_peak_index) = (Some(v), Some(i));
+    }
     let experienced =
         if all_timed && weight > 0.0 { weighted / weight } else { sum / n as f64 };
     let peak = turns[out.peak_index.unwrap_or(0)].valence;
 
     // The end window: the final third of the customer turns, at most
-    // `end_window` of them.
+    // `end_window` of them; the start, as many first customer turns.
     let window = p.end_window.min(n.div_ceil(3));
+    let customer = || turns.iter().enumerate().filter(|(_, t)| t.customer);
+    let start =
+        customer().take(window).map(|(_, t)| t.valence).sum::<f64>() / window as f64;
     let mut end_sum = 0.0;
-    let mut seen = 0;
     let mut last = 0.0;
-    for (i, t) in turns.iter().enumerate().rev() {
-        if t.customer {
-            if seen == 0 {
-                last = t.valence;
-            }
-            end_sum += t.valence;
-            seen += 1;
-            if seen == window {
-                out.end_start_index = Some(i);
-                break;
-            }
+    // The closing: from the end window's first turn, or from just after the
+    // customer turn before it (the agent's last answers).
+    let mut closing = 0;
+    for (seen, (i, t)) in customer().rev().enumerate() {
+        if seen == 0 {
+            last = t.valence;
         }
+        if seen == window {
+            closing = i + 1;
+            break;
+        }
+        end_sum += t.valence;
+        out.end_start_index = Some(i);
     }
-    let end = end_sum / window as f64;
+    let mut refusals = 0.0;
+    let mut refusal_sum = 0.0;
+    for t in turns[closing..].iter().filter(|t| !t.customer && t.unresolved) {
+        refusals += 1.0;
+        refusal_sum += t.valence;
+    }
+    let unresolved = turns[closing..].iter().any(|t| t.unresolved);
+    let end = (end_sum + refusal_sum) / (window as f64 + refusals);
     let before = n - window;
     let earlier_mean = (before > 0).then(|| (sum - end_sum) / before as f64);
 
@@ -208,12 +260,14 @@ pub fn peak_end(turns: &[Moment], p: &PeakEndParams) -> PeakEnd {
     out.experienced = Some(experienced);
     out.peak = Some(peak);
     out.end = Some(end);
+    out.trend = Some(end - start);
     out.remembered = Some(remembered);
     out.gap = Some(remembered - experienced);
     out.bad_ending = Some(
         end < NEGATIVE_BELOW
             || earlier_mean.is_some_and(|before| end < before - p.drop)
-            || last <= p.last_below,
+            || last <= p.last_below
+            || unresolved,
     );
     out
 }
@@ -223,13 +277,13 @@ mod tests {
     use super::*;
 
     fn c(v: f64) -> Moment {
-        Moment { customer: true, valence: v, duration_ms: None }
+        Moment { customer: true, valence: v, duration_ms: None, unresolved: false }
     }
     fn a(v: f64) -> Moment {
-        Moment { customer: false, valence: v, duration_ms: None }
+        Moment { customer: false, valence: v, duration_ms: None, unresolved: false }
     }
     fn timed(v: f64, ms: i64) -> Moment {
-        Moment { customer: true, valence: v, duration_ms: Some(ms) }
+        Moment { customer: true, valence: v, duration_ms: Some(ms), unresolved: false }
     }
     fn one() -> PeakEndParams {
         PeakEndParams { end_window: 1, ..PeakEndParams::default() }
@@ -279,11 +333,27 @@ mod tests {
                 true,
             ),
             (
-                "no bias picks the stronger",
-                vec![c(0.7), c(-0.5)],
+                "no bias picks the stronger (negative above NEGATIVE_PEAK)",
+                vec![c(0.7), c(-0.45)],
                 PeakEndParams { negativity_bias: 1.0, ..one() },
                 0,
-                -0.5,
+                -0.45,
+                true,
+            ),
+            (
+                "above NEGATIVE_PEAK the bias rule decides (0.62 x 1.1 < 0.74)",
+                vec![c(0.74), a(0.2), c(-0.62), a(0.1), c(-0.3)],
+                one(),
+                0,
+                -0.3,
+                true,
+            ),
+            (
+                "a positive opener never outranks an angry turn",
+                vec![c(0.9), a(0.2), c(-0.8), a(0.1), c(-0.3)],
+                PeakEndParams { negativity_bias: 1.0, ..one() },
+                2,
+                -0.3,
                 true,
             ),
             ("ties go to the first", vec![c(0.5), c(0.5)], one(), 0, 0.5, false),
@@ -377,5 +447,43 @@ mod tests {
         assert!(PeakEndParams { end_window: 0, ..one() }.validate().is_err());
         assert!(PeakEndParams { negativity_bias: f64::NAN, ..one() }.validate().is_err());
         assert!(PeakEndParams::default().validate().is_ok());
+    }
+
+    fn unresolved(customer: bool, v: f64) -> Moment {
+        Moment { customer, valence: v, duration_ms: None, unresolved: true }
+    }
+
+    #[test]
+    fn positive_peak_and_trend() {
+        let s = peak_end(&[c(-0.2), c(0.6), c(-0.62), c(0.3)], &one());
+        assert_eq!((s.positive_peak, s.positive_peak_index), (Some(0.6), Some(1)));
+        assert_eq!(s.peak_index, Some(2));
+        // Window of 1 here: trend = last - first.
+        assert!((s.trend.unwrap() - 0.5).abs() < 1e-12);
+        // Default window (2 of 4): the means of the last two and first two.
+        let s = peak_end(&[c(-0.2), c(0.6), c(-0.6), c(0.3)], &PeakEndParams::default());
+        assert!((s.trend.unwrap() - (-0.15 - 0.2)).abs() < 1e-12);
+        // No positive moment: no positive peak.
+        let s = peak_end(&[c(-0.2), c(0.0)], &one());
+        assert_eq!((s.positive_peak, s.positive_peak_index), (None, None));
+    }
+
+    #[test]
+    fn unresolved_closings_are_bad_endings() {
+        // "still not fixed" / agent: "there's nothing more I can do" /
+        // "Fine. Whatever. Bye." (scored positive by the words alone).
+        let turns =
+            [c(-0.3), a(0.1), unresolved(true, -0.4), unresolved(false, -0.45), c(0.1)];
+        let s = peak_end(&turns, &one());
+        assert_eq!(s.bad_ending, Some(true));
+        // The refusal joins the end's mean.
+        assert!((s.end.unwrap() - (0.1 - 0.45) / 2.0).abs() < 1e-12, "{:?}", s.end);
+        // A curt unresolved last turn alone is enough.
+        let s = peak_end(&[c(0.5), a(0.2), unresolved(true, 0.1)], &one());
+        assert_eq!(s.bad_ending, Some(true));
+        // An early unresolved phrase, then a fix, is not.
+        let s =
+            peak_end(&[unresolved(true, -0.4), a(0.2), c(0.3), a(0.1), c(0.6)], &one());
+        assert_eq!(s.bad_ending, Some(false));
     }
 }

@@ -29,8 +29,9 @@ use rustc_hash::FxHashMap;
 use crate::emotion::{Accumulator, Emotion, EmotionMoment, Emotions, QUESTION_CONFUSION};
 use crate::lexicon::{flag, Cues, Lexicon, WordInfo, NO_CODE};
 use crate::peak_end::Moment;
+use crate::record::Speaker;
 use crate::summary::cues::CueScratch;
-use crate::text::{tokenize, PackedMap, Tokens};
+use crate::text::{tokenize, Close, PackedMap, Tokens};
 
 /// Negation scalar.
 const N_SCALAR: f64 = -0.74;
@@ -71,6 +72,9 @@ pub struct TurnScore {
     pub emotions: Emotions,
     /// The cues behind the emotions, each with its category and weight.
     pub emotion_terms: Vec<Term>,
+    /// A phrase tagged `unresolved` counts against the turn ("still not
+    /// fixed", "nothing more I can do"): see [`crate::peak_end`].
+    pub unresolved: bool,
     /// The labels of both term lists, one after the other: a term holds a
     /// range of it, so a reused `TurnScore` allocates nothing per term.
     labels: String,
@@ -105,7 +109,24 @@ impl TurnScore {
         contribution: f64,
         emotion: Option<Emotion>,
     ) {
+        self.push_cued_term(None, label, position, contribution, emotion);
+    }
+
+    /// [`TurnScore::push_term`] for a term a rule named `cue` changed or
+    /// found: its label reads `cue:label` (`sarcasm:great`, `repeat:router`).
+    fn push_cued_term(
+        &mut self,
+        cue: Option<&str>,
+        label: &str,
+        position: usize,
+        contribution: f64,
+        emotion: Option<Emotion>,
+    ) {
         let start = self.labels.len() as u32;
+        if let Some(cue) = cue {
+            self.labels.push_str(cue);
+            self.labels.push(':');
+        }
         self.labels.push_str(label);
         let term = Term {
             label: (start, self.labels.len() as u32),
@@ -129,6 +150,10 @@ pub struct Scratch {
     coded: Vec<u8>,
     phrase_at: Vec<u32>,
     emotion_phrase_at: Vec<u32>,
+    /// Per token, the first token of its clause and of its sentence (all 0
+    /// in VADER's mode, where scope is the whole text).
+    clause_start: Vec<u32>,
+    sentence_start: Vec<u32>,
     sentiments: Vec<f64>,
     word_cache: WordCache,
     text: String,
@@ -137,6 +162,11 @@ pub struct Scratch {
     moments: Vec<Moment>,
     emotion_moments: Vec<EmotionMoment>,
     cues: CueScratch,
+    /// Hashes of the word triples the customer has said so far in the
+    /// interaction ([`Scratch::start_interaction`] clears them).
+    said: rustc_hash::FxHashSet<u64>,
+    /// This turn's triples, added to `said` after the turn.
+    said_next: Vec<u64>,
 }
 
 impl Scratch {
@@ -166,6 +196,12 @@ impl Scratch {
     /// reads them (effort and resolution cues, `summary::cues`).
     pub fn cue_parts(&mut self) -> (&Tokens, &mut CueScratch) {
         (&self.tokens, &mut self.cues)
+    }
+
+    /// Forgets what the customer said: the next turns belong to another
+    /// interaction (repetition is a cue within one interaction only).
+    pub fn start_interaction(&mut self) {
+        self.said.clear();
     }
 
     /// Reused buffers for an interaction's peak-end and emotion moments.
@@ -245,9 +281,25 @@ pub fn score_turn(
 
 /// [`score_turn`] into `out`, reusing its explanation strings: a worker
 /// that scores into the same [`TurnScore`]s allocates nothing per turn.
+/// The speaker is unknown: every emotion category and rule applies.
 pub fn score_turn_into(
     lex: &Lexicon,
     opts: ScoreOptions,
+    text: &str,
+    s: &mut Scratch,
+    out: &mut TurnScore,
+) {
+    score_turn_by(lex, opts, None, text, s, out);
+}
+
+/// [`score_turn_into`] for a turn whose speaker is known: a customer turn
+/// gets only the customer's emotion categories ([`Emotion::CUSTOMER`]:
+/// "sorry, I'm confused" is not an apology), and only customers are read
+/// as sarcastic.
+pub fn score_turn_by(
+    lex: &Lexicon,
+    opts: ScoreOptions,
+    speaker: Option<Speaker>,
     text: &str,
     s: &mut Scratch,
     out: &mut TurnScore,
@@ -260,6 +312,7 @@ pub fn score_turn_into(
     if n == 0 {
         (out.valence, out.positive, out.negative, out.neutral) = (0.0, 0.0, 0.0, 1.0);
         out.emotions = Emotions::default();
+        out.unresolved = false;
         return;
     }
     s.word_cache.serve(lex);
@@ -268,6 +321,13 @@ pub fn score_turn_into(
         let info = s.word_cache.get(lex, &s.tokens, i);
         s.info.push(info);
     }
+    find_scopes(
+        &s.tokens,
+        &s.info,
+        opts.phrases,
+        &mut s.clause_start,
+        &mut s.sentence_start,
+    );
     s.phrase_at.clear();
     s.phrase_at.resize(n, NO_PHRASE);
     s.emotion_phrase_at.clear();
@@ -304,7 +364,11 @@ pub fn score_turn_into(
                 s.phrase_at[first] = m.phrase as u32;
                 for w in &mut s.info[first..last] {
                     w.flags = (w.flags
-                        & (flag::CONTRAST | flag::EMOTION_COVERED | flag::NGRAM_START))
+                        & (flag::CONTRAST
+                            | flag::EMOTION_COVERED
+                            | flag::NGRAM_START
+                            | flag::SARCASM
+                            | flag::IRONY))
                         | flag::COVERED;
                     w.booster = 0.0;
                 }
@@ -316,6 +380,7 @@ pub fn score_turn_into(
         lex,
         toks: &s.tokens,
         info: &s.info,
+        clause_start: &s.clause_start,
         cap_diff: cap_differential(&s.tokens),
     };
     s.sentiments.clear();
@@ -346,38 +411,103 @@ pub fn score_turn_into(
         i += 1;
     }
 
-    if let Some(bi) = s.info.iter().position(|w| w.has(flag::CONTRAST)) {
-        for (k, v) in s.sentiments.iter_mut().enumerate() {
-            if k < bi {
-                *v *= 0.5;
-            } else if k > bi {
-                *v *= 1.5;
+    if opts.phrases && speaker != Some(Speaker::Agent) {
+        mark_sarcasm(lex, s);
+    }
+    // "but", within its sentence: the first one weighs what is before it
+    // x0.5 and what is after it x1.5.
+    let mut from = 0;
+    while from < n {
+        let to = from
+            + s.sentence_start[from..]
+                .iter()
+                .take_while(|&&t| t as usize == from)
+                .count();
+        if let Some(bi) = (from..to).find(|&k| s.info[k].has(flag::CONTRAST)) {
+            for (k, v) in s.sentiments[from..to].iter_mut().enumerate() {
+                match (from + k).cmp(&bi) {
+                    std::cmp::Ordering::Less => *v *= 0.5,
+                    std::cmp::Ordering::Greater => *v *= 1.5,
+                    std::cmp::Ordering::Equal => {}
+                }
             }
         }
+        from = to;
     }
 
     summarise(&s.sentiments, s.tokens.exclamations(), s.tokens.questions(), out);
+    out.unresolved =
+        s.phrase_at.iter().zip(&s.sentiments).any(|(&p, &v)| {
+            p != NO_PHRASE && v < 0.0 && lex.phrase(p as usize).unresolved
+        });
     for (k, &v) in s.sentiments.iter().enumerate() {
         if v != 0.0 {
             let label = match s.phrase_at[k] {
                 NO_PHRASE => s.tokens.label(k),
                 p => &lex.phrase(p as usize).text,
             };
-            out.push_term(label, k, v, None);
+            let cue = s.info[k].has(flag::SARCASTIC).then_some("sarcasm");
+            out.push_cued_term(cue, label, k, v, None);
         }
     }
-    score_emotions(lex, s, out);
+    let customer = speaker == Some(Speaker::Customer);
+    let repeat = if customer { find_repeat(s) } else { None };
+    score_emotions(lex, s, customer, repeat, out);
+}
+
+/// Weight of the frustration a repeated run of the customer's own words
+/// stands for ("I told you, my router is not working" after "my router is
+/// not working"): having to say it again.
+const REPEAT_FRUSTRATION: f64 = 0.5;
+
+/// The longer word of a run of three words the customer already said in
+/// an earlier turn of the interaction (a run with a word of 5 bytes or
+/// more, so "i want to" does not count), and records this turn's runs.
+fn find_repeat(s: &mut Scratch) -> Option<usize> {
+    use std::hash::{BuildHasher, Hash, Hasher};
+    let n = s.tokens.len();
+    let build = rustc_hash::FxBuildHasher;
+    let word = |i: usize| s.tokens.form(i);
+    let mut found = None;
+    for i in 0..n.saturating_sub(2) {
+        if (i..i + 3).all(|k| word(k).len() < 5) || (i..i + 3).any(|k| word(k).is_empty())
+        {
+            continue;
+        }
+        let mut h = build.build_hasher();
+        for k in i..i + 3 {
+            word(k).hash(&mut h);
+        }
+        let key = h.finish();
+        if found.is_none() && s.said.contains(&key) {
+            found = (i..i + 3).find(|&k| word(k).len() >= 5);
+        }
+        s.said_next.push(key);
+    }
+    s.said.extend(s.said_next.drain(..));
+    found
 }
 
 /// Emotion cues of the turn in `s` (tokenized and phrase-scanned), with the
 /// negation, booster and question rules (see `emotion.rs`).
-fn score_emotions(lex: &Lexicon, s: &Scratch, out: &mut TurnScore) {
+fn score_emotions(
+    lex: &Lexicon,
+    s: &Scratch,
+    customer: bool,
+    repeat: Option<usize>,
+    out: &mut TurnScore,
+) {
     let n = s.tokens.len();
     let mut acc = Accumulator::default();
     let mut question_word = false;
+    let mut opens_question = false;
     let mut i = 0;
     while i < n {
         question_word |= s.info[i].has(flag::QUESTION);
+        // Speech-to-text writes no `?`: a question word opening a
+        // sentence asks all the same.
+        opens_question |=
+            s.info[i].has(flag::QUESTION) && s.sentence_start[i] as usize == i;
         let (cues, width, negatable, phrase) = if s.emotion_phrase_at[i] != NO_PHRASE {
             let p = lex.phrase(s.emotion_phrase_at[i] as usize);
             (p.emotions, p.words.min(n - i), !p.negated, Some(&*p.text))
@@ -386,15 +516,32 @@ fn score_emotions(lex: &Lexicon, s: &Scratch, out: &mut TurnScore) {
         } else {
             (s.info[i].emotions, 1, true, None)
         };
-        if !cues.is_empty() {
+        if s.info[i].has(flag::SARCASTIC) {
             let label = phrase.unwrap_or_else(|| s.tokens.label(i));
-            let negated = negatable && (1..=3).any(|k| i >= k && s.info[i - k].negates());
-            let boost = if i > 0 && s.info[i - 1].has(flag::BOOSTER) {
+            let w = SARCASM_FRUSTRATION;
+            if acc.add(Emotion::Frustration, w, false, 0.0).is_some() {
+                out.push_cued_term(
+                    Some("sarcasm"),
+                    label,
+                    i,
+                    w,
+                    Some(Emotion::Frustration),
+                );
+            }
+        } else if !cues.is_empty() {
+            let label = phrase.unwrap_or_else(|| s.tokens.label(i));
+            let back = i - s.clause_start[i] as usize;
+            let negated =
+                negatable && (1..=3).any(|k| k <= back && s.info[i - k].negates());
+            let boost = if back > 0 && s.info[i - 1].has(flag::BOOSTER) {
                 s.info[i - 1].booster
             } else {
                 0.0
             };
             for &(emotion, weight) in lex.cues(cues) {
+                if customer && !Emotion::CUSTOMER.contains(&emotion) {
+                    continue;
+                }
                 if let Some((e, w)) = acc.add(emotion, weight, negated, boost) {
                     out.push_term(label, i, w, Some(e));
                 }
@@ -402,11 +549,128 @@ fn score_emotions(lex: &Lexicon, s: &Scratch, out: &mut TurnScore) {
         }
         i += width;
     }
-    if question_word && s.tokens.questions() > 0 {
+    if let Some(i) = repeat {
+        let w = REPEAT_FRUSTRATION;
+        acc.add(Emotion::Frustration, w, false, 0.0);
+        out.push_cued_term(
+            Some("repeat"),
+            s.tokens.label(i),
+            i,
+            w,
+            Some(Emotion::Frustration),
+        );
+    }
+    if (question_word && s.tokens.questions() > 0) || opens_question {
         acc.add(Emotion::Confusion, QUESTION_CONFUSION, false, 0.0);
         out.push_term("?", n, QUESTION_CONFUSION, Some(Emotion::Confusion));
     }
     out.emotions = acc.finish();
+}
+
+/// Where each token's clause and sentence start. A sentence ends after a
+/// token ending in `.`, `!`, `?` or `;`; a clause also ends at a comma
+/// followed by a word that opens a clause ([`flag::CLAUSE`]: "Not bad,
+/// thanks", "it's not dropping, it's dead"). Negation, boosters and the
+/// "no" and "least" rules look back only within the clause, "but" works
+/// within its sentence. Unscoped (VADER's mode): one clause, the text.
+fn find_scopes(
+    toks: &Tokens,
+    info: &[WordInfo],
+    scoped: bool,
+    clause_start: &mut Vec<u32>,
+    sentence_start: &mut Vec<u32>,
+) {
+    let n = toks.len();
+    clause_start.clear();
+    sentence_start.clear();
+    if !scoped {
+        clause_start.resize(n, 0);
+        sentence_start.resize(n, 0);
+        return;
+    }
+    let (mut clause, mut sentence) = (0u32, 0u32);
+    for (i, w) in info.iter().enumerate() {
+        if i > 0 {
+            match toks.close(i - 1) {
+                Close::Sentence => (clause, sentence) = (i as u32, i as u32),
+                Close::Comma if w.has(flag::CLAUSE) => clause = i as u32,
+                _ => {}
+            }
+        }
+        clause_start.push(clause);
+        sentence_start.push(sentence);
+    }
+}
+
+/// The longest sentence that is sarcastic on its own ("Just what I needed.").
+const SARCASM_SHORT: usize = 5;
+
+/// Weight of the frustration a sarcastic positive word stands for.
+const SARCASM_FRUSTRATION: f64 = 0.6;
+
+/// Sarcasm: a positive word prone to irony ([`flag::SARCASM`]) or a
+/// positive word in scare quotes, in a turn with a complaint, is read as its
+/// opposite (×-0.74, like a negation) and marked [`flag::SARCASTIC`] when
+///
+/// - it is an interjection (a comma after it) and the rest of its clause
+///   complains, with no "but" in the sentence ("oh great, another hour on
+///   hold", "perfect, the router died again"; not "great trouble"), or
+/// - its sentence has an irony marker ([`flag::IRONY`]: "fantastic service
+///   as always"), or the word is quoted ("the \"help\" I got"), or
+/// - it is a phrase that opens a short sentence (at most [`SARCASM_SHORT`]
+///   tokens) with no other sentiment ("Just what I needed.").
+///
+/// "Thanks for nothing" and "yeah right" are phrases of their own. On
+/// DailyDialog, single words alone ("Great!") and "wow" as a marker were
+/// mostly sincere, so they are not cues.
+fn mark_sarcasm(lex: &Lexicon, s: &mut Scratch) {
+    // A complaint: a negative word or phrase, not a negated positive one
+    // and not VADER's "no" (an answer: "No, that's all. Great.").
+    let complains = |s: &Scratch, k: usize| {
+        let base = match s.phrase_at[k] {
+            NO_PHRASE => s.info[k].valence,
+            p => lex.phrase(p as usize).valence.unwrap_or(0.0),
+        };
+        s.sentiments[k] < 0.0 && base < 0.0 && !s.info[k].has(flag::NO)
+    };
+    let n = s.sentiments.len();
+    if !(0..n).any(|k| complains(s, k)) {
+        return;
+    }
+    // One pass per sentence, backwards, so that "a complaint later in the
+    // clause" is known at each word: linear in the turn's length.
+    let mut from = 0;
+    while from < n {
+        let to = from
+            + s.sentence_start[from..]
+                .iter()
+                .take_while(|&&t| t as usize == from)
+                .count();
+        let contrast = (from..to).any(|k| s.info[k].has(flag::CONTRAST));
+        let markers = (from..to).filter(|&k| s.info[k].has(flag::IRONY)).count();
+        let (mut clause, mut later_complaint) = (u32::MAX, false);
+        for i in (from..to).rev() {
+            if s.clause_start[i] != clause {
+                (clause, later_complaint) = (s.clause_start[i], false);
+            }
+            let (v, quoted) = (s.sentiments[i], s.tokens.is_quoted(i));
+            if v > 0.0 && (quoted || s.info[i].has(flag::SARCASM | flag::IRONY)) {
+                let interjection = s.tokens.close(i) == Close::Comma;
+                let complaint = interjection && !contrast && later_complaint;
+                let marker = markers > usize::from(s.info[i].has(flag::IRONY));
+                let alone = i == from
+                    && s.phrase_at[i] != NO_PHRASE
+                    && to - from <= SARCASM_SHORT
+                    && (from..to).all(|k| k == i || s.sentiments[k] == 0.0);
+                if complaint || marker || quoted || alone {
+                    s.sentiments[i] = v * N_SCALAR;
+                    s.info[i].flags |= flag::SARCASTIC;
+                }
+            }
+            later_complaint |= complains(s, i);
+        }
+        from = to;
+    }
 }
 
 /// VADER's `allcap_differential`: some, but not all, tokens are ALL CAPS.
@@ -471,6 +735,9 @@ struct Rules<'a> {
     lex: &'a Lexicon,
     toks: &'a Tokens,
     info: &'a [WordInfo],
+    /// Per token, the first token of its clause: the rules look no further
+    /// back (see [`find_scopes`]).
+    clause_start: &'a [u32],
     cap_diff: bool,
 }
 
@@ -481,15 +748,20 @@ impl Rules<'_> {
         let phrase = item != Item::Word;
         let info = self.info;
         let n = info.len();
+        // Tokens before `i` in its clause: VADER's `i > k` bounds checks
+        // become `back > k`, the same test when the clause is the text.
+        let back = i - self.clause_start[i] as usize;
         let mut v = base;
         // "no" as a negator of the next sentiment word, not a word itself.
         if !phrase && info[i].has(flag::NO) && i != n - 1 && info[i + 1].is_sentiment() {
             v = 0.0;
         }
         if item != Item::NegatedPhrase
-            && ((i > 0 && info[i - 1].has(flag::NO))
-                || (i > 1 && info[i - 2].has(flag::NO))
-                || (i > 2 && info[i - 3].has(flag::NO) && info[i - 1].has(flag::OR_NOR)))
+            && ((back > 0 && info[i - 1].has(flag::NO))
+                || (back > 1 && info[i - 2].has(flag::NO))
+                || (back > 2
+                    && info[i - 3].has(flag::NO)
+                    && info[i - 1].has(flag::OR_NOR)))
         {
             v = base * N_SCALAR;
         }
@@ -498,7 +770,7 @@ impl Rules<'_> {
         }
         let mut negated = false;
         for start in 0..3 {
-            if i <= start || info[i - start - 1].is_sentiment() {
+            if back <= start || info[i - start - 1].is_sentiment() {
                 continue;
             }
             let mut s = self.scalar_inc_dec(i - start - 1, v);
@@ -515,7 +787,7 @@ impl Rules<'_> {
                 v = self.special_idioms(v, i);
             }
         }
-        self.least_check(v, i)
+        self.least_check(v, i, back)
     }
 
     /// VADER's `scalar_inc_dec`: the booster increment of token `j`, signed
@@ -610,16 +882,16 @@ impl Rules<'_> {
     }
 
     /// VADER's `_least_check`.
-    fn least_check(&self, v: f64, i: usize) -> f64 {
+    fn least_check(&self, v: f64, i: usize, back: usize) -> f64 {
         let least =
             |k: usize| !self.info[k].is_sentiment() && self.info[k].has(flag::LEAST);
-        if i > 1 && least(i - 1) {
+        if back > 1 && least(i - 1) {
             if self.info[i - 2].has(flag::LEAST_EXCEPTION) {
                 v
             } else {
                 v * N_SCALAR
             }
-        } else if i > 0 && least(i - 1) {
+        } else if back > 0 && least(i - 1) {
             v * N_SCALAR
         } else {
             v
@@ -647,6 +919,19 @@ mod tests {
             .terms
             .iter()
             .map(|t| format!("{}:{:.2}", s.label(t), t.contribution))
+            .collect();
+        entries.join("|")
+    }
+
+    /// The emotion terms as `term:category:weight|...`, two decimals.
+    fn emotion_terms(s: &TurnScore) -> String {
+        let entries: Vec<String> = s
+            .emotion_terms
+            .iter()
+            .map(|t| {
+                let e = t.emotion.map_or("", |e| e.name());
+                format!("{}:{e}:{:.2}", s.label(t), t.contribution)
+            })
             .collect();
         entries.join("|")
     }
@@ -809,5 +1094,222 @@ mod tests {
         let s = score("I am VERY angry, this is a waste of time", true);
         assert!(terms(&s).contains("angry:"), "{}", terms(&s));
         assert!(terms(&s).contains("waste of time:"), "{}", terms(&s));
+    }
+
+    fn by(speaker: Speaker, text: &str) -> TurnScore {
+        let mut out = TurnScore::default();
+        let (opts, scratch) = (ScoreOptions::default(), &mut Scratch::default());
+        score_turn_by(lex(), opts, Some(speaker), text, scratch, &mut out);
+        out
+    }
+
+    fn customer(text: &str) -> TurnScore {
+        by(Speaker::Customer, text)
+    }
+
+    fn agent(text: &str) -> TurnScore {
+        by(Speaker::Agent, text)
+    }
+
+    /// Negation, "no" and boosters stop at `.` `!` `?` `;` and at a comma
+    /// before a clause opener; in VADER's mode they do not.
+    #[test]
+    fn scope_stops_at_clause_boundaries() {
+        // (text, term that must not be negated, its sign)
+        let cases: &[(&str, &str)] = &[
+            ("Not bad, thanks.", "thanks:1.90"),
+            ("I had no idea! Thank you, you've explained it", "thank you:1.50"),
+            ("It's not dropping, it's dead.", "dead:-3.30"),
+            ("I don't want to cancel. Great service overall", "great:3.10"),
+            ("Nothing works; great, the app crashed", "great:"),
+        ];
+        for (text, term) in cases {
+            let s = score(text, true);
+            assert!(terms(&s).contains(term), "{text:?}: {}", terms(&s));
+        }
+        // Still negated within a clause and across a list comma.
+        assert!(score("not smart, handsome, nor funny", true).valence < 0.0);
+        assert!(score("it is not good", true).valence < 0.0);
+        // VADER's mode keeps VADER's scope.
+        assert!(terms(&score("Not bad, thanks.", false)).contains("thanks:-1.41"));
+        // Emotion negation follows the same scope.
+        assert_eq!(
+            score("Not bad, thanks.", true).emotions.dominant(),
+            Some(Emotion::Gratitude)
+        );
+        // "but" weighs only its own sentence.
+        let s = score("It was great. But the app is bad.", true);
+        assert!(terms(&s).starts_with("great:3.10|"), "{}", terms(&s));
+    }
+
+    #[test]
+    fn sarcasm_flips_ironic_praise_and_names_it() {
+        let cases: &[(&str, &str)] = &[
+            ("Oh great, another hour on hold. Just what I needed. Fantastic service as always.", "sarcasm:great"),
+            ("Oh great, another hour on hold. Just what I needed.", "sarcasm:just what i needed"),
+            ("The app is useless. Fantastic service as always.", "sarcasm:fantastic"),
+            ("The \"help\" I got was useless.", "sarcasm:help"),
+            ("Perfect, the router died again.", "sarcasm:perfect"),
+        ];
+        for (text, cue) in cases {
+            let s = customer(text);
+            assert!(
+                s.valence < 0.0 && terms(&s).contains(cue),
+                "{text:?}: {} {}",
+                s.valence,
+                terms(&s)
+            );
+            assert_eq!(
+                s.emotions.get(Emotion::Happiness),
+                0.0,
+                "{text:?}: {}",
+                emotion_terms(&s)
+            );
+        }
+        for text in ["thanks a lot for nothing", "Thank you for nothing.", "yeah right"] {
+            let s = customer(text);
+            assert!(s.valence < 0.0, "{text:?}: {}", s.valence);
+            assert_eq!(
+                s.emotions.get(Emotion::Gratitude),
+                0.0,
+                "{text:?}: {}",
+                emotion_terms(&s)
+            );
+        }
+        // Sincere praise stays praise: no complaint, thanks after a "no"
+        // answer, a mixed sentence with "but", and agents.
+        for text in [
+            "It's working now, great, thank you so much!",
+            "No that is all. Thank you.",
+            "Great, thanks. Why was I charged twice?",
+            "The agent was great but the app is terrible",
+        ] {
+            assert!(
+                !terms(&customer(text)).contains("sarcasm:"),
+                "{text:?}: {}",
+                terms(&customer(text))
+            );
+        }
+        assert!(
+            !terms(&agent("the missing sock is a nice restaurant")).contains("sarcasm:")
+        );
+    }
+
+    #[test]
+    fn contact_centre_phrases() {
+        // (text, sign of valence: -1, 0, 1)
+        let cases: &[(&str, f64)] = &[
+            ("This is the third time I'm calling.", -1.0),
+            ("I've called three times about this", -1.0),
+            ("I keep having to call back", -1.0),
+            ("Kindly reset my password", 0.0),
+            ("5 working days? It was a 300 pound pair of headphones.", -1.0),
+            ("It works now", 1.0),
+            ("That fixed it", 1.0),
+            ("Still the same", -1.0),
+            ("There's nothing more I can do", -1.0),
+            ("I'll have to call again", -1.0),
+            ("You're not listening", -1.0),
+            ("You were charged twice", -1.0),
+        ];
+        for (text, sign) in cases {
+            let v = customer(text).valence;
+            let got = if v > 0.05 {
+                1.0
+            } else if v < -0.05 {
+                -1.0
+            } else {
+                0.0
+            };
+            assert_eq!(got, *sign, "{text:?}: {v} {}", terms(&customer(text)));
+        }
+        // Empathy formulas are not negative for the agent.
+        for text in [
+            "I understand how frustrating that is, sorry.",
+            "I can imagine how frustrating this must be",
+            "That sounds really frustrating, let me sort that out",
+        ] {
+            let s = agent(text);
+            assert!(s.valence >= 0.0, "{text:?}: {} {}", s.valence, terms(&s));
+        }
+        // Unresolved closings are marked for the peak-end rule.
+        for text in
+            ["Fine. Whatever. Bye.", "there's nothing more I can do", "still not fixed"]
+        {
+            assert!(customer(text).unresolved, "{text:?}");
+        }
+        assert!(!customer("that fixed it, thanks").unresolved);
+        assert!(!customer("it's not still broken").unresolved, "negated");
+    }
+
+    /// Agent-only categories never on customer turns.
+    #[test]
+    fn customers_get_customer_categories_only() {
+        let s = customer("Sorry, I am a bit confused about the bill");
+        assert_eq!(s.emotions.get(Emotion::Apology), 0.0, "{}", emotion_terms(&s));
+        assert_eq!(s.emotions.dominant(), Some(Emotion::Confusion));
+        let s =
+            customer("I'm sorry to hear that, I understand how frustrating this must be");
+        assert_eq!(s.emotions.get(Emotion::Empathy), 0.0);
+        assert!(agent("I apologise for the delay").emotions.get(Emotion::Apology) > 0.0);
+    }
+
+    /// The new cues, each plain and negated (or with the cue absent).
+    #[test]
+    fn emotion_cues_of_how_customers_write() {
+        use Emotion::*;
+        let cases: &[(&str, Option<Emotion>)] = &[
+            ("I need this today, my flight is tomorrow", Some(Anxiety)),
+            ("I'm worried I will lose my data", Some(Anxiety)),
+            ("I'm not worried about it", None),
+            ("I'm a bit confused", Some(Confusion)),
+            ("I'm not confused", None),
+            ("Why was I charged twice?", Some(Confusion)),
+            ("I was charged twice", Some(Anger)),
+            ("This is the third time I'm calling", Some(Frustration)),
+            ("How many times do I have to explain this", Some(Frustration)),
+            ("I already told you my account number", Some(Frustration)),
+            ("You're not listening", Some(Frustration)),
+            ("Thanks a lot for nothing", Some(Anger)),
+        ];
+        for (text, want) in cases {
+            let s = customer(text);
+            assert_eq!(s.emotions.dominant(), *want, "{text:?}: {}", emotion_terms(&s));
+        }
+    }
+
+    /// Saying one's own words again is frustration; other words, or
+    /// another interaction, are not.
+    #[test]
+    fn repetition_of_the_customers_own_words() {
+        let mut s = Scratch::default();
+        let mut out = TurnScore::default();
+        let mut say = |s: &mut Scratch, speaker, text: &str| {
+            score_turn_by(
+                lex(),
+                ScoreOptions::default(),
+                Some(speaker),
+                text,
+                s,
+                &mut out,
+            );
+            emotion_terms(&out)
+        };
+        s.start_interaction();
+        assert!(!say(&mut s, Speaker::Customer, "My router keeps rebooting")
+            .contains("repeat:"));
+        assert!(!say(&mut s, Speaker::Agent, "my router keeps rebooting?")
+            .contains("repeat:"));
+        let again = say(&mut s, Speaker::Customer, "As I said my router keeps rebooting");
+        assert!(again.contains("repeat:router:frustration:0.50"), "{again}");
+        assert!(!say(&mut s, Speaker::Customer, "I want to know the price")
+            .contains("repeat:"));
+        assert!(
+            !say(&mut s, Speaker::Customer, "I want to know when").contains("repeat:"),
+            "short words"
+        );
+        s.start_interaction();
+        assert!(!say(&mut s, Speaker::Customer, "My router keeps rebooting")
+            .contains("repeat:"));
     }
 }

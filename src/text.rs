@@ -28,6 +28,39 @@ pub struct Token {
     form_start: u32,
     form_end: u32,
     upper: bool,
+    /// What the punctuation after the word closes (see [`Close`]).
+    close: Close,
+    /// The word is in quotes (`"help"`): scare quotes, with a complaint.
+    quoted: bool,
+}
+
+/// What a token's trailing punctuation closes, for the scope of negation
+/// and boosters (`score.rs`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Close {
+    /// Nothing: no `,` `.` `!` `?` `;` `…` after the word.
+    #[default]
+    Nothing,
+    /// A comma: a clause ends if the next word opens one.
+    Comma,
+    /// `.` `!` `?` `;` or `…`: the sentence ends.
+    Sentence,
+}
+
+impl Close {
+    /// What the trailing punctuation `tail` closes.
+    #[inline]
+    fn of(tail: &str) -> Close {
+        let mut close = Close::Nothing;
+        for c in tail.chars() {
+            match c {
+                '.' | '!' | '?' | ';' | '\u{2026}' => return Close::Sentence,
+                ',' => close = Close::Comma,
+                _ => {}
+            }
+        }
+        close
+    }
 }
 
 /// The tokens of one turn, in buffers reused from turn to turn.
@@ -96,6 +129,18 @@ impl Tokens {
         }
     }
 
+    /// True when token `i` is in quotes of its own (`"help"`, `‘help’`).
+    #[inline]
+    pub fn is_quoted(&self, i: usize) -> bool {
+        self.tokens[i].quoted
+    }
+
+    /// What the punctuation after token `i` closes.
+    #[inline]
+    pub fn close(&self, i: usize) -> Close {
+        self.tokens[i].close
+    }
+
     /// Count of `!` in the text (VADER counts the whole text).
     pub fn exclamations(&self) -> u32 {
         self.exclamations
@@ -151,6 +196,12 @@ fn is_strip_punct(c: char) -> bool {
 #[inline]
 pub fn trim_punct(s: &str) -> &str {
     s.trim_matches(is_strip_punct)
+}
+
+/// An ASCII quote mark.
+#[inline]
+fn is_quote(b: u8) -> bool {
+    b == b'"' || b == b'\''
 }
 
 /// Python's `str.isupper`: at least one cased character and no lowercase one.
@@ -448,6 +499,15 @@ fn push_ascii_word(out: &mut Tokens, bytes: &[u8], start: usize, end: usize, see
         form_start: s as u32,
         form_end: e as u32,
         upper: seen & UPPER != 0 && seen & LOWER == 0,
+        close: if e < end {
+            Close::of(std::str::from_utf8(&bytes[e..end]).unwrap_or(""))
+        } else {
+            Close::Nothing
+        },
+        quoted: s > start
+            && e < end
+            && is_quote(bytes[start])
+            && bytes[e..end].iter().copied().any(is_quote),
     });
 }
 
@@ -518,6 +578,10 @@ fn push_token(out: &mut Tokens, word: &str) {
         form_start: form_start as u32,
         form_end: (form_start + form.len()) as u32,
         upper: is_upper(tok),
+        close: Close::of(&word[word.trim_end_matches(is_strip_punct).len()..]),
+        quoted: word.starts_with(['"', '\'', '\u{201C}', '\u{2018}'])
+            && word[word.trim_end_matches(is_strip_punct).len()..]
+                .contains(['"', '\'', '\u{201D}', '\u{2019}']),
     });
 }
 

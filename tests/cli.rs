@@ -199,8 +199,8 @@ fn no_phrases_reproduces_vader() {
 #[test]
 fn peak_end_flags_change_the_figures() {
     let input =
-        "id,speaker,text\na,customer,I am furious\na,customer,fine\na,customer,ok\n\
-                 a,customer,fine\na,customer,that is bad\na,customer,great thanks\n";
+        "id,speaker,text\na,customer,I am annoyed\na,customer,fine\na,customer,ok\n\
+                 a,customer,fine\na,customer,that is odd\na,customer,great thanks\n";
     let get = |args: &[&str]| {
         let rows = csv_rows(&TestCommand::new(args).stdin(input).stdout());
         let h = rows[0].clone();
@@ -217,7 +217,11 @@ fn peak_end_flags_change_the_figures() {
     let unbiased = get(&["score", "--negativity-bias", "1"]);
     assert_eq!(unbiased("peak_turn"), "6", "'great thanks' is the most intense");
     let biased = get(&["score", "--negativity-bias", "3"]);
-    assert_eq!(biased("peak_turn"), "1", "'I am furious' weighs 3 times more");
+    assert_eq!(
+        biased("peak_turn"),
+        "1",
+        "'I am annoyed' weighs 3 times more (no turn is at or below NEGATIVE_PEAK)"
+    );
     let strict = get(&["score", "--bad-ending-last", "-0.01", "--end-window", "1"]);
     assert_eq!(strict("bad_ending"), "false");
 }

@@ -250,3 +250,33 @@ fn default_lang_flag() {
     let help = TestCommand::new(&["score", "--help"]).stdout();
     assert!(help.contains("fr (French)") && help.contains("--default-lang"), "{help}");
 }
+
+/// Negation stops at a sentence end, and at a comma before a clause
+/// opener, in every language: (language, text, expected sign). In each
+/// text a negator is within VADER's three words of a sentiment word of the
+/// next sentence (with `--no-phrases`, VADER's scope, most flip).
+#[test]
+fn negation_scope_stops_at_clause_boundaries() {
+    let cases: &[(&str, &str, &str)] = &[
+        ("en", "Not bad, thanks.", "positive"),
+        ("en", "It's not dropping, it's dead.", "negative"),
+        ("es", "nadie me ayuda. Es una vergüenza.", "negative"),
+        ("fr", "Pas encore. Quelle honte.", "negative"),
+        ("de", "Leider nicht. Eine Frechheit.", "negative"),
+        ("it", "Non ancora. Che vergogna.", "negative"),
+        ("pt", "Ainda não. Que vergonha.", "negative"),
+        ("nl", "Nog niet. Wat een schande.", "negative"),
+        ("ro", "Încă nu. Ce rușine.", "negative"),
+    ];
+    for &(code, text, want) in cases {
+        let engine = Engine::new(
+            LangChoice::Fixed(lang::normalize(code).unwrap()),
+            None,
+            ScoreOptions::default(),
+            Default::default(),
+        )
+        .unwrap();
+        let v = valence(&engine, text);
+        assert_eq!(sign(v), want, "{code}: {text:?} gave {v}");
+    }
+}

@@ -64,7 +64,7 @@ fn report_of_the_bundled_examples_ranks_and_draws() {
     assert_eq!(expected.len(), 20);
     assert_eq!(
         &expected[..4],
-        ["cc-0014", "cc-0007", "cc-0003", "cc-0001"],
+        ["cc-0007", "cc-0014", "cc-0003", "cc-0001"],
         "the four bad endings"
     );
 
@@ -93,7 +93,7 @@ fn report_of_the_bundled_examples_ranks_and_draws() {
     assert!(
         noemp.contains("<code>cc-0020</code>") && !noemp.contains("<code>cc-0014</code>")
     );
-    assert!(noemp.contains("<a href=\"#r5\">#5</a>"), "links to the card");
+    assert!(noemp.contains("<a href=\"#r6\">#6</a>"), "links to the card");
 
     // --top N: only the worst N are drawn, all still counted.
     let (_, top) = report(&["--top", "5", "--title", "Week <12>"], &ix, Some(&turns));

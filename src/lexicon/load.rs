@@ -155,6 +155,20 @@ impl Builder {
                         return Err(at(format!("valence {valence} is outside [-4, 4]")));
                     }
                     self.add_valence(term, valence, source.kind == FileKind::Valence);
+                    // VADER's file has more columns (its raters' scores).
+                    let tag = match source.kind {
+                        FileKind::Valence => fields.get(2).map(|t| t.trim()),
+                        _ => None,
+                    };
+                    match tag {
+                        None | Some("") => {}
+                        Some("unresolved") => self.tag_unresolved(term).map_err(at)?,
+                        Some(other) => {
+                            return Err(at(format!(
+                                "unknown tag '{other}' (known: unresolved)"
+                            )))
+                        }
+                    }
                 }
                 FileKind::Emoji => {
                     let (key, description) = match fields.as_slice() {
@@ -192,6 +206,21 @@ impl Builder {
         let key: Box<str> =
             if fold_case { term.to_lowercase().into() } else { term.into() };
         self.words.entry(key).or_insert(WordInfo::EMPTY).valence = valence;
+    }
+
+    /// Marks the phrase `term` as saying the problem is not solved.
+    fn tag_unresolved(&mut self, term: &str) -> std::result::Result<(), String> {
+        let words: Vec<String> = term
+            .split_whitespace()
+            .map(|w| trim_punct(&w.to_lowercase()).to_string())
+            .collect();
+        match self.phrase_entry(&words) {
+            Some(entry) if words.len() >= 2 => {
+                entry.unresolved = true;
+                Ok(())
+            }
+            _ => Err(format!("the tag 'unresolved' is for phrases, not {term:?}")),
+        }
     }
 
     /// The phrase entry for normalised `words`, created if new; `None` when
@@ -309,12 +338,15 @@ impl Builder {
             "least-exception" => flag::LEAST_EXCEPTION,
             "kind" => flag::KIND,
             "question" => flag::QUESTION,
+            "clause" => flag::CLAUSE,
+            "sarcasm" => flag::SARCASM,
+            "irony" => flag::IRONY,
             "of" => flag::OF,
             other => {
                 return Err(format!(
                     "unknown rule role '{other}' (known: negation, negation-contains, booster, \
                      contrast, idiom, no, or-nor, never, so-this, without, doubt, least, \
-                     least-exception, kind, of, question, elision, option negate-once)"
+                     least-exception, kind, of, question, clause, sarcasm, irony, elision, option negate-once)"
                 ))
             }
         };
@@ -396,6 +428,7 @@ impl Builder {
             if !entry.emotions.is_empty() {
                 merged.emotions = entry.emotions;
             }
+            merged.unresolved |= entry.unresolved;
         }
         let mut entries: Vec<_> = phrases_by_text.into_iter().collect();
         entries.sort_by(|a, b| a.0.cmp(&b.0));
@@ -408,6 +441,7 @@ impl Builder {
                 words: entry.words,
                 valence: entry.valence,
                 emotions: push(&entry.emotions),
+                unresolved: entry.unresolved,
             })
             .collect();
         let matcher = PhraseMatcher::build(&phrases)?;
@@ -447,6 +481,7 @@ struct PhraseEntry {
     words: usize,
     valence: Option<f64>,
     emotions: Vec<(Emotion, f64)>,
+    unresolved: bool,
 }
 
 /// Valence and emotion phrases share one leftmost-longest automaton, so a

@@ -30,53 +30,67 @@ use crate::error::{Error, Result};
 /// Rule flags of a word (bit set).
 pub mod flag {
     /// Negates a following sentiment word (VADER `NEGATE`).
-    pub const NEGATION: u32 = 1 << 0;
+    pub const NEGATION: u64 = 1 << 0;
     /// A booster or dampener (VADER `BOOSTER_DICT`).
-    pub const BOOSTER: u32 = 1 << 1;
+    pub const BOOSTER: u64 = 1 << 1;
     /// Contrastive conjunction ("but").
-    pub const CONTRAST: u32 = 1 << 2;
+    pub const CONTRAST: u64 = 1 << 2;
     /// VADER's "no" rule.
-    pub const NO: u32 = 1 << 3;
+    pub const NO: u64 = 1 << 3;
     /// "or"/"nor" in "no X or Y".
-    pub const OR_NOR: u32 = 1 << 4;
+    pub const OR_NOR: u64 = 1 << 4;
     /// "never" in "never so/this".
-    pub const NEVER: u32 = 1 << 5;
+    pub const NEVER: u64 = 1 << 5;
     /// "so"/"this" in "never so/this".
-    pub const SO_THIS: u32 = 1 << 6;
+    pub const SO_THIS: u64 = 1 << 6;
     /// "without" in "without doubt".
-    pub const WITHOUT: u32 = 1 << 7;
+    pub const WITHOUT: u64 = 1 << 7;
     /// "doubt" in "without doubt".
-    pub const DOUBT: u32 = 1 << 8;
+    pub const DOUBT: u64 = 1 << 8;
     /// "least" negation.
-    pub const LEAST: u32 = 1 << 9;
+    pub const LEAST: u64 = 1 << 9;
     /// "at"/"very" before "least".
-    pub const LEAST_EXCEPTION: u32 = 1 << 10;
+    pub const LEAST_EXCEPTION: u64 = 1 << 10;
     /// "kind" in "kind of".
-    pub const KIND: u32 = 1 << 11;
+    pub const KIND: u64 = 1 << 11;
     /// "of" in "kind of".
-    pub const OF: u32 = 1 << 12;
+    pub const OF: u64 = 1 << 12;
     /// Set by scoring on the words a phrase covers: the phrase has used
     /// them up, so they no longer negate, boost or act as "no".
-    pub const COVERED: u32 = 1 << 13;
+    pub const COVERED: u64 = 1 << 13;
     /// A question word ("how", "what"): with a `?`, a cue of confusion.
-    pub const QUESTION: u32 = 1 << 14;
+    pub const QUESTION: u64 = 1 << 14;
     /// Set by scoring on the words an emotion phrase covers: the phrase's
     /// cues replace theirs.
-    pub const EMOTION_COVERED: u32 = 1 << 15;
+    pub const EMOTION_COVERED: u64 = 1 << 15;
     /// The first word of one of VADER's idioms or booster n-grams: only
     /// then are they spelled out (`special_idioms`).
-    pub const NGRAM_START: u32 = 1 << 16;
+    pub const NGRAM_START: u64 = 1 << 16;
     /// A token that negates by an infix (`n't`), marked by
     /// [`super::Lexicon::token_info`] so the infix search runs once per
     /// distinct word, not once per rule.
-    pub const NEGATION_INFIX: u32 = 1 << 17;
+    pub const NEGATION_INFIX: u64 = 1 << 17;
     /// The token's form is the first word of a phrase (marked by
     /// [`super::Lexicon::token_info`]): turns without one skip the phrase
     /// scan.
-    pub const PHRASE_START: u32 = 1 << 18;
-    /// Bits 19 and up: what the token says of its language, for the
+    pub const PHRASE_START: u64 = 1 << 18;
+    /// A word that opens a new clause after a comma ("it's", "thanks",
+    /// "but"): negation, boosters and "no" before the comma do not reach
+    /// past it (`rules.tsv` role `clause`).
+    pub const CLAUSE: u64 = 1 << 19;
+    /// A positive word often meant ironically ("great", "fantastic",
+    /// "thanks"): see `score.rs`, sarcasm (`rules.tsv` role `sarcasm`).
+    pub const SARCASM: u64 = 1 << 20;
+    /// A marker of irony ("always", "another", "oh", "just"): with a
+    /// complaint in the turn, the sarcasm-prone words of its sentence are
+    /// ironic (`rules.tsv` role `irony`).
+    pub const IRONY: u64 = 1 << 21;
+    /// Set by scoring on a word read as sarcastic: its positive emotion
+    /// cues become frustration.
+    pub const SARCASTIC: u64 = 1 << 22;
+    /// Bits 23 and up: what the token says of its language, for the
     /// per-turn language check ([`crate::lang::word_flags`]).
-    pub const LANGUAGE_BITS: u32 = !((1 << 19) - 1);
+    pub const LANGUAGE_BITS: u64 = !((1 << 23) - 1);
 }
 
 /// A slice of [`Lexicon::emotion_cues`]: the emotion cues of one entry.
@@ -118,7 +132,7 @@ pub struct WordInfo {
     /// Booster increment (VADER's ±0.293), 0 when not a booster.
     pub booster: f64,
     /// Rule flags, see [`flag`].
-    pub flags: u32,
+    pub flags: u64,
     /// Emotion cues of the surface form.
     pub emotions: Cues,
     /// The [`PhraseMatcher`] code of the token's form (set by
@@ -157,7 +171,7 @@ impl WordInfo {
 
     /// True when any of `flags` is set.
     #[inline]
-    pub fn has(&self, flags: u32) -> bool {
+    pub fn has(&self, flags: u64) -> bool {
         self.flags & flags != 0
     }
 }
@@ -178,6 +192,10 @@ pub struct Phrase {
     /// what it means, so a negator before it does not flip it again (neither
     /// its valence nor its emotions).
     pub negated: bool,
+    /// The phrase says the problem is not solved ("still not fixed",
+    /// "nothing more I can do", "fine, whatever"): in the closing of an
+    /// interaction it makes a bad ending (`phrases.tsv` tag `unresolved`).
+    pub unresolved: bool,
 }
 
 /// A sequence of words with a value, for VADER's fixed-offset checks.

@@ -197,6 +197,7 @@ mod tests {
             valence: Some(1.0),
             emotions: Cues::default(),
             negated: false,
+            unresolved: false,
         }
     }
 

@@ -267,6 +267,15 @@ pub static INTERACTION: &[InteractionColumn] = &[
         "the agent's next turn after the customer's worst moment showed empathy",
         |r| Value::Flag(r.scored.emotions.empathy_after_worst)
     ),
+    column!("positive_peak", Figure, "valence of the customer's best moment", |r| {
+        Value::Figure(r.scored.summary.positive_peak)
+    }),
+    column!("positive_peak_turn", Int, "the `turn` of that moment", |r| {
+        Value::Int(r.turn_no(r.scored.summary.positive_peak_index))
+    }),
+    column!("trend", Figure, "end minus the customer's start", |r| {
+        Value::Figure(r.scored.summary.trend)
+    }),
     column!(
         "effort",
         Figure,

@@ -244,6 +244,7 @@ impl CueLexicon {
                 valence: None,
                 emotions: Default::default(),
                 negated: false,
+                unresolved: false,
             })
             .collect();
         let matcher = PhraseMatcher::build(&phrases)?
