@@ -464,23 +464,27 @@ const REPEAT_FRUSTRATION: f64 = 0.5;
 /// an earlier turn of the interaction (a run with a word of 5 bytes or
 /// more, so "i want to" does not count), and records this turn's runs.
 fn find_repeat(s: &mut Scratch) -> Option<usize> {
-    use std::hash::{BuildHasher, Hash, Hasher};
     let n = s.tokens.len();
-    let build = rustc_hash::FxBuildHasher;
-    let word = |i: usize| s.tokens.form(i);
+    let long = |i: usize| s.tokens.form(i).len() >= 5;
+    // A word as a number: its packed bytes folded, or (past 15 bytes) its
+    // hash; no string is hashed for the common short words.
+    let word = |i: usize| match s.tokens.key(i) {
+        Some(k) => (k as u64) ^ ((k >> 64) as u64).rotate_left(17),
+        None => {
+            use std::hash::BuildHasher;
+            rustc_hash::FxBuildHasher.hash_one(s.tokens.lower(i))
+        }
+    };
     let mut found = None;
     for i in 0..n.saturating_sub(2) {
-        if (i..i + 3).all(|k| word(k).len() < 5) || (i..i + 3).any(|k| word(k).is_empty())
-        {
+        if !(long(i) || long(i + 1) || long(i + 2)) {
             continue;
         }
-        let mut h = build.build_hasher();
-        for k in i..i + 3 {
-            word(k).hash(&mut h);
-        }
-        let key = h.finish();
+        let mix =
+            |h: u64, w: u64| (h.rotate_left(23) ^ w).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let key = mix(mix(mix(0, word(i)), word(i + 1)), word(i + 2));
         if found.is_none() && s.said.contains(&key) {
-            found = (i..i + 3).find(|&k| word(k).len() >= 5);
+            found = (i..i + 3).find(|&k| long(k));
         }
         s.said_next.push(key);
     }
