@@ -284,7 +284,10 @@ struct Cells<'a> {
 impl Cells<'_> {
     /// Appends one cell to `out`, after a comma unless it is a row's
     /// `first`. Only text can need quotes: numbers and flags never do.
-    #[inline]
+    // Always inlined into the column loops: called once per cell, the call
+    // itself (passing the `Value` through memory) cost 3% of the run
+    // (callgrind, 3 MB corpus, one thread).
+    #[inline(always)]
     fn encode(&mut self, out: &mut Vec<u8>, first: bool, value: Value<'_>) {
         if !first {
             out.push(b',');
