@@ -32,6 +32,8 @@ use crate::score::{ScoreOptions, Scratch};
 #[derive(Clone, Debug, PartialEq)]
 struct EngineKey {
     lang: String,
+    /// `--default-lang`; `None` is the CLI's default.
+    default_lang: Option<String>,
     phrases: bool,
     lexicons: Option<PathBuf>,
     params: PeakEndParams,
@@ -56,7 +58,17 @@ fn engine(key: EngineKey) -> Result<Arc<Engine>, Error> {
         })?),
     };
     let options = ScoreOptions { phrases: key.phrases };
-    let e = Arc::new(Engine::new(lang, key.lexicons.as_deref(), options, key.params)?);
+    let mut e = Engine::new(lang, key.lexicons.as_deref(), options, key.params)?;
+    if let Some(d) = key.default_lang.as_deref() {
+        let code = crate::lang::normalize(d).ok_or_else(|| {
+            Error::config(format!(
+                "default_lang: unsupported language '{d}' (supported: {})",
+                crate::lang::codes()
+            ))
+        })?;
+        e = e.with_default_lang(code)?;
+    }
+    let e = Arc::new(e);
     engines.push((key, Arc::clone(&e)));
     Ok(e)
 }
@@ -190,7 +202,7 @@ fn chunk_to_py<'py>(py: Python<'py>, chunk: &Chunk) -> PyResult<Bound<'py, PyAny
 /// `interactions` and `turns` chunks and, when asked, the `rejects`.
 #[pyfunction]
 #[pyo3(signature = (
-    csv, *, lang = "auto", no_phrases = false, negativity_bias = None,
+    csv, *, lang = "auto", default_lang = None, no_phrases = false, negativity_bias = None,
     peak_weight = None, end_weight = None, end_window = None,
     bad_ending_drop = None, bad_ending_last = None, threads = None,
     lexicons = None, group_unsorted = false, rejects = false
@@ -200,6 +212,7 @@ fn score_csv<'py>(
     py: Python<'py>,
     csv: &[u8],
     lang: &str,
+    default_lang: Option<String>,
     no_phrases: bool,
     negativity_bias: Option<f64>,
     peak_weight: Option<f64>,
@@ -215,6 +228,7 @@ fn score_csv<'py>(
     let d = PeakEndParams::default();
     let key = EngineKey {
         lang: lang.to_string(),
+        default_lang,
         phrases: !no_phrases,
         lexicons,
         params: PeakEndParams {
@@ -271,16 +285,18 @@ fn score_csv<'py>(
 
 /// Scores one text as a customer turn (see `peakend.score_text`).
 #[pyfunction]
-#[pyo3(signature = (text, *, lang = "auto", no_phrases = false, lexicons = None))]
+#[pyo3(signature = (text, *, lang = "auto", default_lang = None, no_phrases = false, lexicons = None))]
 fn score_text<'py>(
     py: Python<'py>,
     text: &str,
     lang: &str,
+    default_lang: Option<String>,
     no_phrases: bool,
     lexicons: Option<PathBuf>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let key = EngineKey {
         lang: lang.to_string(),
+        default_lang,
         phrases: !no_phrases,
         lexicons,
         params: PeakEndParams::default(),

@@ -448,4 +448,15 @@ fn the_summary_agrees_in_number() {
         .output();
     let err = String::from_utf8(o.stderr).unwrap();
     assert!(err.starts_with("peakend: 1 interaction, 1 turn, "), "{err}");
+    // "ok" says nothing of its language: the default applies, and is counted.
+    let o = TestCommand::new(&["score", "-", "--default-lang", "fr"])
+        .stdin("id,speaker,text\na,customer,ok\n")
+        .output();
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(
+        err.contains(
+            "warning: 1 interaction whose language could not be told, scored as fr"
+        ),
+        "{err}"
+    );
 }

@@ -117,6 +117,7 @@ def score(
     table: Any,
     *,
     lang: str = "auto",
+    default_lang: Optional[str] = None,
     no_phrases: bool = False,
     negativity_bias: Optional[float] = None,
     peak_weight: Optional[float] = None,
@@ -147,6 +148,7 @@ def score(
     out = _peakend.score_csv(
         _csv_bytes(table),
         lang=lang,
+        default_lang=default_lang,
         no_phrases=no_phrases,
         negativity_bias=negativity_bias,
         peak_weight=peak_weight,
@@ -177,6 +179,7 @@ def score_text(
     text: str,
     *,
     lang: str = "auto",
+    default_lang: Optional[str] = None,
     no_phrases: bool = False,
     lexicons: Optional[str] = None,
 ) -> dict:
@@ -196,6 +199,7 @@ def score_text(
     return _peakend.score_text(
         text,
         lang=lang,
+        default_lang=default_lang,
         no_phrases=no_phrases,
         lexicons=None if lexicons is None else str(lexicons),
     )

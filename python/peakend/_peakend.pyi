@@ -20,6 +20,11 @@ def score_csv(csv: bytes, **options: Any) -> Dict[str, Any]:
     ``"rejects": [(row, reason, raw)]`` with ``rejects=True``."""
 
 def score_text(
-    text: str, *, lang: str = "auto", no_phrases: bool = False, lexicons: Optional[str] = None
+    text: str,
+    *,
+    lang: str = "auto",
+    default_lang: Optional[str] = None,
+    no_phrases: bool = False,
+    lexicons: Optional[str] = None,
 ) -> Dict[str, Any]:
     """Scores one text as a customer turn (see ``peakend.score_text``)."""

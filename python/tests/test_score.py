@@ -28,6 +28,7 @@ def test_examples_equal_the_cli(tmp_path):
     "flags, options",
     [
         (["--lang", "en", "--no-phrases"], dict(lang="en", no_phrases=True)),
+        (["--default-lang", "fr"], dict(default_lang="fr")),
         (
             ["--end-window", "1", "--peak-weight", "2", "--negativity-bias", "1.5"],
             dict(end_window=1, peak_weight=2.0, negativity_bias=1.5),
@@ -182,3 +183,10 @@ def test_the_gil_is_released_while_scoring():
     assert elapsed > 0.05, "too little work to tell"
     # Holding the GIL for the whole call would allow at most a tick or two.
     assert during >= 5, (during, elapsed)
+
+
+def test_default_lang_applies_when_the_language_cannot_be_told():
+    assert peakend.score_text("ok", default_lang="fr")["language"] == "fr"
+    assert peakend.score_text("ok")["language"] == "en"
+    with pytest.raises(ValueError, match="default_lang"):
+        peakend.score_text("ok", default_lang="xx")

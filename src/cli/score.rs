@@ -243,14 +243,16 @@ fn summary(s: &RunStats, rejects: Option<&Path>, default_lang: &str) -> String {
     );
     if s.lang_unsupported > 0 {
         line += &format!(
-            "; warning: {} interactions in unsupported languages scored as {}",
-            s.lang_unsupported, default_lang
+            "; warning: {} in unsupported languages scored as {}",
+            super::count(s.lang_unsupported, "interaction"),
+            default_lang
         );
     }
     if s.lang_undetected > 0 {
         line += &format!(
-            "; warning: {} interactions whose language could not be told, scored as {}",
-            s.lang_undetected, default_lang
+            "; warning: {} whose language could not be told, scored as {}",
+            super::count(s.lang_undetected, "interaction"),
+            default_lang
         );
     }
     if s.warnings.invalid_utf8 > 0 {
