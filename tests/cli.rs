@@ -288,10 +288,7 @@ fn unsupported_language_column_falls_back_with_a_warning() {
         .output();
     assert!(o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(
-        err.contains("1 interactions in unsupported languages scored as en"),
-        "{err}"
-    );
+    assert!(err.contains("1 interaction in unsupported languages scored as en"), "{err}");
 }
 
 #[test]

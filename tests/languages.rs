@@ -234,7 +234,7 @@ fn default_lang_flag() {
     assert_eq!(langs, ["de", "fr", "en"]);
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(
-        stderr.contains("1 interactions whose language could not be told, scored as de"),
+        stderr.contains("1 interaction whose language could not be told, scored as de"),
         "{stderr}"
     );
     let turns = csv_rows(&std::fs::read_to_string(c.path("t.csv")).unwrap());
