@@ -418,11 +418,7 @@ pub fn score_turn_by(
     // x0.5 and what is after it x1.5.
     let mut from = 0;
     while from < n {
-        let to = from
-            + s.sentence_start[from..]
-                .iter()
-                .take_while(|&&t| t as usize == from)
-                .count();
+        let to = sentence_end(s, from);
         if let Some(bi) = (from..to).find(|&k| s.info[k].has(flag::CONTRAST)) {
             for (k, v) in s.sentiments[from..to].iter_mut().enumerate() {
                 match (from + k).cmp(&bi) {
@@ -612,6 +608,12 @@ const SARCASM_SHORT: usize = 5;
 /// Weight of the frustration a sarcastic positive word stands for.
 const SARCASM_FRUSTRATION: f64 = 0.6;
 
+/// The end (exclusive) of the sentence that starts at token `from`: the
+/// tokens whose `sentence_start` is `from`.
+fn sentence_end(s: &Scratch, from: usize) -> usize {
+    from + s.sentence_start[from..].iter().take_while(|&&t| t as usize == from).count()
+}
+
 /// Sarcasm: a positive word prone to irony ([`flag::SARCASM`]) or a
 /// positive word in scare quotes, in a turn with a complaint, is read as its
 /// opposite (×-0.74, like a negation) and marked [`flag::SARCASTIC`] when
@@ -645,11 +647,7 @@ fn mark_sarcasm(lex: &Lexicon, s: &mut Scratch) {
     // clause" is known at each word: linear in the turn's length.
     let mut from = 0;
     while from < n {
-        let to = from
-            + s.sentence_start[from..]
-                .iter()
-                .take_while(|&&t| t as usize == from)
-                .count();
+        let to = sentence_end(s, from);
         let contrast = (from..to).any(|k| s.info[k].has(flag::CONTRAST));
         let markers = (from..to).filter(|&k| s.info[k].has(flag::IRONY)).count();
         let (mut clause, mut later_complaint) = (u32::MAX, false);

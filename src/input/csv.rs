@@ -46,17 +46,23 @@ struct Columns {
     names: Vec<String>,
 }
 
+/// A header row's names as matched against the aliases: trimmed, without a
+/// byte order mark, lowercase (the report reads its headers the same way).
+pub(crate) fn header_names(header: &ByteRecord) -> Vec<String> {
+    header
+        .iter()
+        .map(|h| {
+            String::from_utf8_lossy(h)
+                .trim()
+                .trim_start_matches('\u{feff}')
+                .to_lowercase()
+        })
+        .collect()
+}
+
 impl Columns {
     fn resolve(header: &ByteRecord, path: &Path) -> Result<Columns> {
-        let names: Vec<String> = header
-            .iter()
-            .map(|h| {
-                String::from_utf8_lossy(h)
-                    .trim()
-                    .trim_start_matches('\u{feff}')
-                    .to_lowercase()
-            })
-            .collect();
+        let names = header_names(header);
         // The first alias in priority order wins, so `interaction_id` beats `id`.
         let find = |aliases: &[&str]| {
             aliases.iter().find_map(|a| names.iter().position(|n| n == a))

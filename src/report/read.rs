@@ -23,7 +23,7 @@ use csv::{ByteRecord, ReaderBuilder};
 
 use super::terms::{self, Term};
 use crate::error::{Error, Result};
-use crate::input::csv::ID;
+use crate::input::csv::{header_names, ID};
 use crate::input::Source;
 use crate::output::schema;
 use crate::record::{Speaker, SPEAKER_VALUES};
@@ -135,15 +135,7 @@ impl CsvFile {
                 format!("the file is empty: expected {what}"),
             ));
         }
-        let names = header
-            .iter()
-            .map(|h| {
-                String::from_utf8_lossy(h)
-                    .trim()
-                    .trim_start_matches('\u{feff}')
-                    .to_lowercase()
-            })
-            .collect();
+        let names = header_names(header);
         Ok((CsvFile { rdr, path, record: ByteRecord::new() }, names))
     }
 
