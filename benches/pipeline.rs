@@ -30,6 +30,13 @@ const TURNS: &[&str] = &[
     "Perfect, thank you so much! Have a nice day.",
 ];
 
+/// The engine as `peakend score` makes it without options (built-in
+/// lexicons, language detected).
+fn default_engine() -> Engine {
+    Engine::new(LangChoice::Auto, None, ScoreOptions::default(), PeakEndParams::default())
+        .unwrap()
+}
+
 fn corpus_text() -> Vec<&'static str> {
     TURNS.iter().copied().cycle().take(4096).collect()
 }
@@ -93,13 +100,7 @@ fn bench_peak_end(c: &mut Criterion) {
 
 fn bench_engine(c: &mut Criterion) {
     use peakend::record::{Interaction, Speaker, Turn};
-    let engine = Engine::new(
-        LangChoice::Auto,
-        None,
-        ScoreOptions::default(),
-        PeakEndParams::default(),
-    )
-    .unwrap();
+    let engine = default_engine();
     let ixs: Vec<Interaction> = (0..256)
         .map(|k| Interaction {
             id: format!("cc-{k}"),
@@ -138,19 +139,7 @@ fn bench_engine(c: &mut Criterion) {
 fn bench_startup(c: &mut Criterion) {
     let mut g = c.benchmark_group("startup");
     g.sample_size(20);
-    g.bench_function("engine_new", |b| {
-        b.iter(|| {
-            black_box(
-                Engine::new(
-                    LangChoice::Auto,
-                    None,
-                    ScoreOptions::default(),
-                    PeakEndParams::default(),
-                )
-                .unwrap(),
-            )
-        })
-    });
+    g.bench_function("engine_new", |b| b.iter(|| black_box(default_engine())));
     g.finish();
 }
 
@@ -160,13 +149,7 @@ fn bench_batch(c: &mut Criterion) {
     let mut data = Vec::new();
     corpus::generate(8_000_000, 7, &mut data).unwrap();
     let data: std::sync::Arc<[u8]> = data.into();
-    let engine = Engine::new(
-        LangChoice::Auto,
-        None,
-        ScoreOptions::default(),
-        PeakEndParams::default(),
-    )
-    .unwrap();
+    let engine = default_engine();
     let mut g = c.benchmark_group("batch");
     g.throughput(Throughput::Bytes(data.len() as u64));
     g.sample_size(10).measurement_time(Duration::from_secs(10));
