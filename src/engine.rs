@@ -270,6 +270,10 @@ impl Engine {
         if let Some(ms) = held.peak_hold {
             push_hold_term(&mut scored.outcome.peak_hold, ms);
         }
+        let turn = |i: usize| ix.turns[i].turn;
+        let o = &mut scored.outcome;
+        crate::summary::push_gaps(&mut o.holds, &o.timing.holds, turn);
+        crate::summary::push_gaps(&mut o.silences, &o.timing.silences, turn);
         scored.language = language;
         scored.lang_fallback = lang_fallback;
     }

@@ -315,6 +315,18 @@ pub static INTERACTION: &[InteractionColumn] = &[
         "from the customer's first turn to the agent's next one",
         |r| Value::Int(r.scored.outcome.timing.first_response_ms)
     ),
+    column!(
+        "holds",
+        Text,
+        "each hold as turn:ms, the turn it ends before and its length",
+        |r| Value::Text(&r.scored.outcome.holds)
+    ),
+    column!(
+        "silences",
+        Text,
+        "each silence of 10 s or more that is not a hold, as turn:ms",
+        |r| Value::Text(&r.scored.outcome.silences)
+    ),
 ];
 
 /// The per-turn column of one emotion's intensity.

@@ -31,6 +31,12 @@ pub struct Outcome {
     /// The hold that is the peak, if one is, as an explanation term
     /// (`hold:11m00s:-0.89`, see [`moments::remember_holds`]); else empty.
     pub peak_hold: String,
+    /// Where the holds were, for the `holds` column: `turn:ms` (the `turn`
+    /// each ends before, its length) joined by `|` ([`push_gaps`]).
+    pub holds: String,
+    /// Where the silences of [`moments::SILENCE_MIN_MS`] or more that are
+    /// not holds were, for the `silences` column, written as `holds` is.
+    pub silences: String,
     /// The turns as timing sees them (a buffer reused per interaction).
     timed: Vec<TimedTurn>,
 }
@@ -45,6 +51,17 @@ impl Outcome {
         let customer_turns = self.timed.iter().filter(|t| t.customer).count();
         effort::effort(customer_turns, &self.cues, &self.timing, &mut self.effort);
         resolution::resolution(self.timed.len(), &self.cues, &mut self.resolution);
+    }
+}
+
+/// Writes `gaps` (holds or silences) as `turn:ms` joined by `|` into
+/// `out`, where `turn` gives the `turn` number of a turn index.
+pub fn push_gaps(out: &mut String, gaps: &[moments::Hold], turn: impl Fn(usize) -> i64) {
+    use std::fmt::Write;
+    out.clear();
+    for (k, g) in gaps.iter().enumerate() {
+        let _ =
+            write!(out, "{}{}:{}", if k > 0 { "|" } else { "" }, turn(g.before), g.ms);
     }
 }
 

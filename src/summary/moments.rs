@@ -41,10 +41,10 @@ pub struct TimedTurn {
     pub end_ms: Option<i64>,
 }
 
-/// One hold: the gap before turn `before`.
+/// One hold (or silence): the gap before turn `before`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Hold {
-    /// The index of the turn that ends the hold.
+    /// The index of the turn that ends the gap.
     pub before: usize,
     /// Its length.
     pub ms: i64,
@@ -70,6 +70,9 @@ pub struct Timing {
     pub first_response_ms: Option<i64>,
     /// The holds, in order.
     pub holds: Vec<Hold>,
+    /// The silences of [`SILENCE_MIN_MS`] or more that are not holds, in
+    /// order (the report draws them where they were).
+    pub silences: Vec<Hold>,
 }
 
 /// How strongly a hold of `ms` is felt, in [0, 1): `1 - exp(-ms / 5 min)`.
@@ -116,10 +119,12 @@ pub fn push_hold_term(out: &mut String, ms: i64) {
 /// ```
 pub fn timing(turns: &[TimedTurn], cues: &[CueHit], out: &mut Timing) {
     out.holds.clear();
+    out.silences.clear();
     let timed = turns.iter().any(|t| t.start_ms.is_some() || t.end_ms.is_some());
     if !timed {
         let holds = std::mem::take(&mut out.holds);
-        *out = Timing { holds, ..Timing::default() };
+        let silences = std::mem::take(&mut out.silences);
+        *out = Timing { holds, silences, ..Timing::default() };
         return;
     }
     let has =
@@ -138,6 +143,7 @@ pub fn timing(turns: &[TimedTurn], cues: &[CueHit], out: &mut Timing) {
                 out.holds.push(Hold { before: i, ms: gap });
             } else if gap >= SILENCE_MIN_MS {
                 silence += gap;
+                out.silences.push(Hold { before: i, ms: gap });
             }
         }
         if i > 0 && !t.customer && turns[i - 1].customer {
@@ -322,6 +328,7 @@ mod tests {
             assert_eq!(t.hold_ms, Some(hold), "{name}");
             assert_eq!(t.silence_ms, Some(silence), "{name}");
             assert_eq!(t.holds.iter().map(|h| h.ms).sum::<i64>(), hold, "{name}");
+            assert_eq!(t.silences.iter().map(|h| h.ms).sum::<i64>(), silence, "{name}");
         }
     }
 
