@@ -28,16 +28,17 @@
 //! contacts take some 250 MB) and customers are written in order of first
 //! appearance.
 
-use std::fs::File;
 use std::hash::{Hash, Hasher};
-use std::io::{self, Read};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 
 use crate::error::{Error, Result};
+use crate::input::Source;
 use crate::output::atomic::AtomicFile;
 use crate::peak_end::PeakEndParams;
+use crate::report::read::{InteractionReader, IxRow};
 use crate::summary::effort::REPEAT_CONTACT;
 
 /// What `peakend journey` needs to know.
@@ -239,44 +240,29 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-/// The columns a journey reads, by position in the input.
+/// The columns a journey reads besides the scores, by position in the
+/// input.
 struct Columns {
-    id: usize,
     customer: usize,
     time: usize,
     channel: Option<usize>,
-    peak: usize,
-    end: usize,
-    bad_ending: usize,
-    effort: Option<usize>,
-    resolved: Option<usize>,
 }
 
 impl Columns {
-    fn find(headers: &csv::StringRecord, p: &JourneyParams, path: &Path) -> Result<Self> {
-        let at = |name: &str| headers.iter().position(|h| h.trim() == name);
-        let need = |name: &str, why: &str| {
-            at(name).ok_or_else(|| {
-                Error::input(path, 1, format!("no column {name:?} ({why})"))
-            })
-        };
-        let scored = "the per-interaction output of peakend score has it";
+    fn find(reader: &InteractionReader, p: &JourneyParams) -> Result<Self> {
         Ok(Columns {
-            id: need("interaction_id", scored)?,
-            customer: need(&p.customer, "given by --customer")?,
-            time: need(&p.time, "given by --time")?,
+            customer: reader.column(&p.customer, "given by --customer")?,
+            time: reader.column(&p.time, "given by --time")?,
             channel: match &p.channel {
-                Some(c) => Some(need(c, "given by --channel")?),
+                Some(c) => Some(reader.column(c, "given by --channel")?),
                 None => None,
             },
-            peak: need("peak", scored)?,
-            end: need("end", scored)?,
-            bad_ending: need("bad_ending", scored)?,
-            effort: at("effort"),
-            resolved: at("resolved"),
         })
     }
 }
+
+/// The score columns a journey cannot do without.
+const NEEDS: &[&str] = &["peak", "end", "bad_ending"];
 
 /// What a run did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -295,20 +281,10 @@ pub fn run(
     output: Option<&Path>,
     p: &JourneyParams,
 ) -> Result<JourneyStats> {
-    let stdin = input == Path::new("-");
-    let name: PathBuf = if stdin { "<stdin>".into() } else { input.to_path_buf() };
-    let source: Box<dyn Read> = if stdin {
-        Box::new(io::stdin().lock())
-    } else {
-        Box::new(File::open(input).map_err(|e| Error::io(input, e))?)
-    };
-    let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(source);
-    let csv_err = |e: csv::Error| {
-        let line = e.position().map_or(0, |p| p.line());
-        Error::input(&name, line, e.to_string())
-    };
-    let headers = rdr.headers().map_err(csv_err)?.clone();
-    let cols = Columns::find(&headers, p, &name)?;
+    let source = Source::parse(input);
+    let mut reader = InteractionReader::open_needing(&source, NEEDS)?;
+    let cols = Columns::find(&reader, p)?;
+    let name = reader.path().to_path_buf();
     let mut out = Output::create(output, &p.customer)?;
     let mut stats = JourneyStats::default();
 
@@ -317,10 +293,9 @@ pub fn run(
     let mut seen: FxHashSet<u64> = FxHashSet::default();
     let mut groups: Vec<(String, Vec<Contact>)> = Vec::new();
     let mut index: FxHashMap<String, usize> = FxHashMap::default();
-    let mut record = csv::StringRecord::new();
-    while rdr.read_record(&mut record).map_err(csv_err)? {
-        let line = record.position().map_or(0, |pos| pos.line());
-        let (customer, contact) = read_contact(&record, &cols, p, &name, line)?;
+    while let Some(row) = reader.next_row()? {
+        let line = row.line;
+        let (customer, contact) = read_contact(&row, &cols, p)?;
         stats.contacts += 1;
         if p.group_unsorted {
             let at = *index.entry(customer.clone()).or_insert_with(|| {
@@ -370,48 +345,34 @@ fn hash(s: &str) -> u64 {
 
 /// One row's customer and contact; errors name the line and column.
 fn read_contact(
-    r: &csv::StringRecord,
+    row: &IxRow<'_>,
     cols: &Columns,
     p: &JourneyParams,
-    path: &Path,
-    line: u64,
 ) -> Result<(String, Contact)> {
-    let cell = |i: usize| r.get(i).unwrap_or("").trim();
-    let bad = |what: &str, v: &str, expected: &str| {
-        Error::input(path, line, format!("{what} {v:?} is not {expected}"))
-    };
-    let figure = |i: usize, name: &str| -> Result<Option<f64>> {
-        match cell(i) {
-            "" => Ok(None),
-            v => v.parse().map(Some).map_err(|_| bad(name, v, "a number")),
-        }
-    };
-    let flag = |i: usize, name: &str| -> Result<Option<bool>> {
-        match cell(i) {
-            "" => Ok(None),
-            "true" => Ok(Some(true)),
-            "false" => Ok(Some(false)),
-            v => Err(bad(name, v, "true, false or empty")),
-        }
-    };
-    let customer = cell(cols.customer);
+    let customer = row.cell(cols.customer);
+    let customer = customer.trim();
     if customer.is_empty() {
-        return Err(Error::input(path, line, format!("empty {:?}", p.customer)));
+        return Err(row.error(format!("empty {}", p.customer)));
     }
-    let time_text = cell(cols.time);
+    let time_text = row.cell(cols.time);
+    let time_text = time_text.trim();
     let time = parse_time(time_text).ok_or_else(|| {
-        bad(&p.time, time_text, "a time (ISO 8601, or epoch seconds or milliseconds)")
+        row.error(format!(
+            "{} '{time_text}' is not a time (ISO 8601, or epoch seconds or milliseconds)",
+            p.time
+        ))
     })?;
+    let f = &row.figures;
     let contact = Contact {
-        id: cell(cols.id).to_string(),
+        id: row.id().trim().to_string(),
         time_text: time_text.to_string(),
         time,
-        channel: cols.channel.map_or("", cell).to_string(),
-        peak: figure(cols.peak, "peak")?,
-        end: figure(cols.end, "end")?,
-        effort: cols.effort.map(|i| figure(i, "effort")).transpose()?.flatten(),
-        bad_ending: flag(cols.bad_ending, "bad_ending")?,
-        resolved: cols.resolved.map(|i| flag(i, "resolved")).transpose()?.flatten(),
+        channel: cols.channel.map_or(String::new(), |c| row.cell(c).trim().to_string()),
+        peak: f.peak,
+        end: f.end,
+        effort: f.effort,
+        bad_ending: f.bad_ending,
+        resolved: f.resolved,
     };
     Ok((customer.to_string(), contact))
 }

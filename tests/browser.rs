@@ -161,3 +161,59 @@ fn chromium_renders_the_report_of_the_examples() {
         std::fs::copy(&png, keep).unwrap();
     }
 }
+
+#[test]
+fn chromium_filters_by_resolution_effort_and_queue() {
+    let Some(bin) = chromium() else {
+        eprintln!("browser test skipped: no chromium on PATH (Debian: apt-get install chromium; .ci/run does it)");
+        return;
+    };
+    let c = TestCommand::new(&[]);
+    let mut s = TestCommand::new(&["score", "-q", "-o"]);
+    s.arg(c.path("ix.csv")).arg("--turns").arg(c.path("t.csv"));
+    s.arg(crate::util::data("examples/calls_timed.csv"));
+    s.stdout();
+    // A queue column, as `score --keep queue` carries it: tc-01 and tc-02
+    // in billing, the others in tech.
+    let ix = std::fs::read_to_string(c.path("ix.csv")).unwrap();
+    let with_queue: String = ix
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            let q = match i {
+                0 => "queue",
+                1 | 2 => "billing",
+                _ => "tech",
+            };
+            format!("{l},{q}\n")
+        })
+        .collect();
+    let ixq = c.file("ixq.csv", with_queue);
+    let page = c.path("report.html");
+    let mut r = TestCommand::new(&["report", "-q", "-o"]);
+    r.arg(&page).arg(&ixq).arg("--turns").arg(c.path("t.csv"));
+    r.stdout();
+    // Each filter alone, then together, read from the shown count.
+    let html = std::fs::read_to_string(&page).unwrap();
+    let probe = r#"<script>
+      var f = document.getElementById('filters'), out = [];
+      function set(name, v) { var e = f.elements[name]; if (e.type === 'checkbox') e.checked = v; else e.value = v;
+        f.dispatchEvent(new Event('change', {bubbles: true})); out.push(name + '=' + v + ': ' + document.getElementById('shown').textContent); }
+      set('resolved', 'no'); set('resolved', ''); set('hard', true); set('hard', false);
+      set('queue', 'billing'); set('resolved', 'no');
+      document.body.setAttribute('data-probe', out.join(' / '));
+    </script></body>"#;
+    let probed = c.path("probe.html");
+    std::fs::write(&probed, html.replace("</body>", probe)).unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    let dom = run_chromium(&bin, profile.path(), &["--dump-dom".into(), url(&probed)]);
+    let want = "resolved=no: Showing 2 of 4 interactions drawn / resolved=: Showing 4 of 4 \
+                interactions drawn / hard=true: Showing 2 of 4 interactions drawn / hard=false: \
+                Showing 4 of 4 interactions drawn / queue=billing: Showing 2 of 4 interactions \
+                drawn / resolved=no: Showing 1 of 4 interactions drawn";
+    assert!(
+        dom.contains(&format!("data-probe=\"{want}\"")),
+        "{}",
+        &dom[..dom.find("<main").unwrap_or(0)]
+    );
+}

@@ -15,8 +15,9 @@ fn journey(input: &str, extra: &[&str]) -> TestCommand {
     c
 }
 
-#[test]
-fn bundled_example() {
+/// `peakend journey` of the bundled example (standard output unless `-o`
+/// is added).
+pub fn example_journeys() -> TestCommand {
     let mut c = TestCommand::new(&[
         "journey",
         "-q",
@@ -28,6 +29,12 @@ fn bundled_example() {
         "channel",
     ]);
     c.arg(data("examples/journey_interactions.csv"));
+    c
+}
+
+#[test]
+fn bundled_example() {
+    let mut c = example_journeys();
     let rows = csv_rows(&c.stdout());
     let h = &rows[0];
     let get = |customer: &str, name: &str| {
@@ -96,12 +103,41 @@ fn bad_input_names_the_file_and_line() {
             "ix.csv:2",
             "bad_ending",
         ),
-        ("interaction_id,cust,at\na,k1,2026-03-01\n".to_string(), "ix.csv:1", "\"peak\""),
+        ("interaction_id,cust,at\na,k1,2026-03-01\n".to_string(), "ix.csv:1", "'peak'"),
+        // The report's reader: a figure must be finite.
+        (
+            format!("{HEAD}a,NaN,0.1,false,0,true,k1,2026-03-01,x\n"),
+            "ix.csv:2",
+            "peak 'NaN' is not a number",
+        ),
+        (
+            format!("{HEAD}a,0.1,0.1,false,0,yes,k1,2026-03-01,x\n"),
+            "ix.csv:2",
+            "resolved 'yes' is not true or false",
+        ),
     ];
     for (input, place, what) in cases {
         let err = journey(&input, &[]).fails();
         assert!(err.contains(place) && err.contains(what), "{err}");
     }
     let err = journey(HEAD, &["--channel", "nope"]).fails();
-    assert!(err.contains("\"nope\"") && err.contains("--channel"), "{err}");
+    assert!(err.contains("ix.csv:1"), "{err}");
+    assert!(err.contains("no 'nope' column (given by --channel)"), "{err}");
+}
+
+#[test]
+fn read_as_the_report_reads_it() {
+    // One reader for both commands: flags and header names case-insensitive.
+    let input = format!(
+        "{}a,-0.5,-0.5,TRUE,0.3,False,k1,2026-03-02,call\n",
+        HEAD.to_uppercase().replace("CUST", "Cust")
+    );
+    let mut c =
+        TestCommand::new(&["journey", "-q", "--customer", "CUST", "--time", "At"]);
+    let path = c.file("ix.csv", input);
+    c.arg(path);
+    let rows = csv_rows(&c.stdout());
+    assert_eq!(rows[0][0], "CUST");
+    assert_eq!(rows[1][..2], ["k1", "1"]);
+    assert_eq!(rows[1][col(&rows[0], "resolved")], "false");
 }

@@ -88,8 +88,8 @@ fn report_of_the_bundled_examples_ranks_and_draws() {
     assert_eq!(html.matches("<svg class=\"hist\"").count(), 2);
     assert!(html.contains("<div class=\"v\">20%</div><div class=\"l\">bad endings</div>"));
     assert!(html.contains("<th>gratitude</th>"), "end emotions");
-    let noemp =
-        &html[html.find("class=\"noemp\"").unwrap()..html.find("id=\"worst\"").unwrap()];
+    let noemp = &html[html.find("class=\"noemp\"").unwrap()
+        ..html.find("class=\"noemp hard\"").unwrap()];
     assert!(
         noemp.contains("<code>cc-0020</code>") && !noemp.contains("<code>cc-0014</code>")
     );
@@ -327,7 +327,7 @@ fn agent_column_gives_an_agent_filter() {
          c,0.1,0.2,0.0,0.1,0.0,false,0.0,,\n",
     );
     let (_, html) = report(&[], &ix, None);
-    assert!(html.contains("<select name=\"agent\"><option value=\"\">all</option><option value=\"Priya\">Priya</option><option value=\"Sam\">Sam</option></select>"));
+    assert!(html.contains("<select name=\"agent\" class=\"facet\"><option value=\"\">all</option><option value=\"Priya\">Priya</option><option value=\"Sam\">Sam</option></select>"));
     assert!(
         html.contains("data-agent=\"Sam|Priya\" data-empathy=\"yes\" data-tone=\"pos\"")
     );
@@ -336,7 +336,7 @@ fn agent_column_gives_an_agent_filter() {
     // Without it: filters by what the agent did, and says so.
     let ix2 = c.file("ix2.csv", "interaction_id,experienced,peak,end,remembered,gap,bad_ending\na,-0.5,-0.9,-0.9,-0.9,-0.4,true\n");
     let (_, html) = report(&[], &ix2, None);
-    assert!(!html.contains("<select name=\"agent\">"));
+    assert!(!html.contains("<select name=\"agent\""));
     assert!(
         html.contains("has no agent column")
             && html.contains("<select name=\"empathy\">")
@@ -579,4 +579,213 @@ fn an_interrupted_run_leaves_no_report() {
     assert_eq!(out.status.code(), Some(143), "{err}");
     assert!(err.contains("no output written (removed 2 temporary files)"), "{err}");
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+/// Scores `examples/calls_timed.csv` (holds, silences, talk-over) into the
+/// command's directory; returns (interactions, turns).
+fn scored_timed(c: &TestCommand) -> (PathBuf, PathBuf) {
+    let mut s = TestCommand::new(&["score", "-q", "-o"]);
+    s.arg(c.path("ix.csv")).arg("--turns").arg(c.path("t.csv"));
+    s.arg(data("examples/calls_timed.csv"));
+    s.stdout();
+    (c.path("ix.csv"), c.path("t.csv"))
+}
+
+/// The markup of the card of interaction `id`.
+fn card_of<'a>(html: &'a str, id: &str) -> &'a str {
+    let start = html.find(&format!("data-id=\"{id}\"")).expect(id);
+    let card = &html[start..];
+    &card[..card.find("</li><li class=\"card").unwrap_or(card.len())]
+}
+
+#[test]
+fn cards_show_effort_resolution_and_holds() {
+    let c = TestCommand::new(&[]);
+    let (ix, turns) = scored_timed(&c);
+    let (_, html) = report(&[], &ix, Some(&turns));
+    // tc-04: an 11-minute hold is the peak; not resolved.
+    let card = card_of(&html, "tc-04");
+    for want in [
+        "data-resolved=\"no\" data-hard=\"1\"",
+        "<span class=\"chip warn\">not resolved</span>",
+        "effort 0.44</span>",
+        "<span class=\"chip hold\">on hold 11m00s</span>",
+        // Named in the explanation, as the peak.
+        "<b>On hold 11m00s</b> before turn 5: the customer\u{2019}s most intense moment.",
+        "<b>Not resolved</b> (\u{201c}we'll be in touch\u{201d}).",
+        // On the arc, placed by time, with its length.
+        "<rect class=\"pause hold\"",
+        "<title>hold of 11m00s before turn 5</title>",
+        ">hold 11m00s</text>",
+        "<text class=\"axisname\" x=\"2\" y=\"238.0\">time</text>",
+        // The evidence.
+        "<span class=\"tl\">Effort</span><span class=\"term neu\">hold 11m00s<small>0.44</small></span>",
+        "<span class=\"term neg\" title=\"says it was not\">we'll be in touch<small>\u{2717}</small></span>",
+        "<dt>on hold</dt><dd>11m00s</dd>",
+        "<dt>resolved</dt><dd class=\"warn\">no</dd>",
+        "<dt>agent talk share</dt><dd>55%</dd>",
+        // The peak's word is the hold.
+        "<span class=\"term neg\">hold 11m00s<small>\u{2212}0.89</small></span>",
+    ] {
+        assert!(card.contains(want), "tc-04 card lacks {want}");
+    }
+    // tc-01: resolved, a hold and a silence, neither the peak.
+    let card = card_of(&html, "tc-01");
+    assert!(card.contains("<span class=\"chip ok\">resolved</span>"));
+    assert!(card.contains("<b>On hold 4m10s</b> before turn 5."));
+    assert!(card.contains("A silence of 1m00s before turn 8."));
+    assert_eq!(card.matches("<rect class=\"pause ").count(), 2);
+    assert!(card.contains("<rect class=\"pause silence\""));
+
+    // The batch: resolved share, mean effort, holds; the hardest list,
+    // unresolved first, then by effort.
+    for want in [
+        "<div class=\"v\">50%</div><div class=\"l\">resolved</div>",
+        "<div class=\"l\">mean effort</div>",
+        "<div class=\"v\">100%</div><div class=\"l\">put on hold</div>",
+        "<select name=\"resolved\">",
+        "<input type=\"checkbox\" name=\"hard\">",
+    ] {
+        assert!(html.contains(want), "page lacks {want}");
+    }
+    let hard = &html
+        [html.find("class=\"noemp hard\"").unwrap()..html.find("id=\"worst\"").unwrap()];
+    let order: Vec<usize> = ["tc-02", "tc-04"]
+        .iter()
+        .map(|id| hard.find(&format!("<code>{id}</code>")).unwrap())
+        .collect();
+    assert!(order[0] < order[1], "unresolved, highest effort first");
+    assert!(!hard.contains("<code>tc-03</code>"), "resolved, effort 0.34: not hard");
+}
+
+#[test]
+fn holds_without_timestamps_sit_between_turns() {
+    // A per-turn CSV without start_ms: the arc is by turn, the hold between
+    // turns 2 and 3, still with its length.
+    let c = TestCommand::new(&[]);
+    let ix = c.file(
+        "ix.csv",
+        "interaction_id,experienced,peak,peak_turn,end,remembered,gap,bad_ending,end_turn,holds,silences,hold_ms\n\
+         a,-0.1,-0.4,3,-0.4,-0.4,-0.3,true,3,3:95000,2:12000,95000\n",
+    );
+    let turns = c.file(
+        "t.csv",
+        "interaction_id,turn,speaker,valence\na,1,customer,0.1\na,2,agent,0.2\na,3,customer,-0.4\n",
+    );
+    let (_, html) = report(&[], &ix, Some(&turns));
+    assert!(html.contains("<title>hold of 1m35s before turn 3</title>"));
+    assert!(html.contains("<title>silence of 12s before turn 2</title>"));
+    assert!(html.contains(">turn</text>"), "the axis is by turn");
+    assert!(
+        html.contains("<div class=\"v\">100%</div><div class=\"l\">put on hold</div>")
+    );
+    let bad = c.file(
+        "bad.csv",
+        std::fs::read_to_string(&ix).unwrap().replace("3:95000", "3-95000"),
+    );
+    let err = TestCommand::new(&["report", "-q"]).arg(&bad).fails();
+    assert!(err.contains("bad.csv:2: holds '3-95000' is not turn:ms"), "{err}");
+}
+
+#[test]
+fn nothing_of_effort_resolution_or_holds_without_their_columns() {
+    let c = TestCommand::new(&[]);
+    let ix = c.file(
+        "ix.csv",
+        "interaction_id,experienced,peak,end,remembered,gap,bad_ending\na,-0.5,-0.9,-0.9,-0.9,-0.4,true\n",
+    );
+    let (_, html) = report(&[], &ix, None);
+    for absent in [
+        "class=\"l\">resolved<",
+        "mean effort",
+        "put on hold",
+        "class=\"noemp hard\"",
+        "name=\"resolved\"",
+        "name=\"hard\"",
+        "resolution unknown",
+        "class=\"term neu\"",
+        "id=\"journeys\"",
+        "class=\"facet\"",
+    ] {
+        assert!(!html.contains(absent), "{absent} without the data");
+    }
+    assert!(html.contains("data-resolved=\"unknown\" data-hard=\"0\""));
+    // The bundled examples have timestamps but no hold: no band, no "on hold" chip.
+    let dir = tempfile::tempdir().unwrap();
+    let (ix, turns) = scored_examples(dir.path());
+    let (_, html) = report(&[], &ix, Some(&turns));
+    assert!(!html.contains("<title>hold of") && !html.contains("class=\"chip hold\""));
+    assert!(html.contains("<div class=\"v\">0%</div><div class=\"l\">put on hold</div>"));
+}
+
+#[test]
+fn queue_and_channel_columns_give_filters() {
+    let c = TestCommand::new(&[]);
+    let ix = c.file(
+        "ix.csv",
+        "interaction_id,experienced,peak,end,remembered,gap,bad_ending,Queue,media_type\n\
+         a,-0.5,-0.9,-0.9,-0.9,-0.4,true,billing,voice\n\
+         b,0.5,0.9,0.9,0.9,0.4,false,<b>tech</b>,chat\n",
+    );
+    let (_, html) = report(&[], &ix, None);
+    assert!(html.contains("<label>Queue<select name=\"queue\" class=\"facet\"><option value=\"\">all</option><option value=\"&lt;b&gt;tech&lt;/b&gt;\">&lt;b&gt;tech&lt;/b&gt;</option><option value=\"billing\">billing</option></select>"));
+    assert!(html.contains("<label>Channel<select name=\"channel\" class=\"facet\">"));
+    assert!(html.contains("data-queue=\"billing\" data-channel=\"voice\""));
+    assert!(html.contains("<span class=\"chip\">queue &lt;b&gt;tech&lt;/b&gt;</span>"));
+    assert!(!html.contains("<b>tech</b>"));
+    assert!(!html.contains("name=\"agent\"") && !html.contains("data-agent="));
+}
+
+#[test]
+fn journeys_section_links_the_contacts_to_their_cards() {
+    let c = TestCommand::new(&[]);
+    let examples = data("examples/journey_interactions.csv");
+    let mut j = crate::journey::example_journeys();
+    j.arg("-o").arg(c.path("j.csv"));
+    j.stdout();
+    let journeys = c.path("j.csv");
+    let (_, html) = report(&["--journeys", journeys.to_str().unwrap()], &examples, None);
+    let section = &html[html.find("<section id=\"journeys\">").unwrap()
+        ..html.find("<section id=\"worst\">").unwrap()];
+    // C-1001: chat, call, email; the call and the email went wrong.
+    let ids = card_ids(&html);
+    let rank = |id: &str| ids.iter().position(|i| i == id).unwrap() + 1;
+    for want in [
+        "<div class=\"v\">4</div><div class=\"l\">customers</div>".to_string(),
+        "<div class=\"v\">25%</div><div class=\"l\">failed again</div>".to_string(),
+        "<td><code>C-1001</code></td><td class=\"num\">3</td><td>chat \u{2192} call \u{2192} email</td><td class=\"num\">2</td>".to_string(),
+        format!("<a href=\"#r{0}\" title=\"card #{0}\"><code>j-102</code></a>", rank("j-102")),
+        format!("<a href=\"#r{0}\" title=\"card #{0}\"><code>j-103</code></a>", rank("j-103")),
+        "<td class=\"num warn\">0.88</td>".to_string(),
+    ] {
+        assert!(section.contains(&want), "journeys lack {want}: {section}");
+    }
+    assert_eq!(section.matches("<tr data-customer=").count(), 1, "only who failed again");
+    // Only one card drawn: the other contact is named, not linked.
+    let (_, top) = report(
+        &["--top", "1", "--journeys", journeys.to_str().unwrap()],
+        &examples,
+        None,
+    );
+    assert!(
+        top.contains("<code>j-103</code><small class=\"dim\"> (not drawn)</small>")
+            || top
+                .contains("<code>j-102</code><small class=\"dim\"> (not drawn)</small>")
+    );
+    // Without --journeys, no section; a wrong file is an error naming it.
+    let (_, plain) = report(&[], &examples, None);
+    assert!(!plain.contains("id=\"journeys\""));
+    let mut bad = TestCommand::new(&["report", "-q", "--journeys"]);
+    bad.arg(&examples).arg(&examples);
+    let err = bad.fails();
+    assert!(err.contains("journey_interactions.csv:1: header has no 'contacts' column: expected the journey CSV written by `peakend journey`"), "{err}");
+    // Escaped.
+    let evil = c.file(
+        "evil.csv",
+        std::fs::read_to_string(&journeys).unwrap().replace("C-1001", "<i>C</i>"),
+    );
+    let (_, html) = report(&["--journeys", evil.to_str().unwrap()], &examples, None);
+    assert!(
+        html.contains("<code>&lt;i&gt;C&lt;/i&gt;</code>") && !html.contains("<i>C</i>")
+    );
 }

@@ -54,6 +54,7 @@ Examples:
   peakend score calls.csv -o interactions.csv --turns turns.csv
   peakend report interactions.csv --turns turns.csv -o report.html
   peakend report interactions.csv --turns turns.csv --top 50 --title 'Week 12' -o week12.html
+  peakend report interactions.csv --turns turns.csv --journeys journeys.csv -o report.html
   peakend score calls.csv --turns turns.csv | peakend report - --turns turns.csv > report.html
   peakend score calls.csv -o interactions.csv --report report.html    # both in one run
 
@@ -250,6 +251,17 @@ pub struct ReportArgs {
                      and the ranking but no arcs."
     )]
     pub turns: Option<PathBuf>,
+
+    /// The journey CSV of 'peakend journey', for a section on customers who failed again.
+    #[arg(
+        long,
+        value_name = "FILE",
+        long_help = "The journey CSV of 'peakend journey' (made from the same per-interaction \
+                     CSV): the page gains a section on the customers whose latest contact went \
+                     wrong after an earlier one did, their contacts linked to the cards drawn, \
+                     with contacts, channels, repeat contacts, remembered and effort."
+    )]
+    pub journeys: Option<PathBuf>,
 
     /// Write the HTML page here [default: standard output].
     #[arg(short = 'o', long = "output", value_name = "FILE")]

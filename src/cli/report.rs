@@ -9,8 +9,19 @@ pub(crate) fn run(args: ReportArgs) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let interactions = Source::parse(&args.interactions);
     let turns = args.turns.as_deref().map(Source::parse);
-    if interactions == Source::Stdin && turns == Some(Source::Stdin) {
-        anyhow::bail!("INTERACTIONS and --turns cannot both be standard input ('-')");
+    let journeys = args.journeys.as_deref().map(Source::parse);
+    let inputs = [
+        ("INTERACTIONS", Some(&interactions)),
+        ("--turns", turns.as_ref()),
+        ("--journeys", journeys.as_ref()),
+    ];
+    let stdin: Vec<&str> = inputs
+        .iter()
+        .filter(|(_, s)| *s == Some(&Source::Stdin))
+        .map(|(n, _)| *n)
+        .collect();
+    if let [a, b, ..] = stdin[..] {
+        anyhow::bail!("{a} and {b} cannot both be standard input ('-')");
     }
     // --turns is opened once INTERACTIONS has ended: in
     // `peakend score ... --turns t.csv | peakend report - --turns t.csv` it
@@ -25,7 +36,10 @@ pub(crate) fn run(args: ReportArgs) -> anyhow::Result<()> {
         title: args.title,
         weights: Weights { peak: args.peak_weight, end: args.end_weight },
     };
-    let report = report::build(&interactions, turns.as_ref(), &options)?;
+    let mut report = report::build(&interactions, turns.as_ref(), &options)?;
+    if let Some(source) = &journeys {
+        report.journeys = Some(report::read_journeys(source, args.top)?);
+    }
     report::write(&report, args.output.as_deref())?;
     if !args.quiet {
         eprintln!("{}", summary(&report, args.output.as_deref(), started.elapsed()));

@@ -126,6 +126,16 @@ pub struct Glance {
     /// Rows whose `remembered` does not follow from `peak`, `end` and the
     /// weights given: the CSV was scored with other weights.
     pub weight_mismatch: u64,
+    /// `resolved`: true, false.
+    pub resolved: [u64; 2],
+    /// Sum and count of `effort`.
+    pub effort: (f64, u64),
+    /// `effort` at least [`super::HIGH_EFFORT`].
+    pub high_effort: u64,
+    /// Rows with timing (`hold_ms` not empty), and those with a hold.
+    pub timed: u64,
+    /// Rows with a hold.
+    pub held: u64,
 }
 
 impl Default for Glance {
@@ -143,6 +153,11 @@ impl Default for Glance {
             languages: Tally::default(),
             empathy: [0; 2],
             weight_mismatch: 0,
+            resolved: [0; 2],
+            effort: (0.0, 0),
+            high_effort: 0,
+            timed: 0,
+            held: 0,
         }
     }
 }
@@ -169,6 +184,18 @@ impl Glance {
             Some(true) => self.empathy[0] += 1,
             Some(false) => self.empathy[1] += 1,
             None => {}
+        }
+        if let Some(r) = f.resolved {
+            self.resolved[usize::from(!r)] += 1;
+        }
+        if let Some(e) = f.effort {
+            self.effort.0 += e;
+            self.effort.1 += 1;
+            self.high_effort += u64::from(e >= super::HIGH_EFFORT);
+        }
+        if let Some(h) = f.hold_ms {
+            self.timed += 1;
+            self.held += u64::from(h > 0);
         }
         if let Some(r) = f.remembered {
             self.scored += 1;
@@ -201,6 +228,11 @@ impl Glance {
     /// Mean `remembered`, when any.
     pub fn mean_remembered(&self) -> Option<f64> {
         (self.scored > 0).then(|| self.sum_remembered / self.scored as f64)
+    }
+
+    /// Mean `effort`, when any.
+    pub fn mean_effort(&self) -> Option<f64> {
+        (self.effort.1 > 0).then(|| self.effort.0 / self.effort.1 as f64)
     }
 
     /// Mean `experienced`, when any.

@@ -20,14 +20,17 @@
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
+use rustc_hash::FxHashMap;
+
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use super::glance::Tally;
-use super::read::{Summary, TurnRow};
+use super::read::{JourneyRow, Pause, Summary, TurnRow, FACETS};
 use super::svg::{self, ArcGeometry, Frame};
 use super::terms::{self, Term};
-use super::{Report, Shown};
+use super::{Journeys, Report, Shown, HIGH_EFFORT};
 use crate::record::Speaker;
+use crate::summary::moments::push_duration;
 
 /// HTML-escapes text for element content and quoted attributes, as the
 /// page's template does (for the SVG, drawn as text by [`super::svg`]).
@@ -58,6 +61,47 @@ pub fn num(v: f64) -> String {
 
 fn opt(v: Option<f64>) -> String {
     v.map_or_else(|| "\u{2014}".to_string(), num)
+}
+
+/// A figure in [0, 1] (effort), two decimals without a sign.
+fn plain(v: Option<f64>) -> String {
+    v.map_or_else(|| "\u{2014}".to_string(), |v| format!("{v:.2}"))
+}
+
+/// A length: `45s`, `4m10s`, `1h02m`.
+fn duration(ms: i64) -> String {
+    let mut s = String::new();
+    push_duration(&mut s, ms);
+    s
+}
+
+/// `yes` / `no` / `unknown`, the card's `data-resolved`.
+fn resolved_key(r: Option<bool>) -> &'static str {
+    match r {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "unknown",
+    }
+}
+
+/// Effort at least [`HIGH_EFFORT`].
+fn hard(effort: Option<f64>) -> bool {
+    effort.is_some_and(|e| e >= HIGH_EFFORT)
+}
+
+/// The interaction has effort or resolution figures (a CSV of an older
+/// version has neither).
+fn has_outcome(s: &Summary) -> bool {
+    s.figures.effort.is_some() || s.figures.resolved.is_some()
+}
+
+/// The card rank of each drawn interaction id, for links.
+fn ranks(r: &Report) -> FxHashMap<&str, usize> {
+    let mut m = FxHashMap::default();
+    for (i, w) in r.worst.iter().enumerate() {
+        m.entry(w.summary.id.as_str()).or_insert(i + 1);
+    }
+    m
 }
 
 fn pct(part: u64, whole: u64) -> String {
@@ -157,6 +201,9 @@ pub fn render(r: &Report) -> String {
                 }
                 main {
                     (glance(r))
+                    @if let Some(j) = &r.journeys {
+                        (journeys(r, j))
+                    }
                     (worst(r))
                 }
                 footer {
@@ -187,6 +234,7 @@ fn glance(r: &Report) -> Markup {
     let negative_moment = g.empathy[0] + g.empathy[1];
     let langs: Vec<String> =
         g.languages.ranked().iter().map(|(l, n)| format!("{l} {}", count(*n))).collect();
+    let known = g.resolved[0] + g.resolved[1];
     html! {
         section #glance {
             h2 { "The batch at a glance" }
@@ -202,6 +250,20 @@ fn glance(r: &Report) -> Markup {
                 (kpi(&pct(g.empathy[1], negative_moment), "no empathy after the worst moment",
                      html! { (count(g.empathy[1])) " of " (count(negative_moment)) " with a negative moment" },
                      "warn"))
+                @if known > 0 {
+                    (kpi(&pct(g.resolved[0], known), "resolved",
+                         html! { (count(g.resolved[1])) " unresolved \u{b7} "
+                                 (count(g.interactions - known)) " without evidence" }, ""))
+                }
+                @if g.effort.1 > 0 {
+                    (kpi(&plain(g.mean_effort()), "mean effort",
+                         html! { (count(g.high_effort)) " hard (effort \u{2265} " (HIGH_EFFORT) ")" },
+                         if g.mean_effort().is_some_and(|e| e >= HIGH_EFFORT) { "warn" } else { "" }))
+                }
+                @if g.timed > 0 {
+                    (kpi(&pct(g.held, g.timed), "put on hold",
+                         html! { (count(g.held)) " of " (count(g.timed)) " with timestamps" }, ""))
+                }
             }
             div.charts {
                 figure.chart {
@@ -221,6 +283,9 @@ fn glance(r: &Report) -> Markup {
                 }
             }
             (no_empathy(r))
+            @if known > 0 || g.effort.1 > 0 {
+                (hardest(r))
+            }
             @if g.weight_mismatch > 0 {
                 p.warning {
                     (count(g.weight_mismatch)) " interactions have a " code { "remembered" }
@@ -259,37 +324,195 @@ fn tally(t: &Tally) -> Markup {
     }
 }
 
-fn no_empathy(r: &Report) -> Markup {
+/// A bounded list under the glance: its title with the total, how it is
+/// ranked, and its table (or "None in this batch.").
+struct Listing<'a> {
+    class: &'a str,
+    title: &'a str,
+    total: u64,
+    how: Markup,
+    head: &'a [&'a str],
+    rows: Vec<Markup>,
+}
+
+fn listing(l: Listing<'_>) -> Markup {
     html! {
-        div.noemp {
-            h3 {
-                "No empathy after the customer\u{2019}s worst moment "
-                span.count { (count(r.no_empathy_total)) }
-            }
+        div class=(l.class) {
+            h3 { (l.title) " " span.count { (count(l.total)) } }
             p.how {
-                "The agent\u{2019}s next turn after the customer\u{2019}s most negative turn \
-                 showed neither empathy nor apology (" code { "empathy_after_peak = false" }
-                "). Worst endings first"
-                @if r.no_empathy_total > r.no_empathy.len() as u64 {
-                    "; the worst " (r.no_empathy.len()) " are listed"
+                (l.how)
+                @if l.total > l.rows.len() as u64 {
+                    "; the first " (l.rows.len()) " are listed"
                 }
                 "."
             }
-            @if r.no_empathy.is_empty() {
+            @if l.rows.is_empty() {
                 p.dim { "None in this batch." }
             } @else {
                 div.scroll {
                     table.list {
                         thead {
                             tr {
-                                th { "rank" } th { "interaction" } th { "language" } th { "peak" }
-                                th.num { "end" } th.num { "remembered" } th { "ended" }
-                                th { "words at the peak" }
+                                @for h in l.head {
+                                    th class=[h.strip_prefix('#').map(|_| "num")] {
+                                        (h.trim_start_matches('#'))
+                                    }
+                                }
+                            }
+                        }
+                        tbody { @for row in &l.rows { (row) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn no_empathy(r: &Report) -> Markup {
+    listing(Listing {
+        class: "noemp",
+        title: "No empathy after the customer\u{2019}s worst moment",
+        total: r.no_empathy_total,
+        how: html! {
+            "The agent\u{2019}s next turn after the customer\u{2019}s most negative turn \
+             showed neither empathy nor apology (" code { "empathy_after_peak = false" }
+            "). Worst endings first"
+        },
+        head: &[
+            "rank",
+            "interaction",
+            "language",
+            "peak",
+            "#end",
+            "#remembered",
+            "ended",
+            "words at the peak",
+        ],
+        rows: r.no_empathy.iter().map(|s| no_empathy_row(r, s)).collect(),
+    })
+}
+
+fn hardest(r: &Report) -> Markup {
+    let row = |s: &Summary| {
+        html! {
+            tr {
+                td { (rank_link(r, s)) }
+                td { code { (s.id) } }
+                td { (resolved_text(s.figures.resolved)) }
+                td class={ "num" @if hard(s.figures.effort) { " warn" } } {
+                    (plain(s.figures.effort))
+                }
+                td { (effort_chips(&s.effort_terms)) }
+                td { (resolution_chips(&s.resolution_terms)) }
+            }
+        }
+    };
+    listing(Listing {
+        class: "noemp hard",
+        title: "Unresolved or hard for the customer",
+        total: r.hardest_total,
+        how: html! {
+            "Contacts not resolved (" code { "resolved = false" } ") first, then those with "
+            code { "effort" } " \u{2265} " (HIGH_EFFORT) ", highest effort first"
+        },
+        head: &[
+            "rank",
+            "interaction",
+            "resolved",
+            "#effort",
+            "what made it hard",
+            "evidence of the outcome",
+        ],
+        rows: r.hardest.iter().map(row).collect(),
+    })
+}
+
+/// `#N` linking to the interaction's card, or a dash when it is not drawn.
+fn rank_link(r: &Report, s: &Summary) -> Markup {
+    let rank = r.worst.iter().position(|w| w.summary.order == s.order);
+    html! {
+        @if let Some(i) = rank {
+            a href={ "#r" (i + 1) } { "#" (i + 1) }
+        } @else {
+            "\u{2014}"
+        }
+    }
+}
+
+fn resolved_text(r: Option<bool>) -> &'static str {
+    match r {
+        Some(true) => "resolved",
+        Some(false) => "not resolved",
+        None => "no evidence",
+    }
+}
+
+/// Effort evidence as chips: `hold 4m10s 0.28`.
+fn effort_chips(all: &[Term]) -> Markup {
+    html! {
+        @for t in all {
+            span.term.neu { (t.word.replace([':', '_'], " ")) small { (format!("{:.2}", t.contribution)) } }
+        }
+        @if all.is_empty() { span.dim { "\u{2014}" } }
+    }
+}
+
+/// Resolution evidence as chips, for or against.
+fn resolution_chips(all: &[Term]) -> Markup {
+    html! {
+        @for t in all {
+            span class={ "term " (sign_tone(t.contribution)) }
+                title=(if t.contribution > 0.0 { "says it was resolved" } else { "says it was not" }) {
+                (t.word) small { (if t.contribution > 0.0 { "\u{2713}" } else { "\u{2717}" }) }
+            }
+        }
+        @if all.is_empty() { span.dim { "\u{2014}" } }
+    }
+}
+
+fn journeys(r: &Report, j: &Journeys) -> Markup {
+    let ranks = ranks(r);
+    let mean_effort = (j.effort.1 > 0).then(|| j.effort.0 / j.effort.1 as f64);
+    html! {
+        section #journeys {
+            h2 { "Journeys: customers who failed again" }
+            p.how {
+                "From " code { (j.from) } " (" code { "peakend journey" } "): a customer "
+                b { "failed again" } " when their latest contact went wrong (a bad ending, or not \
+                 resolved) after an earlier one did. Their contacts link to the cards below when \
+                 drawn. Worst remembered journey first"
+                @if j.failed_again > j.shown.len() as u64 {
+                    "; the worst " (j.shown.len()) " are listed"
+                }
+                "."
+            }
+            div.kpis {
+                (kpi(&count(j.customers), "customers", html! { "in " (j.customer) }, ""))
+                (kpi(&pct(j.failed_again, j.customers), "failed again",
+                     html! { (count(j.failed_again)) " of " (count(j.customers)) }, "neg"))
+                (kpi(&pct(j.repeat, j.customers), "came back within the repeat window",
+                     html! { (count(j.repeat)) " with a repeat contact" }, ""))
+                (kpi(&pct(j.multichannel, j.customers), "used several channels",
+                     html! { (count(j.multichannel)) " customers" }, ""))
+                (kpi(&plain(mean_effort), "mean journey effort",
+                     html! { "contacts' effort and repeats, combined" }, ""))
+            }
+            @if j.shown.is_empty() {
+                p.dim { "No customer failed again." }
+            } @else {
+                div.scroll.journeys {
+                    table.list {
+                        thead {
+                            tr {
+                                th { (j.customer) } th.num { "contacts" } th { "channels" }
+                                th.num { "repeats" } th.num { "remembered" } th.num { "effort" }
+                                th { "latest resolved" } th { "contacts that went wrong" }
+                                th { "last contact" }
                             }
                         }
                         tbody {
-                            @for s in &r.no_empathy {
-                                (no_empathy_row(r, s))
+                            @for row in &j.shown {
+                                (journey_row(row, &ranks))
                             }
                         }
                     }
@@ -299,18 +522,38 @@ fn no_empathy(r: &Report) -> Markup {
     }
 }
 
+fn journey_row(row: &JourneyRow, ranks: &FxHashMap<&str, usize>) -> Markup {
+    let int =
+        |v: Option<i64>| v.map_or_else(|| "\u{2014}".to_string(), |n| n.to_string());
+    html! {
+        tr data-customer=(row.customer) {
+            td { code { (row.customer) } }
+            td.num { (int(row.contacts)) }
+            td { (row.channels.replace('|', " \u{2192} ")) }
+            td.num { (int(row.repeat_contacts)) }
+            td class={ "num " (row.remembered.map_or("", svg::tone)) } { (opt(row.remembered)) }
+            td class={ "num" @if hard(row.effort) { " warn" } } { (plain(row.effort)) }
+            td { (resolved_text(row.resolved)) }
+            td {
+                @for (k, id) in row.failed_again_contacts.iter().enumerate() {
+                    @if k > 0 { " \u{2192} " }
+                    @if let Some(rank) = ranks.get(id.as_str()) {
+                        a href={ "#r" (rank) } title={ "card #" (rank) } { code { (id) } }
+                    } @else {
+                        code { (id) } small.dim { " (not drawn)" }
+                    }
+                }
+            }
+            td { (row.last_contact) }
+        }
+    }
+}
+
 fn no_empathy_row(r: &Report, s: &Summary) -> Markup {
-    let rank = r.worst.iter().position(|w| w.summary.order == s.order);
     let f = &s.figures;
     html! {
         tr {
-            td {
-                @if let Some(i) = rank {
-                    a href={ "#r" (i + 1) } { "#" (i + 1) }
-                } @else {
-                    "\u{2014}"
-                }
-            }
+            td { (rank_link(r, s)) }
             td { code { (s.id) } }
             td { (s.language) }
             td {
@@ -331,7 +574,8 @@ fn chips(all: &[Term], max: usize) -> Markup {
     html! {
         @for t in &all[..n] {
             span class={ "term " (sign_tone(t.contribution)) } {
-                (t.word) small { (num(t.contribution)) }
+                (t.word.strip_prefix("hold:").map_or_else(|| t.word.clone(), |l| format!("hold {l}")))
+                small { (num(t.contribution)) }
             }
         }
         @if all.len() > n {
@@ -343,11 +587,40 @@ fn chips(all: &[Term], max: usize) -> Markup {
     }
 }
 
-fn options(name: &str, label: &str, values: &BTreeSet<String>, all: &str) -> Markup {
+/// A select of fixed choices, (value, text), after "all".
+fn choice(name: &str, label: &str, choices: &[(&str, &str)]) -> Markup {
     html! {
         label {
             (label)
             select name=(name) {
+                option value="" { "all" }
+                @for (value, text) in choices {
+                    option value=(value) { (text) }
+                }
+            }
+        }
+    }
+}
+
+/// The select of one of the [`FACETS`]: `class="facet"` makes the script
+/// filter the cards' `data-{name}` by it.
+fn facet_options(name: &str, values: &BTreeSet<String>) -> Markup {
+    let mut label = name.to_string();
+    label[..1].make_ascii_uppercase();
+    options(name, &label, values, "all", Some("facet"))
+}
+
+fn options(
+    name: &str,
+    label: &str,
+    values: &BTreeSet<String>,
+    all: &str,
+    class: Option<&str>,
+) -> Markup {
+    html! {
+        label {
+            (label)
+            select name=(name) class=[class] {
                 option value="" { (all) }
                 @for v in values {
                     option value=(v) { (v) }
@@ -362,7 +635,7 @@ fn worst(r: &Report) -> Markup {
     // Filters, from the values present among the cards.
     let mut langs = BTreeSet::new();
     let mut emotions = BTreeSet::new();
-    let mut agents = BTreeSet::new();
+    let mut facets: [BTreeSet<String>; 3] = Default::default();
     for w in &r.worst {
         let s = &w.summary;
         if !s.language.is_empty() {
@@ -371,10 +644,13 @@ fn worst(r: &Report) -> Markup {
         if !s.emotion.is_empty() {
             emotions.insert(s.emotion.clone());
         }
-        for a in s.agent.split('|').map(str::trim).filter(|a| !a.is_empty()) {
-            agents.insert(a.to_string());
+        for (values, v) in facets.iter_mut().zip(&s.facets) {
+            for a in v.split('|').map(str::trim).filter(|a| !a.is_empty()) {
+                values.insert(a.to_string());
+            }
         }
     }
+    let outcome = r.worst.iter().any(|w| has_outcome(&w.summary));
     html! {
         section #worst {
             h2 { "Worst endings first" }
@@ -397,32 +673,30 @@ fn worst(r: &Report) -> Markup {
                     "Interaction id"
                     input type="search" name="q" placeholder="search, e.g. cc-0042";
                 }
-                (options("lang", "Language", &langs, "all"))
-                (options("emotion", "Dominant emotion", &emotions, "all"))
-                @if r.has_agent {
-                    (options("agent", "Agent", &agents, "all"))
-                }
-                label {
-                    "Empathy after worst moment"
-                    select name="empathy" {
-                        option value="" { "all" }
-                        option value="no" { "no empathy" }
-                        option value="yes" { "showed empathy" }
-                        option value="none" { "no negative moment" }
+                (options("lang", "Language", &langs, "all", None))
+                (options("emotion", "Dominant emotion", &emotions, "all", None))
+                @for (k, (name, _)) in FACETS.iter().enumerate() {
+                    @if r.facets[k] {
+                        (facet_options(name, &facets[k]))
                     }
                 }
-                label {
-                    "Agent tone"
-                    select name="tone" {
-                        option value="" { "all" }
-                        option value="neg" { "negative" }
-                        option value="neu" { "neutral" }
-                        option value="pos" { "positive" }
-                    }
+                (choice("empathy", "Empathy after worst moment", &[
+                    ("no", "no empathy"), ("yes", "showed empathy"), ("none", "no negative moment"),
+                ]))
+                (choice("tone", "Agent tone", &[
+                    ("neg", "negative"), ("neu", "neutral"), ("pos", "positive"),
+                ]))
+                @if outcome {
+                    (choice("resolved", "Resolved", &[
+                        ("no", "not resolved"), ("yes", "resolved"), ("unknown", "no evidence"),
+                    ]))
                 }
                 label.check { input type="checkbox" name="bad"; " bad endings only" }
+                @if outcome {
+                    label.check { input type="checkbox" name="hard"; " hard contacts only (effort \u{2265} " (HIGH_EFFORT) ")" }
+                }
             }
-            @if !r.has_agent {
+            @if !r.facets[0] {
                 p."dim small" {
                     "The per-interaction CSV has no agent column, so interactions are filtered \
                      by what the agent did instead: empathy after the customer\u{2019}s worst \
@@ -478,6 +752,61 @@ fn why(s: &Summary, effect: Option<f64>) -> Markup {
             Some(true) => { " The agent showed empathy after the customer\u{2019}s worst moment." }
             None => {}
         }
+        (pauses_said(s))
+        (outcome_said(s))
+    }
+}
+
+/// How many holds or silences the explanation names, longest first.
+const PAUSES_NAMED: usize = 3;
+
+/// The holds and long silences in words: where, how long, and whether one
+/// is the peak.
+fn pauses_said(s: &Summary) -> Markup {
+    let mut named: Vec<&Pause> = s.pauses.iter().collect();
+    named.sort_by_key(|p| (!p.hold, std::cmp::Reverse(p.ms), p.turn));
+    let more = named.len().saturating_sub(PAUSES_NAMED);
+    named.truncate(PAUSES_NAMED);
+    named.sort_by_key(|p| p.turn);
+    html! {
+        @for p in &named {
+            @if p.hold {
+                " " b { "On hold " (duration(p.ms)) } " before turn " (p.turn)
+                @if s.peak_is_hold && s.peak_turn == Some(p.turn) {
+                    ": the customer\u{2019}s most intense moment"
+                }
+                "."
+            } @else {
+                " A silence of " (duration(p.ms)) " before turn " (p.turn) "."
+            }
+        }
+        @if more > 0 {
+            " " (more) " more on the arc."
+        }
+    }
+}
+
+/// Resolution and effort in words.
+fn outcome_said(s: &Summary) -> Markup {
+    let f = &s.figures;
+    let against = s.resolution_terms.iter().rev().find(|t| t.contribution < 0.0);
+    let hardest =
+        s.effort_terms.iter().max_by(|a, b| a.contribution.total_cmp(&b.contribution));
+    html! {
+        @match f.resolved {
+            Some(false) => {
+                " " b { "Not resolved" }
+                @if let Some(t) = against { " (\u{201c}" (t.word) "\u{201d})" }
+                "."
+            }
+            Some(true) => { " Resolved." }
+            None => {}
+        }
+        @if hard(f.effort) {
+            " " b { "Hard for the customer" } ": effort " (plain(f.effort))
+            @if let Some(t) = hardest { ", mostly " (t.word.replace([':', '_'], " ")) }
+            "."
+        }
     }
 }
 
@@ -499,9 +828,13 @@ fn card(r: &Report, rank: usize, w: &Shown) -> Markup {
     ];
     html! {
         li class={ "card" @if bad { " bad" } } id=(key) data-rank=(rank) data-id=(s.id)
-            data-lang=(s.language) data-emotion=(s.emotion) data-agent=(s.agent)
+            data-lang=(s.language) data-emotion=(s.emotion)
+            data-agent=[r.facets[0].then_some(&s.facets[0])]
+            data-queue=[r.facets[1].then_some(&s.facets[1])]
+            data-channel=[r.facets[2].then_some(&s.facets[2])]
             data-empathy=(empathy_key(f.empathy_after_peak))
-            data-tone=(agent_tone(f.agent_valence)) data-bad=(u8::from(bad)) {
+            data-tone=(agent_tone(f.agent_valence)) data-bad=(u8::from(bad))
+            data-resolved=(resolved_key(f.resolved)) data-hard=(u8::from(hard(f.effort))) {
             header {
                 span.rank { "#" (rank) }
                 h3 { (s.id) }
@@ -518,7 +851,22 @@ fn card(r: &Report, rank: usize, w: &Shown) -> Markup {
                     Some(true) => { span."chip ok" { "empathy after worst moment" } }
                     None => {}
                 }
-                @if !s.agent.is_empty() { span.chip { "agent " (s.agent) } }
+                @match f.resolved {
+                    Some(false) => { span."chip warn" { "not resolved" } }
+                    Some(true) => { span."chip ok" { "resolved" } }
+                    None => { @if has_outcome(s) { span.chip { "resolution unknown" } } }
+                }
+                @if let Some(e) = f.effort {
+                    span class={ "chip" @if hard(Some(e)) { " warn" } } title="effort, in [0, 1]" {
+                        "effort " (plain(Some(e)))
+                    }
+                }
+                @if s.pauses.iter().any(|p| p.hold) {
+                    span."chip hold" { "on hold " (duration(s.pauses.iter().filter(|p| p.hold).map(|p| p.ms).sum())) }
+                }
+                @for (k, (name, _)) in FACETS.iter().enumerate() {
+                    @if !s.facets[k].is_empty() { span.chip { (name) " " (s.facets[k]) } }
+                }
                 span class={ "effect " (effect.map_or("neu", svg::tone)) }
                     title="ending effect: ew\u{b7}end/(pw+ew)" {
                     b { (opt(effect)) } " ending effect"
@@ -562,11 +910,29 @@ fn card(r: &Report, rank: usize, w: &Shown) -> Markup {
                         dt { "customer turns" }
                         dd { (c) }
                     }
+                    @if has_outcome(s) {
+                        dt { "effort" }
+                        dd class=[hard(f.effort).then_some("warn")] { (plain(f.effort)) }
+                        dt { "resolved" }
+                        dd class=[(f.resolved == Some(false)).then_some("warn")] {
+                            (match f.resolved { Some(true) => "yes", Some(false) => "no", None => "unknown" })
+                        }
+                    }
+                    @for (name, v) in timing_figs(s) {
+                        dt { (name) }
+                        dd { (v) }
+                    }
                 }
             }
             div.terms {
                 div { span.tl { "Words at the peak" } (chips(&s.peak_terms, 0)) }
                 div { span.tl { "Words at the end" } (chips(&s.end_terms, 0)) }
+                @if !s.effort_terms.is_empty() {
+                    div.effort { span.tl { "Effort" } (effort_chips(&s.effort_terms)) }
+                }
+                @if !s.resolution_terms.is_empty() {
+                    div.resolution { span.tl { "Resolution" } (resolution_chips(&s.resolution_terms)) }
+                }
             }
             @if !w.turns.is_empty() {
                 details.transcript {
@@ -580,6 +946,28 @@ fn card(r: &Report, rank: usize, w: &Shown) -> Markup {
             }
         }
     }
+}
+
+/// The timing figures the interaction has, as (name, value) for the card.
+fn timing_figs(s: &Summary) -> Vec<(&'static str, String)> {
+    let t = &s.timing;
+    let mut v = Vec::new();
+    if let Some(h) = s.figures.hold_ms {
+        v.push(("on hold", duration(h)));
+    }
+    if let Some(l) = t.longest_silence_ms {
+        v.push(("longest silence", duration(l)));
+    }
+    if let Some(n) = t.interruptions {
+        v.push(("talked over", n.to_string()));
+    }
+    if let Some(a) = t.agent_talk_share {
+        v.push(("agent talk share", format!("{:.0}%", a * 100.0)));
+    }
+    if let Some(r) = t.first_response_ms {
+        v.push(("first response", duration(r)));
+    }
+    v
 }
 
 fn turn(key: &str, i: usize, t: &TurnRow, s: &Summary) -> Markup {
@@ -636,6 +1024,8 @@ const LEGEND: &str = "<div class=\"legend\" aria-label=\"legend\">\
 <span><svg viewBox=\"0 0 20 20\" class=\"lg sq\"><path class=\"mark end\" d=\"M10 3L17 10L10 17L3 10Z\"/></svg>end (mean of the final customer turns)</span>\
 <span><svg viewBox=\"0 0 44 14\" class=\"lg\"><line class=\"ref experienced\" x1=\"2\" y1=\"7\" x2=\"42\" y2=\"7\"/></svg>experienced (mean)</span>\
 <span><svg viewBox=\"0 0 44 14\" class=\"lg\"><line class=\"ref remembered\" x1=\"2\" y1=\"7\" x2=\"42\" y2=\"7\"/></svg>remembered (peak-end)</span>\
+<span><svg viewBox=\"0 0 20 14\" class=\"lg sq\"><rect class=\"pause hold\" x=\"2\" y=\"1\" width=\"16\" height=\"12\"/></svg>hold</span>\
+<span><svg viewBox=\"0 0 20 14\" class=\"lg sq\"><rect class=\"pause silence\" x=\"2\" y=\"1\" width=\"16\" height=\"12\"/></svg>silence of 10 s or more</span>\
 <span><mark class=\"neg\">word</mark> <mark class=\"pos\">word</mark> drove the score (hover a point)</span>\
 </div>\n";
 

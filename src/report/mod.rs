@@ -41,13 +41,19 @@ use crate::output::schema::{self, TermList, Value};
 use crate::record::Interaction;
 use glance::Glance;
 use rank::{RankKey, TopN, Weights};
-use read::{Figures, InteractionReader, Summary, TurnReader, TurnRow};
+use read::{
+    Figures, InteractionReader, JourneyReader, JourneyRow, Pause, Summary, Timing,
+    TurnReader, TurnRow, FACETS,
+};
 use terms::Term;
 
 /// Interactions drawn in full by default (`--top`).
 pub const DEFAULT_TOP: usize = 200;
 /// The page title by default (`--title`).
 pub const DEFAULT_TITLE: &str = "peakend report";
+/// Effort from which a contact counts as hard: one repeat-contact cue
+/// ("third time I'm calling") alone reaches it.
+pub const HIGH_EFFORT: f64 = 0.4;
 
 /// What to put on the page.
 #[derive(Clone, Debug, PartialEq)]
@@ -99,10 +105,39 @@ pub struct Report {
     pub no_empathy: Vec<Summary>,
     /// How many interactions had no empathy after the worst moment.
     pub no_empathy_total: u64,
-    /// The per-interaction CSV has an agent column.
-    pub has_agent: bool,
+    /// Unresolved or hard contacts: unresolved first, then by effort, at
+    /// most `top`.
+    pub hardest: Vec<Summary>,
+    /// How many interactions were unresolved or hard.
+    pub hardest_total: u64,
+    /// Which [`FACETS`] (agent, queue, channel) the interactions have.
+    pub facets: [bool; 3],
     /// A per-turn CSV was read.
     pub has_turns: bool,
+    /// The journeys, when `--journeys` was given.
+    pub journeys: Option<Journeys>,
+}
+
+/// What the page shows of `peakend journey`'s output.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Journeys {
+    /// The file it came from.
+    pub from: String,
+    /// The name of its customer column.
+    pub customer: String,
+    /// Customers read.
+    pub customers: u64,
+    /// Customers whose latest contact went wrong after an earlier one did.
+    pub failed_again: u64,
+    /// Customers with at least one repeat contact.
+    pub repeat: u64,
+    /// Customers who used more than one channel.
+    pub multichannel: u64,
+    /// Sum and count of the journeys' effort.
+    pub effort: (f64, u64),
+    /// The customers who failed again, worst remembered first, at most
+    /// `top`.
+    pub shown: Vec<JourneyRow>,
 }
 
 impl Report {
@@ -123,8 +158,10 @@ pub struct Builder {
     worst: TopN<Shown>,
     no_empathy: TopN<Summary>,
     no_empathy_total: u64,
+    hardest: TopN<Summary>,
+    hardest_total: u64,
     seen: u64,
-    has_agent: bool,
+    facets: [bool; 3],
 }
 
 impl Builder {
@@ -137,8 +174,10 @@ impl Builder {
             worst: TopN::new(options.top),
             no_empathy: TopN::new(options.top),
             no_empathy_total: 0,
+            hardest: TopN::new(options.top),
+            hardest_total: 0,
             seen: 0,
-            has_agent: false,
+            facets: [false; 3],
         })
     }
 
@@ -166,11 +205,24 @@ impl Builder {
             self.no_empathy_total += 1;
             self.no_empathy.offer(key, || summary(order));
         }
+        let unresolved = figures.resolved == Some(false);
+        if unresolved || figures.effort.is_some_and(|e| e >= HIGH_EFFORT) {
+            self.hardest_total += 1;
+            let key = RankKey {
+                bad_ending: unresolved,
+                effect: figures.effort.map(|e| -e),
+                order,
+            };
+            self.hardest.offer(key, || summary(order));
+        }
     }
 
     /// Counts one interaction scored in this run.
     pub fn add(&mut self, entry: Entry) {
-        let Entry { figures, summary, turns } = entry;
+        let Entry { figures, summary, turns, facets } = entry;
+        for (has, given) in self.facets.iter_mut().zip(facets) {
+            *has |= given;
+        }
         let (language, end_emotion) =
             (summary.language.clone(), summary.end_emotion.clone());
         let mut turns = Some(turns);
@@ -186,21 +238,21 @@ impl Builder {
     /// The page's content; `from` names the inputs, `has_turns` says
     /// whether turns were given.
     pub fn finish(self, from: Vec<String>, has_turns: bool) -> Report {
+        let ranked =
+            |top: TopN<Summary>| top.into_ranked().into_iter().map(|(_, s)| s).collect();
         Report {
             title: self.options.title,
             from,
             weights: self.options.weights,
             glance: self.glance,
             worst: self.worst.into_ranked().into_iter().map(|(_, s)| s).collect(),
-            no_empathy: self
-                .no_empathy
-                .into_ranked()
-                .into_iter()
-                .map(|(_, s)| s)
-                .collect(),
+            no_empathy: ranked(self.no_empathy),
             no_empathy_total: self.no_empathy_total,
-            has_agent: self.has_agent,
+            hardest: ranked(self.hardest),
+            hardest_total: self.hardest_total,
+            facets: self.facets,
             has_turns,
+            journeys: None,
         }
     }
 }
@@ -213,6 +265,7 @@ pub struct Entry {
     figures: Figures,
     summary: Summary,
     turns: Vec<TurnRow>,
+    facets: [bool; 3],
 }
 
 impl Entry {
@@ -231,21 +284,50 @@ impl Entry {
             bad_ending: flag(get("bad_ending")),
             agent_valence: figure(get("agent_valence")),
             empathy_after_peak: flag(get("empathy_after_peak")),
+            effort: figure(get("effort")),
+            resolved: flag(get("resolved")),
+            hold_ms: int(get("hold_ms")),
         };
+        // The holds and silences as data, at their turns.
+        let t = &scored.outcome.timing;
+        let at = |hold: bool| {
+            move |g: &crate::summary::moments::Hold| Pause {
+                turn: ix.turns[g.before].turn,
+                ms: g.ms,
+                hold,
+            }
+        };
+        let mut pauses: Vec<Pause> = t
+            .holds
+            .iter()
+            .map(at(true))
+            .chain(t.silences.iter().map(at(false)))
+            .collect();
+        pauses.sort_by_key(|p| (p.turn, !p.hold));
         let summary = Summary {
             id: text(get("interaction_id")),
             language: text(get("language")),
-            agent: String::new(),
+            facets: Default::default(),
             turns: int(get("turns")),
             customer_turns: int(get("customer_turns")),
             peak_turn: int(get("peak_turn")),
             end_turn: int(get("end_turn")),
             figures,
             peak_terms: term_list(get("peak_terms")),
+            peak_is_hold: !scored.outcome.peak_hold.is_empty(),
             end_terms: term_list(get("end_terms")),
             emotion: text(get("emotion")),
             peak_emotion: text(get("peak_emotion")),
             end_emotion: text(get("end_emotion")),
+            effort_terms: terms::parse(&text(get("effort_terms"))),
+            resolution_terms: terms::parse(&text(get("resolution_terms"))),
+            timing: Timing {
+                longest_silence_ms: int(get("longest_silence_ms")),
+                interruptions: int(get("interruptions")),
+                agent_talk_share: figure(get("agent_talk_share")),
+                first_response_ms: int(get("first_response_ms")),
+            },
+            pauses,
             line: 0,
             order: 0,
         };
@@ -267,10 +349,34 @@ impl Entry {
                     emotion: text(get("emotion")),
                     terms: term_list(get("terms")),
                     text: turn.text.clone(),
+                    start_ms: turn.start_ms,
+                    end_ms: turn.end_ms,
                 }
             })
             .collect();
-        Entry { figures, summary, turns }
+        Entry { figures, summary, turns, facets: [false; 3] }
+    }
+
+    /// The entry with the interaction's extra columns (those `--keep`
+    /// carries to the per-interaction output), as (name, value): the ones
+    /// the page filters by ([`FACETS`]: agent, queue, channel, by the same
+    /// header names as a CSV) are taken, the rest ignored.
+    pub fn with_columns<N: AsRef<str>, V: AsRef<str>>(
+        mut self,
+        columns: impl IntoIterator<Item = (N, V)>,
+    ) -> Entry {
+        for (name, value) in columns {
+            let name = name.as_ref().trim().to_lowercase();
+            if let Some(k) =
+                FACETS.iter().position(|(_, aliases)| aliases.contains(&&*name))
+            {
+                if !self.facets[k] {
+                    self.facets[k] = true;
+                    self.summary.facets[k] = value.as_ref().trim().to_string();
+                }
+            }
+        }
+        self
     }
 }
 
@@ -304,6 +410,10 @@ fn text(v: Option<Value<'_>>) -> String {
 
 /// The terms a CSV cell would show, as data.
 fn term_list(v: Option<Value<'_>>) -> Vec<Term> {
+    // A hold that is the peak is one term written as text (`hold:11m00s:-0.89`).
+    if let Some(Value::Text(t)) = v {
+        return terms::parse(t);
+    }
     let Some(Value::Terms(list)) = v else { return Vec::new() };
     let list: TermList<'_> = list;
     let (kept, _) = crate::output::shown_terms(list, &mut Vec::new());
@@ -326,7 +436,7 @@ pub fn build(
 ) -> Result<Report> {
     let mut builder = Builder::new(options)?;
     let mut reader = InteractionReader::open(interactions)?;
-    builder.has_agent = reader.has_agent();
+    builder.facets = reader.facets();
     while let Some(row) = reader.next_row()? {
         let summary = |order| Summary { order, ..row.to_summary() };
         builder.offer(
@@ -362,10 +472,109 @@ pub fn build(
     Ok(report)
 }
 
+/// Reads the journey CSV of `peakend journey` into what the page shows:
+/// figures over every customer, and the `top` customers who failed again,
+/// worst remembered first.
+pub fn read_journeys(source: &Source, top: usize) -> Result<Journeys> {
+    let mut reader = JourneyReader::open(source)?;
+    let mut j = Journeys {
+        from: source.display_path().display().to_string(),
+        customer: reader.customer().to_string(),
+        ..Journeys::default()
+    };
+    let mut shown = TopN::new(top);
+    while let Some(row) = reader.next_row()? {
+        j.customers += 1;
+        j.repeat += u64::from(row.repeat_contacts.is_some_and(|n| n > 0));
+        j.multichannel += u64::from(row.channels.split('|').count() > 1);
+        if let Some(e) = row.effort {
+            j.effort.0 += e;
+            j.effort.1 += 1;
+        }
+        if row.failed_again {
+            j.failed_again += 1;
+            let key =
+                RankKey { bad_ending: true, effect: row.remembered, order: j.customers };
+            shown.offer(key, || row);
+        }
+    }
+    j.shown = shown.into_ranked().into_iter().map(|(_, r)| r).collect();
+    Ok(j)
+}
+
 /// Renders the page and writes it to `output` (`None` or `-`: standard
 /// output).
 pub fn write(report: &Report, output: Option<&Path>) -> Result<()> {
     let mut file = crate::output::atomic::AtomicFile::create(output)?;
     file.write_all_named(html::render(report).as_bytes())?;
     file.commit()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::{Speaker, Turn};
+    use crate::summary::moments::Hold;
+
+    fn turn(turn: i64, speaker: Speaker, start: i64) -> Turn {
+        Turn {
+            turn,
+            speaker,
+            text: String::new(),
+            start_ms: Some(start),
+            end_ms: Some(start + 1_000),
+            line: 0,
+        }
+    }
+
+    #[test]
+    fn entries_carry_holds_as_data_and_take_the_columns_they_filter_by() {
+        // Numbered 10, 20, ...: the pauses are at the turns' numbers.
+        let ix = Interaction {
+            id: "h-1".into(),
+            language: None,
+            turns: vec![
+                turn(10, Speaker::Customer, 0),
+                turn(20, Speaker::Agent, 1_000),
+                turn(30, Speaker::Agent, 182_000),
+                turn(40, Speaker::Customer, 198_000),
+            ],
+        };
+        let mut scored =
+            Scored { turns: vec![Default::default(); 4], ..Scored::default() };
+        let t = &mut scored.outcome.timing;
+        t.holds = vec![Hold { before: 2, ms: 180_000 }];
+        t.silences = vec![Hold { before: 3, ms: 15_000 }];
+        t.hold_ms = Some(180_000);
+        let e = Entry::new(&ix, &scored).with_columns([
+            ("Queue", " billing "),
+            ("agent_id", "Priya|Sam"),
+            ("customer_id", "C-1"),
+            ("queue", "ignored: the first one counts"),
+        ]);
+        assert_eq!(
+            e.summary.pauses,
+            [
+                Pause { turn: 30, ms: 180_000, hold: true },
+                Pause { turn: 40, ms: 15_000, hold: false }
+            ]
+        );
+        assert_eq!(e.figures.hold_ms, Some(180_000));
+        assert_eq!(e.facets, [true, true, false]);
+        assert_eq!(
+            e.summary.facets,
+            ["Priya|Sam".to_string(), "billing".into(), String::new()]
+        );
+        assert_eq!(e.turns[2].start_ms, Some(182_000));
+        let mut b = Builder::new(&Options::default()).unwrap();
+        b.add(e);
+        b.add(Entry::new(&ix, &scored));
+        let r = b.finish(Vec::new(), true);
+        assert_eq!(
+            r.facets,
+            [true, true, false],
+            "a filter when any entry has the column"
+        );
+        assert_eq!((r.glance.timed, r.glance.held), (2, 2));
+    }
 }

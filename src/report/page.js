@@ -27,15 +27,20 @@
   var cards = Array.prototype.slice.call(document.querySelectorAll('li.card'));
   var shown = document.getElementById('shown'), none = document.getElementById('none');
   function val(name) { var f = form.elements[name]; return f ? f.value : ''; }
+  // Agent, queue, channel: a card matches when one of its values (joined by |) is the one chosen.
+  var facets = Array.prototype.slice.call(form.querySelectorAll('select.facet'));
+  function has(list, v) { return (list || '').split('|').map(function (a) { return a.trim(); }).indexOf(v) >= 0; }
+  function checked(name) { var f = form.elements[name]; return f ? f.checked : false; }
   function apply() {
-    var q = val('q').trim().toLowerCase(), lang = val('lang'), emo = val('emotion'), agent = val('agent'),
-        emp = val('empathy'), tone = val('tone'), bad = form.elements.bad.checked, n = 0;
+    var q = val('q').trim().toLowerCase(), lang = val('lang'), emo = val('emotion'),
+        emp = val('empathy'), tone = val('tone'), res = val('resolved'), bad = checked('bad'),
+        hard = checked('hard'), n = 0;
     cards.forEach(function (c) {
       var d = c.dataset;
       var ok = (!q || d.id.toLowerCase().indexOf(q) >= 0) && (!lang || d.lang === lang) &&
         (!emo || d.emotion === emo) && (!emp || d.empathy === emp) && (!tone || d.tone === tone) &&
-        (!bad || d.bad === '1') &&
-        (!agent || d.agent.split('|').map(function (a) { return a.trim(); }).indexOf(agent) >= 0);
+        (!bad || d.bad === '1') && (!res || d.resolved === res) && (!hard || d.hard === '1') &&
+        facets.every(function (s) { return !s.value || has(d[s.name], s.value); });
       c.hidden = !ok; if (ok) n++;
     });
     shown.textContent = 'Showing ' + n + ' of ' + cards.length + ' interactions drawn';

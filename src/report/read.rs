@@ -28,8 +28,19 @@ use crate::input::Source;
 use crate::output::schema;
 use crate::record::{Speaker, SPEAKER_VALUES};
 
-/// Header names accepted for an optional agent column.
-const AGENT: &[&str] = &["agent", "agent_id", "agent_name"];
+/// What the page filters interactions by when the per-interaction CSV
+/// has such a column (carried from the input by `score --keep`, or added by
+/// another tool): the filter's name and the header names it accepts. A cell
+/// may hold several values joined by `|` (the agents of a transfer).
+pub const FACETS: [(&str, &[&str]); 3] = [
+    ("agent", &["agent", "agent_id", "agent_name"]),
+    ("queue", &["queue", "queue_name", "queue_id"]),
+    ("channel", &["channel", "channel_type", "media_type"]),
+];
+
+/// The columns `peakend report` cannot do without.
+const REPORT_NEEDS: &[&str] =
+    &["experienced", "peak", "end", "remembered", "gap", "bad_ending"];
 
 /// The figures of one interaction that the aggregates and the ranking use.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -50,6 +61,36 @@ pub struct Figures {
     pub agent_valence: Option<f64>,
     /// The agent's turn after the customer's worst moment showed empathy.
     pub empathy_after_peak: Option<bool>,
+    /// How hard the contact was, in [0, 1].
+    pub effort: Option<f64>,
+    /// The customer got what they came for (`None`: no evidence).
+    pub resolved: Option<bool>,
+    /// Total length of the holds (`None` without timestamps).
+    pub hold_ms: Option<i64>,
+}
+
+/// The timing figures of one interaction (empty without timestamps).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Timing {
+    /// The longest gap between two turns.
+    pub longest_silence_ms: Option<i64>,
+    /// Agent turns that started while the customer was talking.
+    pub interruptions: Option<i64>,
+    /// The agent's share of the talking time.
+    pub agent_talk_share: Option<f64>,
+    /// From the customer's first turn to the agent's answer.
+    pub first_response_ms: Option<i64>,
+}
+
+/// A hold or a long silence: the gap before a turn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pause {
+    /// The `turn` it ends before.
+    pub turn: i64,
+    /// Its length.
+    pub ms: i64,
+    /// A hold (else a silence).
+    pub hold: bool,
 }
 
 /// One interaction as the page shows it.
@@ -59,8 +100,9 @@ pub struct Summary {
     pub id: String,
     /// Language code (empty when the CSV has no `language` column).
     pub language: String,
-    /// The agent(s), when the CSV has an `agent` column; else empty.
-    pub agent: String,
+    /// The values of the [`FACETS`] (agent, queue, channel), empty when
+    /// absent.
+    pub facets: [String; 3],
     /// Number of turns.
     pub turns: Option<i64>,
     /// Number of customer turns.
@@ -73,6 +115,8 @@ pub struct Summary {
     pub figures: Figures,
     /// The terms that drove the peak turn.
     pub peak_terms: Vec<Term>,
+    /// The peak is a hold (before `peak_turn`), not a turn.
+    pub peak_is_hold: bool,
     /// The terms of the end window.
     pub end_terms: Vec<Term>,
     /// Dominant customer emotion.
@@ -81,6 +125,14 @@ pub struct Summary {
     pub peak_emotion: String,
     /// Dominant emotion over the end window.
     pub end_emotion: String,
+    /// The evidence behind `effort` (weights as contributions).
+    pub effort_terms: Vec<Term>,
+    /// The evidence behind `resolved` (1 for, -1 against).
+    pub resolution_terms: Vec<Term>,
+    /// Holds, silences, talk-over, response time.
+    pub timing: Timing,
+    /// The holds and long silences, in turn order.
+    pub pauses: Vec<Pause>,
     /// 1-based line in the per-interaction CSV (0 when scored in the same
     /// run).
     pub line: u64,
@@ -103,6 +155,10 @@ pub struct TurnRow {
     pub terms: Vec<Term>,
     /// The turn's text (empty without the column).
     pub text: String,
+    /// Start offset, when known.
+    pub start_ms: Option<i64>,
+    /// End offset, when known.
+    pub end_ms: Option<i64>,
 }
 
 /// One of score's CSVs, read a record at a time into one reused record.
@@ -186,12 +242,14 @@ impl Names<'_> {
     }
 
     fn missing(&self, name: &str) -> Error {
-        Error::input(
-            self.path,
-            1,
-            format!("header has no '{name}' column: expected {}{}", self.what, self.hint),
-        )
+        missing(self.path, name, &format!("expected {}{}", self.what, self.hint))
     }
+}
+
+/// The error of a header without the column `name`; `why` says why it is
+/// needed.
+fn missing(path: &Path, name: &str, why: &str) -> Error {
+    Error::input(path, 1, format!("header has no '{name}' column: {why}"))
 }
 
 fn cell(record: &ByteRecord, col: Option<usize>) -> Cow<'_, str> {
@@ -261,18 +319,44 @@ fn flag(
     })
 }
 
+/// Parses an optional `turn:ms|turn:ms` cell (`holds`, `silences`) into
+/// `out`.
+fn pauses(
+    record: &ByteRecord,
+    col: Option<usize>,
+    name: &str,
+    hold: bool,
+    out: &mut Vec<Pause>,
+) -> std::result::Result<(), String> {
+    let c = cell(record, col);
+    for entry in c.split('|').map(str::trim).filter(|e| !e.is_empty()) {
+        let parsed = entry.split_once(':').and_then(|(t, ms)| {
+            Some(Pause {
+                turn: t.trim().parse().ok()?,
+                ms: ms.trim().parse().ok()?,
+                hold,
+            })
+        });
+        match parsed {
+            Some(p) if p.ms >= 0 => out.push(p),
+            _ => return Err(format!("{name} '{entry}' is not turn:ms")),
+        }
+    }
+    Ok(())
+}
+
 /// Column positions of the per-interaction CSV.
 #[derive(Debug)]
 struct IxColumns {
     id: usize,
-    experienced: usize,
-    peak: usize,
-    end: usize,
-    remembered: usize,
-    gap: usize,
-    bad_ending: usize,
+    experienced: Option<usize>,
+    peak: Option<usize>,
+    end: Option<usize>,
+    remembered: Option<usize>,
+    gap: Option<usize>,
+    bad_ending: Option<usize>,
     language: Option<usize>,
-    agent: Option<usize>,
+    facets: [Option<usize>; 3],
     turns: Option<usize>,
     customer_turns: Option<usize>,
     peak_turn: Option<usize>,
@@ -284,18 +368,39 @@ struct IxColumns {
     peak_emotion: Option<usize>,
     end_emotion: Option<usize>,
     empathy_after_peak: Option<usize>,
+    effort: Option<usize>,
+    effort_terms: Option<usize>,
+    resolved: Option<usize>,
+    resolution_terms: Option<usize>,
+    hold_ms: Option<usize>,
+    longest_silence_ms: Option<usize>,
+    interruptions: Option<usize>,
+    agent_talk_share: Option<usize>,
+    first_response_ms: Option<usize>,
+    holds: Option<usize>,
+    silences: Option<usize>,
 }
 
-/// Streams the per-interaction CSV (`peakend score -o`).
+/// Streams the per-interaction CSV (`peakend score -o`): the one reader of
+/// it, for `peakend report` and `peakend journey`.
 pub struct InteractionReader {
     file: CsvFile,
     cols: IxColumns,
+    names: Vec<String>,
     rows: u64,
+    pauses: Vec<Pause>,
 }
 
 impl InteractionReader {
-    /// Opens the file and checks its header.
+    /// Opens the file and checks its header for the columns the report
+    /// needs.
     pub fn open(source: &Source) -> Result<InteractionReader> {
+        InteractionReader::open_needing(source, REPORT_NEEDS)
+    }
+
+    /// Opens the file and checks that its header has `interaction_id` and
+    /// the columns of `needs` (names of the output schema).
+    pub fn open_needing(source: &Source, needs: &[&str]) -> Result<InteractionReader> {
         let what = "the per-interaction CSV written by `peakend score -o`";
         let (file, names) = CsvFile::open(source, what)?;
         let hint = if names.iter().any(|n| n == "speaker")
@@ -307,16 +412,20 @@ impl InteractionReader {
         };
         let schema: Vec<&str> = schema::names(schema::INTERACTION).collect();
         let n = Names { names: &names, path: &file.path, what, hint, schema: &schema };
+        let id = n.find(ID).ok_or_else(|| n.missing("interaction_id"))?;
+        for name in needs {
+            n.required(name)?;
+        }
         let cols = IxColumns {
-            id: n.find(ID).ok_or_else(|| n.missing("interaction_id"))?,
-            experienced: n.required("experienced")?,
-            peak: n.required("peak")?,
-            end: n.required("end")?,
-            remembered: n.required("remembered")?,
-            gap: n.required("gap")?,
-            bad_ending: n.required("bad_ending")?,
+            id,
+            experienced: n.optional("experienced"),
+            peak: n.optional("peak"),
+            end: n.optional("end"),
+            remembered: n.optional("remembered"),
+            gap: n.optional("gap"),
+            bad_ending: n.optional("bad_ending"),
             language: n.optional("language"),
-            agent: n.find(AGENT),
+            facets: FACETS.map(|(_, aliases)| n.find(aliases)),
             turns: n.optional("turns"),
             customer_turns: n.optional("customer_turns"),
             peak_turn: n.optional("peak_turn"),
@@ -328,13 +437,42 @@ impl InteractionReader {
             peak_emotion: n.optional("peak_emotion"),
             end_emotion: n.optional("end_emotion"),
             empathy_after_peak: n.optional("empathy_after_peak"),
+            effort: n.optional("effort"),
+            effort_terms: n.optional("effort_terms"),
+            resolved: n.optional("resolved"),
+            resolution_terms: n.optional("resolution_terms"),
+            hold_ms: n.optional("hold_ms"),
+            longest_silence_ms: n.optional("longest_silence_ms"),
+            interruptions: n.optional("interruptions"),
+            agent_talk_share: n.optional("agent_talk_share"),
+            first_response_ms: n.optional("first_response_ms"),
+            holds: n.optional("holds"),
+            silences: n.optional("silences"),
         };
-        Ok(InteractionReader { file, cols, rows: 0 })
+        Ok(InteractionReader { file, cols, names, rows: 0, pauses: Vec::new() })
     }
 
-    /// True when the CSV has an agent column.
-    pub fn has_agent(&self) -> bool {
-        self.cols.agent.is_some()
+    /// Which [`FACETS`] the CSV has a column for.
+    pub fn facets(&self) -> [bool; 3] {
+        self.cols.facets.map(|c| c.is_some())
+    }
+
+    /// The position of a column named by the user (case-insensitive), or
+    /// an error naming it and `why` it is needed.
+    pub fn column(&self, name: &str, why: &str) -> Result<usize> {
+        let lower = name.trim().to_lowercase();
+        self.names.iter().position(|n| *n == lower).ok_or_else(|| {
+            Error::input(
+                &self.file.path,
+                1,
+                format!("header has no '{name}' column ({why})"),
+            )
+        })
+    }
+
+    /// The file's name in messages.
+    pub fn path(&self) -> &Path {
+        &self.file.path
     }
 
     /// The next row, checked; `None` at the end of the file.
@@ -347,15 +485,18 @@ impl InteractionReader {
             return Err(fail("empty interaction_id".into()));
         }
         let figures = Figures {
-            experienced: figure(r, Some(c.experienced), "experienced").map_err(fail)?,
-            peak: figure(r, Some(c.peak), "peak").map_err(fail)?,
-            end: figure(r, Some(c.end), "end").map_err(fail)?,
-            remembered: figure(r, Some(c.remembered), "remembered").map_err(fail)?,
-            gap: figure(r, Some(c.gap), "gap").map_err(fail)?,
-            bad_ending: flag(r, Some(c.bad_ending), "bad_ending").map_err(fail)?,
+            experienced: figure(r, c.experienced, "experienced").map_err(fail)?,
+            peak: figure(r, c.peak, "peak").map_err(fail)?,
+            end: figure(r, c.end, "end").map_err(fail)?,
+            remembered: figure(r, c.remembered, "remembered").map_err(fail)?,
+            gap: figure(r, c.gap, "gap").map_err(fail)?,
+            bad_ending: flag(r, c.bad_ending, "bad_ending").map_err(fail)?,
             agent_valence: figure(r, c.agent_valence, "agent_valence").map_err(fail)?,
             empathy_after_peak: flag(r, c.empathy_after_peak, "empathy_after_peak")
                 .map_err(fail)?,
+            effort: figure(r, c.effort, "effort").map_err(fail)?,
+            resolved: flag(r, c.resolved, "resolved").map_err(fail)?,
+            hold_ms: whole(r, c.hold_ms, "hold_ms").map_err(fail)?,
         };
         let counts = [
             whole(r, c.turns, "turns"),
@@ -367,13 +508,29 @@ impl InteractionReader {
         for (slot, v) in ints.iter_mut().zip(counts) {
             *slot = v.map_err(fail)?;
         }
+        let timing = Timing {
+            longest_silence_ms: whole(r, c.longest_silence_ms, "longest_silence_ms")
+                .map_err(fail)?,
+            interruptions: whole(r, c.interruptions, "interruptions").map_err(fail)?,
+            agent_talk_share: figure(r, c.agent_talk_share, "agent_talk_share")
+                .map_err(fail)?,
+            first_response_ms: whole(r, c.first_response_ms, "first_response_ms")
+                .map_err(fail)?,
+        };
+        self.pauses.clear();
+        pauses(r, c.holds, "holds", true, &mut self.pauses).map_err(fail)?;
+        pauses(r, c.silences, "silences", false, &mut self.pauses).map_err(fail)?;
+        self.pauses.sort_by_key(|p| (p.turn, !p.hold));
         let order = self.rows;
         self.rows += 1;
         Ok(Some(IxRow {
             record: &self.file.record,
             cols: &self.cols,
+            path: &self.file.path,
             figures,
             ints,
+            timing,
+            pauses: &self.pauses,
             line,
             order,
         }))
@@ -384,9 +541,12 @@ impl InteractionReader {
 pub struct IxRow<'a> {
     record: &'a ByteRecord,
     cols: &'a IxColumns,
+    path: &'a Path,
     /// The figures.
     pub figures: Figures,
     ints: [Option<i64>; 4],
+    timing: Timing,
+    pauses: &'a [Pause],
     /// 1-based line in the file.
     pub line: u64,
     /// 0-based position among the data rows.
@@ -397,6 +557,14 @@ impl IxRow<'_> {
     /// The interaction id.
     pub fn id(&self) -> Cow<'_, str> {
         cell(self.record, Some(self.cols.id))
+    }
+    /// The cell of column `col` (from [`InteractionReader::column`]).
+    pub fn cell(&self, col: usize) -> Cow<'_, str> {
+        cell(self.record, Some(col))
+    }
+    /// An error about this row.
+    pub fn error(&self, msg: String) -> Error {
+        Error::input(self.path, self.line, msg)
     }
     /// The language (empty when absent).
     pub fn language(&self) -> Cow<'_, str> {
@@ -418,17 +586,24 @@ impl IxRow<'_> {
         Summary {
             id: text(Some(c.id)),
             language: text(c.language),
-            agent: text(c.agent),
+            facets: c.facets.map(text),
             turns: self.ints[0],
             customer_turns: self.ints[1],
             peak_turn: self.ints[2],
             end_turn: self.ints[3],
             figures: self.figures,
             peak_terms: terms::parse(&text(c.peak_terms)),
+            peak_is_hold: cell(self.record, c.peak_terms)
+                .trim_start()
+                .starts_with("hold:"),
             end_terms: terms::parse(&text(c.end_terms)),
             emotion: text(c.emotion),
             peak_emotion: text(c.peak_emotion),
             end_emotion: text(c.end_emotion),
+            effort_terms: terms::parse(&text(c.effort_terms)),
+            resolution_terms: terms::parse(&text(c.resolution_terms)),
+            timing: self.timing,
+            pauses: self.pauses.to_vec(),
             line: self.line,
             order: self.order,
         }
@@ -445,6 +620,8 @@ struct TurnColumns {
     emotion: Option<usize>,
     terms: Option<usize>,
     text: Option<usize>,
+    start_ms: Option<usize>,
+    end_ms: Option<usize>,
 }
 
 /// Streams the per-turn CSV (`peakend score --turns`).
@@ -473,6 +650,8 @@ impl TurnReader {
             emotion: n.optional("emotion"),
             terms: n.optional("terms"),
             text: n.optional("text"),
+            start_ms: n.optional("start_ms"),
+            end_ms: n.optional("end_ms"),
         };
         Ok(TurnReader { file, cols })
     }
@@ -501,12 +680,16 @@ impl TurnReader {
             let name = if turn.is_none() { "turn" } else { "valence" };
             return Err(fail(format!("empty {name}")));
         };
+        let start_ms = whole(r, c.start_ms, "start_ms").map_err(fail)?;
+        let end_ms = whole(r, c.end_ms, "end_ms").map_err(fail)?;
         Ok(Some(TurnView {
             record: &self.file.record,
             cols: &self.cols,
             turn,
             speaker,
             valence,
+            start_ms,
+            end_ms,
         }))
     }
 }
@@ -518,6 +701,8 @@ pub struct TurnView<'a> {
     turn: i64,
     speaker: Speaker,
     valence: f64,
+    start_ms: Option<i64>,
+    end_ms: Option<i64>,
 }
 
 impl TurnView<'_> {
@@ -539,7 +724,132 @@ impl TurnView<'_> {
             emotion: text(self.cols.emotion).trim().to_string(),
             terms: terms::parse(&text(self.cols.terms)),
             text: text(self.cols.text),
+            start_ms: self.start_ms,
+            end_ms: self.end_ms,
         }
+    }
+}
+
+/// One customer of the journey CSV (`peakend journey`), as the page shows
+/// it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct JourneyRow {
+    /// The customer id.
+    pub customer: String,
+    /// Number of contacts.
+    pub contacts: Option<i64>,
+    /// Channels in order of first use, joined by `|`.
+    pub channels: String,
+    /// Contacts within the repeat window of the one before.
+    pub repeat_contacts: Option<i64>,
+    /// The journey's remembered score.
+    pub remembered: Option<f64>,
+    /// The journey's effort.
+    pub effort: Option<f64>,
+    /// The latest contact's `resolved`.
+    pub resolved: Option<bool>,
+    /// The latest contact went wrong after an earlier one did.
+    pub failed_again: bool,
+    /// The contacts that make the repeated failure, earlier ones first.
+    pub failed_again_contacts: Vec<String>,
+    /// The time of the latest contact, as written.
+    pub last_contact: String,
+    /// 1-based line in the file.
+    pub line: u64,
+}
+
+/// Column positions of the journey CSV.
+struct JourneyColumns {
+    contacts: usize,
+    channels: Option<usize>,
+    repeat_contacts: Option<usize>,
+    remembered: Option<usize>,
+    effort: Option<usize>,
+    resolved: Option<usize>,
+    failed_again: usize,
+    failed_again_contacts: usize,
+    last_contact: Option<usize>,
+}
+
+/// Streams the journey CSV (`peakend journey -o`): its first column is the
+/// customer (named as `--customer` was), then [`crate::journey::COLUMNS`].
+pub struct JourneyReader {
+    file: CsvFile,
+    cols: JourneyColumns,
+    customer: String,
+}
+
+impl JourneyReader {
+    /// Opens the file and checks its header.
+    pub fn open(source: &Source) -> Result<JourneyReader> {
+        let what = "the journey CSV written by `peakend journey`";
+        let (file, names) = CsvFile::open(source, what)?;
+        let find = |name: &str| names.iter().position(|n| n == name);
+        debug_assert!(["contacts", "failed_again_contacts", "last_contact"]
+            .iter()
+            .all(|c| crate::journey::COLUMNS.contains(c)));
+        let need = |name: &str| {
+            find(name)
+                .ok_or_else(|| missing(&file.path, name, &format!("expected {what}")))
+        };
+        let cols = JourneyColumns {
+            contacts: need("contacts")?,
+            channels: find("channels"),
+            repeat_contacts: find("repeat_contacts"),
+            remembered: find("remembered"),
+            effort: find("effort"),
+            resolved: find("resolved"),
+            failed_again: need("failed_again")?,
+            failed_again_contacts: need("failed_again_contacts")?,
+            last_contact: find("last_contact"),
+        };
+        let customer = names[0].clone();
+        if crate::journey::COLUMNS.contains(&customer.as_str()) {
+            return Err(Error::input(
+                &file.path,
+                1,
+                format!("the first column is '{customer}': expected the customer id, as `peakend journey` writes it"),
+            ));
+        }
+        Ok(JourneyReader { file, cols, customer })
+    }
+
+    /// The name of the customer column.
+    pub fn customer(&self) -> &str {
+        &self.customer
+    }
+
+    /// The next row, checked; `None` at the end of the file.
+    pub fn next_row(&mut self) -> Result<Option<JourneyRow>> {
+        let Some(line) = self.file.next()? else { return Ok(None) };
+        let r = &self.file.record;
+        let c = &self.cols;
+        let fail = |msg: String| self.file.error(line, msg);
+        let text = |col| cell(r, col).trim().to_string();
+        let customer = text(Some(0));
+        if customer.is_empty() {
+            return Err(fail(format!("empty {}", self.customer)));
+        }
+        Ok(Some(JourneyRow {
+            customer,
+            contacts: whole(r, Some(c.contacts), "contacts").map_err(fail)?,
+            channels: text(c.channels),
+            repeat_contacts: whole(r, c.repeat_contacts, "repeat_contacts")
+                .map_err(fail)?,
+            remembered: figure(r, c.remembered, "remembered").map_err(fail)?,
+            effort: figure(r, c.effort, "effort").map_err(fail)?,
+            resolved: flag(r, c.resolved, "resolved").map_err(fail)?,
+            failed_again: flag(r, Some(c.failed_again), "failed_again").map_err(fail)?
+                == Some(true),
+            failed_again_contacts: cell(r, Some(c.failed_again_contacts))
+                .split('|')
+                .map(str::trim)
+                .filter(|id| !id.is_empty())
+                .map(String::from)
+                .collect(),
+            last_contact: text(c.last_contact),
+            line,
+        }))
     }
 }
 
@@ -572,7 +882,7 @@ mod tests {
         ))
         .unwrap();
         assert_eq!(rows[0].id, "a");
-        assert_eq!(rows[0].agent, "Priya");
+        assert_eq!(rows[0].facets[0], "Priya");
         assert_eq!(rows[0].figures.end, Some(-0.6));
         assert_eq!(rows[0].figures.bad_ending, Some(true));
         assert_eq!(rows[0].end_emotion, "anger");

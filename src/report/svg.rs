@@ -7,11 +7,14 @@
 //! ([`Frame`], [`ArcGeometry`]) is kept apart from the markup so that tests
 //! check positions, not strings.
 //!
-//! Conventions: valence runs from -1 (bottom) to +1 (top); turns are spread
-//! evenly left to right in conversation order, customer and agent on the
-//! same axis so the two lines interleave as the talk did. Colours come from
-//! CSS classes (`neg`, `neu`, `pos`), so the page's legend and the charts
-//! cannot disagree.
+//! Conventions: valence runs from -1 (bottom) to +1 (top); turns go left
+//! to right in conversation order, customer and agent on the same axis so
+//! the two lines interleave as the talk did: at their start time when every
+//! turn has one (so a hold takes the room it took in the call), else spread
+//! evenly. Holds and long silences are shaded bands before the turn that
+//! ends them, labelled with their length. Colours come from CSS classes
+//! (`neg`, `neu`, `pos`), so the page's legend and the charts cannot
+//! disagree.
 
 use std::fmt::Write;
 
@@ -19,6 +22,7 @@ use super::glance::Histogram;
 use super::html::{esc, num};
 use super::read::{Summary, TurnRow};
 use crate::record::Speaker;
+use crate::summary::moments::push_duration;
 
 /// Valence at or beyond which a turn counts as positive or negative
 /// (VADER's convention for the compound score, as in `peak_end`).
@@ -124,6 +128,22 @@ pub struct Point {
     pub turn: i64,
 }
 
+/// One hold or long silence on the arc: a band before the turn that ends
+/// it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Band {
+    /// Left edge.
+    pub x0: f64,
+    /// Right edge (the turn that ends it).
+    pub x1: f64,
+    /// Its length.
+    pub ms: i64,
+    /// A hold (else a silence).
+    pub hold: bool,
+    /// The `turn` it ends before.
+    pub turn: i64,
+}
+
 /// Where everything of one arc goes.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ArcGeometry {
@@ -131,6 +151,11 @@ pub struct ArcGeometry {
     pub frame: Frame,
     /// Every turn, in conversation order.
     pub points: Vec<Point>,
+    /// The time span drawn, in ms from the first turn's start, when the
+    /// turns are placed by time; `None` when spread evenly.
+    pub span_ms: Option<(i64, i64)>,
+    /// The holds and long silences.
+    pub bands: Vec<Band>,
     /// The peak marker: (x, y).
     pub peak: Option<(f64, f64)>,
     /// The end marker: at the last customer turn, at the height of `end`.
@@ -146,23 +171,58 @@ impl ArcGeometry {
     /// figures.
     pub fn new(frame: Frame, turns: &[TurnRow], s: &Summary) -> ArcGeometry {
         let n = turns.len();
+        // By time when every turn has a start and they span some time.
+        let starts: Option<Vec<i64>> = turns.iter().map(|t| t.start_ms).collect();
+        let span_ms = starts.as_ref().and_then(|st| {
+            let lo = *st.iter().min()?;
+            let hi = turns
+                .iter()
+                .map(|t| t.end_ms.unwrap_or(0))
+                .chain(st.iter().copied())
+                .max()?;
+            (n > 1 && hi > lo).then_some((lo, hi))
+        });
+        let x_at = |i: usize, ms: Option<i64>| match (span_ms, ms) {
+            (Some((lo, hi)), Some(ms)) => frame.scale_x(ms as f64, lo as f64, hi as f64),
+            _ => frame.x(i, n),
+        };
         let points: Vec<Point> = turns
             .iter()
             .enumerate()
             .map(|(i, t)| Point {
                 index: i,
-                x: frame.x(i, n),
+                x: x_at(i, t.start_ms),
                 y: frame.y(t.valence),
                 speaker: t.speaker,
                 valence: t.valence,
                 turn: t.turn,
             })
             .collect();
+        let bands: Vec<Band> = s
+            .pauses
+            .iter()
+            .filter_map(|p| {
+                let i = turns.iter().position(|t| t.turn == p.turn).filter(|&i| i > 0)?;
+                let x1 = points[i].x;
+                let x0 = match (span_ms, turns[i].start_ms) {
+                    (Some(_), Some(start)) => x_at(i, Some(start - p.ms)),
+                    _ => points[i - 1].x,
+                };
+                Some(Band { x0: x0.min(x1), x1, ms: p.ms, hold: p.hold, turn: p.turn })
+            })
+            .collect();
         let customers = || points.iter().filter(|p| p.speaker == Speaker::Customer);
         let f = &s.figures;
+        // A hold that is the peak is marked in the middle of its band.
+        let hold_peak = s.peak_turn.filter(|_| s.peak_is_hold).and_then(|pt| {
+            bands.iter().find(|b| b.hold && b.turn == pt).map(|b| (b.x0 + b.x1) / 2.0)
+        });
         // The peak is the customer turn numbered peak_turn; without that
         // column, the customer turn whose valence is closest to the peak.
         let peak_point = f.peak.and_then(|peak| {
+            if let Some(x) = hold_peak {
+                return Some((x, frame.y(peak)));
+            }
             s.peak_turn
                 .and_then(|pt| customers().find(|p| p.turn == pt))
                 .or_else(|| {
@@ -180,6 +240,8 @@ impl ArcGeometry {
         });
         ArcGeometry {
             frame,
+            span_ms,
+            bands,
             peak: peak_point,
             end: end_point,
             experienced: f.experienced.map(|v| frame.y(v)),
@@ -273,19 +335,49 @@ pub fn write_arc(out: &mut String, g: &ArcGeometry, key: &str, label: &str, s: &
             );
         }
     }
-    // x-axis: turn numbers.
-    for i in tick_indices(g.points.len(), 12) {
-        let p = &g.points[i];
+    // x-axis: turn numbers, or minutes and seconds when placed by time.
+    if let Some((lo, hi)) = g.span_ms {
+        for ms in time_ticks(hi - lo, 8) {
+            let x = f.scale_x((lo + ms) as f64, lo as f64, hi as f64);
+            let _ = write!(
+                out,
+                r#"<text class="xlab" x="{x:.1}" y="{:.1}">{}</text>"#,
+                y0 + 18.0,
+                clock(ms)
+            );
+        }
+    } else {
+        for i in tick_indices(g.points.len(), 12) {
+            let p = &g.points[i];
+            let _ = write!(
+                out,
+                r#"<text class="xlab" x="{:.1}" y="{:.1}">{}</text>"#,
+                p.x,
+                y0 + 18.0,
+                p.turn
+            );
+        }
+    }
+    let axis = if g.span_ms.is_some() { "time" } else { "turn" };
+    let _ =
+        write!(out, r#"<text class="axisname" x="2" y="{:.1}">{axis}</text>"#, y0 + 18.0);
+    // Holds and long silences, under the lines.
+    // Labels alternate between two rows, so neighbours stay readable.
+    for (k, b) in g.bands.iter().enumerate() {
+        let (class, what) = if b.hold { ("hold", "hold ") } else { ("silence", "") };
+        let mut len = String::new();
+        push_duration(&mut len, b.ms);
         let _ = write!(
             out,
-            r#"<text class="xlab" x="{:.1}" y="{:.1}">{}</text>"#,
-            p.x,
-            y0 + 18.0,
-            p.turn
+            r#"<rect class="pause {class}" x="{:.1}" y="{top}" width="{:.1}" height="{:.1}"><title>{class} of {len} before turn {turn}</title></rect><text class="pauselab {class}" x="{:.1}" y="{:.1}">{what}{len}</text>"#,
+            b.x0,
+            (b.x1 - b.x0).max(3.0),
+            y0 - top,
+            (b.x0 + b.x1) / 2.0,
+            top + 12.0 + 13.0 * (k % 2) as f64,
+            turn = b.turn,
         );
     }
-    let _ =
-        write!(out, r#"<text class="axisname" x="2" y="{:.1}">turn</text>"#, y0 + 18.0);
     // Reference lines, labels kept apart.
     let (ey, ry) = (g.experienced, g.remembered);
     let (ely, rly) = match (ey, ry) {
@@ -366,6 +458,32 @@ pub fn write_arc(out: &mut String, g: &ArcGeometry, key: &str, label: &str, s: &
         );
     }
     out.push_str("</svg>");
+}
+
+/// Offsets (ms) of at most `max` time-axis labels over `span` ms, every
+/// round step (5 s, 10 s, 15 s, 30 s, 1, 2, 5, 10, 15, 30 min, 1 h, ...).
+pub fn time_ticks(span: i64, max: usize) -> Vec<i64> {
+    const STEPS: [i64; 11] = [
+        5_000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 900_000,
+        1_800_000, 3_600_000,
+    ];
+    let max = max.max(2) as i64;
+    let step = STEPS
+        .iter()
+        .copied()
+        .find(|s| span / s < max)
+        .unwrap_or_else(|| (span / (max - 1) / 3_600_000 + 1) * 3_600_000);
+    (0..=span / step).map(|k| k * step).collect()
+}
+
+/// A time offset as `m:ss` (`h:mm:ss` from an hour).
+pub fn clock(ms: i64) -> String {
+    let s = ms.max(0) / 1000;
+    if s >= 3600 {
+        format!("{}:{:02}:{:02}", s / 3600, s % 3600 / 60, s % 60)
+    } else {
+        format!("{}:{:02}", s / 60, s % 60)
+    }
 }
 
 /// The range a histogram is drawn over: its own for values in [-1, 1];
@@ -512,7 +630,7 @@ pub fn write_histogram(out: &mut String, h: &Histogram, what: &str, label: &str)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::read::Figures;
+    use crate::report::read::{Figures, Pause};
 
     fn turn(turn: i64, speaker: Speaker, valence: f64) -> TurnRow {
         TurnRow {
@@ -522,6 +640,8 @@ mod tests {
             emotion: String::new(),
             terms: Vec::new(),
             text: String::new(),
+            start_ms: None,
+            end_ms: None,
         }
     }
 
@@ -620,6 +740,76 @@ mod tests {
         // No customer turn: no markers, no reference lines.
         let g3 = ArcGeometry::new(f, &turns[..1], &Summary::default());
         assert_eq!((g3.peak, g3.end, g3.remembered), (None, None, None));
+    }
+
+    #[test]
+    fn timed_turns_are_placed_by_time_and_pauses_drawn_as_bands() {
+        let timed = |t: i64, speaker, start: i64, end: i64| TurnRow {
+            start_ms: Some(start),
+            end_ms: Some(end),
+            ..turn(t, speaker, 0.0)
+        };
+        let turns = vec![
+            timed(1, Speaker::Customer, 0, 10_000),
+            timed(2, Speaker::Agent, 10_000, 20_000),
+            // A 60 s hold before turn 3, the peak.
+            timed(3, Speaker::Agent, 80_000, 90_000),
+            timed(4, Speaker::Customer, 90_000, 100_000),
+        ];
+        let s = Summary {
+            peak_turn: Some(3),
+            peak_is_hold: true,
+            pauses: vec![Pause { turn: 3, ms: 60_000, hold: true }],
+            figures: Figures { peak: Some(-0.18), ..Figures::default() },
+            ..Summary::default()
+        };
+        let f = Frame::ARC;
+        let g = ArcGeometry::new(f, &turns, &s);
+        assert_eq!(g.span_ms, Some((0, 100_000)));
+        let xs: Vec<f64> = g.points.iter().map(|p| p.x).collect();
+        let at = |ms: f64| f.scale_x(ms, 0.0, 100_000.0);
+        assert_eq!(xs, [at(0.0), at(10_000.0), at(80_000.0), at(90_000.0)]);
+        let band =
+            Band { x0: at(20_000.0), x1: at(80_000.0), ms: 60_000, hold: true, turn: 3 };
+        assert_eq!(g.bands, [band]);
+        assert_eq!(g.peak, Some(((band.x0 + band.x1) / 2.0, f.y(-0.18))), "in the hold");
+        let mut svg = String::new();
+        write_arc(&mut svg, &g, "r1", "arc", &s);
+        assert!(svg.contains(">hold 1m00s</text>") && svg.contains(">time</text>"));
+        assert!(svg.contains(">1:00</text>"), "{svg}");
+
+        // Without timestamps: by position, the band between the two turns.
+        let plain: Vec<TurnRow> = turns
+            .iter()
+            .map(|t| TurnRow { start_ms: None, end_ms: None, ..t.clone() })
+            .collect();
+        let g = ArcGeometry::new(f, &plain, &s);
+        assert_eq!(g.span_ms, None);
+        assert_eq!((g.bands[0].x0, g.bands[0].x1), (f.x(1, 4), f.x(2, 4)));
+        // A pause at a turn not drawn (or the first) has no band.
+        let s2 =
+            Summary { pauses: vec![Pause { turn: 1, ms: 5, hold: false }], ..s.clone() };
+        assert!(ArcGeometry::new(f, &plain, &s2).bands.is_empty());
+    }
+
+    #[test]
+    fn time_axis_steps_are_round() {
+        assert_eq!(
+            time_ticks(100_000, 8),
+            [0, 15_000, 30_000, 45_000, 60_000, 75_000, 90_000]
+        );
+        assert_eq!(
+            time_ticks(660_000, 8),
+            (0..=5).map(|k| k * 120_000).collect::<Vec<_>>()
+        );
+        assert_eq!(
+            time_ticks(30 * 3_600_000, 8),
+            (0..=6).map(|k| k * 5 * 3_600_000).collect::<Vec<_>>()
+        );
+        assert_eq!(
+            [clock(0), clock(75_000), clock(3_725_000)],
+            ["0:00", "1:15", "1:02:05"]
+        );
     }
 
     #[test]
