@@ -195,6 +195,8 @@ fn report_errors_name_the_file_and_line() {
         (vec![p(&ix), "--turns".into(), p(&bad_turn)], "bad-turn.csv:3: valence 'lots' is not a number"),
         (vec![p(&empty)], "empty.csv:1: the file is empty"),
         (vec!["-".into(), "--turns".into(), "-".into()], "cannot both be standard input"),
+        (vec![p(&ix), "--turns".into(), "-".into(), "--journeys".into(), "-".into()], "--turns and --journeys cannot both be standard input"),
+        (vec![p(&ix), "--journeys".into(), "nope-journeys.csv".into()], "nope-journeys.csv"),
         (vec![p(&ix), "--peak-weight".into(), "0".into(), "--end-weight".into(), "0".into()], "--peak-weight and --end-weight cannot both be 0"),
         (vec![p(&ix), "--top".into(), "many".into()], "--top"),
         (vec![p(&ix), "-o".into(), "no/such/dir/r.html".into()], "no/such/dir/r.html"),
@@ -466,6 +468,7 @@ fn help_documents_the_report() {
     for want in [
         "Examples:",
         "--turns",
+        "--journeys",
         "--top",
         "--title",
         "--peak-weight",

@@ -4,7 +4,9 @@
 //! want to see which conversations ended badly, what each looked like and
 //! why. The page shows the batch at a glance, then the interactions whose
 //! ending hurt their memory most, each with its valence arc and the words
-//! that drove it (see the README, "Coach report").
+//! that drove it, its effort, whether it was resolved and its holds (see
+//! the README, "Coach report"); given `peakend journey`'s output
+//! ([`read_journeys`]), also the customers who failed again.
 //!
 //! A [`Builder`] takes the interactions one at a time, in input order, and
 //! keeps fixed-size aggregates ([`glance`]) and two bounded heaps

@@ -1,14 +1,18 @@
-//! Reading the two CSVs that `peakend score` writes, one row at a time.
+//! Reading the two CSVs that `peakend score` writes, and the one that
+//! `peakend journey` writes, one row at a time.
 //!
 //! The column names are those of [`crate::output::schema`] (checked in
-//! debug builds), and the id aliases those of the transcript input. Both
+//! debug builds), and the id aliases those of the transcript input. The
 //! readers resolve the header to column positions once (by name, so
 //! columns added later or reordered by a spreadsheet do no harm), reuse one
 //! `ByteRecord` for the whole file, and check every row's figures, so a bad
 //! cell is reported as `file:line: what is wrong` whether or not that row
-//! ends up on the page. Columns that `INTERFACE.md` fixes are required;
-//! the README's later columns are optional, so CSVs from older versions or
-//! other tools still give a page (with less on it).
+//! ends up on the page. [`InteractionReader`] is the one reader of the
+//! per-interaction CSV, for `peakend report` and `peakend journey`: each
+//! names the columns it cannot do without (the report: those `INTERFACE.md`
+//! fixes); the others are optional, so CSVs from older versions or other
+//! tools still give a page (with less on it), and a user's own columns
+//! (customer, time, channel) are found by name.
 //!
 //! Owned strings are made only for the rows the report keeps
 //! ([`IxRow::to_summary`], [`TurnView::to_turn`]); the rest are looked at in
