@@ -219,6 +219,18 @@ impl Builder {
         }
     }
 
+    /// Shows the filters that the kept input columns `kept` (`score
+    /// --keep`, by their input names) allow, as a page read from score's
+    /// CSV would: a [`FACETS`] filter appears when its column is kept, even
+    /// if every value is empty.
+    pub fn with_kept(mut self, kept: &[String]) -> Builder {
+        for (has, (_, aliases)) in self.facets.iter_mut().zip(FACETS) {
+            *has |=
+                kept.iter().any(|k| aliases.iter().any(|a| k.eq_ignore_ascii_case(a)));
+        }
+        self
+    }
+
     /// Counts one interaction scored in this run.
     pub fn add(&mut self, entry: Entry) {
         let Entry { figures, summary, turns, facets } = entry;
@@ -578,5 +590,9 @@ mod tests {
             "a filter when any entry has the column"
         );
         assert_eq!((r.glance.timed, r.glance.held), (2, 2));
+        // Kept columns named up front give their filters, values or not.
+        let kept = ["MEDIA_TYPE".to_string(), "customer_id".into()];
+        let b = Builder::new(&Options::default()).unwrap().with_kept(&kept);
+        assert_eq!(b.finish(Vec::new(), false).facets, [false, false, true]);
     }
 }
