@@ -775,6 +775,10 @@ fn journeys_section_links_the_contacts_to_their_cards() {
             || top
                 .contains("<code>j-102</code><small class=\"dim\"> (not drawn)</small>")
     );
+    let mut summary = TestCommand::new(&["report", "-o", "r.html", "--journeys"]);
+    summary.arg(&journeys).arg(&examples);
+    let err = String::from_utf8(summary.output().stderr).unwrap();
+    assert!(err.contains("; journeys: 4 customers, 1 failed again"), "{err}");
     // Without --journeys, no section; a wrong file is an error naming it.
     let (_, plain) = report(&[], &examples, None);
     assert!(!plain.contains("id=\"journeys\""));

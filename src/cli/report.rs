@@ -64,6 +64,13 @@ pub(crate) fn summary(
         r.worst.len(),
         took.as_secs_f64()
     );
+    if let Some(j) = &r.journeys {
+        line += &format!(
+            "; journeys: {}, {} failed again",
+            super::count(j.customers, "customer"),
+            j.failed_again
+        );
+    }
     let missing = r.missing_turns();
     if missing > 0 {
         line += &format!(
