@@ -484,23 +484,28 @@ fn help_documents_the_report() {
 
 #[test]
 fn the_report_in_memory_is_the_report_from_the_csvs() {
-    let examples = data("examples/transcripts.csv");
-    let mut c = TestCommand::new(&[
-        "score", "-q", "-o", "ix.csv", "--turns", "t.csv", "--report", "r.html",
-    ]);
-    c.arg(&examples);
-    c.stdout();
-    let (_, from_csvs) = report(&[], &c.path("ix.csv"), Some(&c.path("t.csv")));
-    let in_memory = std::fs::read_to_string(c.path("r.html")).unwrap();
-    // Only the line naming the inputs differs.
-    let without_sources = |html: &str| {
-        html.lines()
-            .filter(|l| !l.contains("interactions from <code>"))
-            .collect::<Vec<_>>()
-            .join("\n")
-    };
-    eqnice!(without_sources(&from_csvs), without_sources(&in_memory));
-    assert!(in_memory.contains("transcripts.csv</code>"));
+    // The timed calls have holds and silences: in memory they come from the
+    // scorer's data, from the CSVs through the holds/silences columns.
+    for (name, holds) in [("transcripts.csv", false), ("calls_timed.csv", true)] {
+        let examples = data(&format!("examples/{name}"));
+        let mut c = TestCommand::new(&[
+            "score", "-q", "-o", "ix.csv", "--turns", "t.csv", "--report", "r.html",
+        ]);
+        c.arg(&examples);
+        c.stdout();
+        let (_, from_csvs) = report(&[], &c.path("ix.csv"), Some(&c.path("t.csv")));
+        let in_memory = std::fs::read_to_string(c.path("r.html")).unwrap();
+        // Only the line naming the inputs differs.
+        let without_sources = |html: &str| {
+            html.lines()
+                .filter(|l| !l.contains("interactions from <code>"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        eqnice!(without_sources(&from_csvs), without_sources(&in_memory));
+        assert!(in_memory.contains(&format!("{name}</code>")));
+        assert_eq!(in_memory.contains("<title>hold of"), holds, "{name}");
+    }
 }
 
 #[test]
