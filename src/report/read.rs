@@ -914,6 +914,41 @@ mod tests {
     }
 
     #[test]
+    fn journey_rows_are_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let head = "cust,contacts,channels,repeat_contacts,remembered,effort,resolved,\
+                    failed_again,failed_again_contacts,last_contact";
+        let data = format!(
+            "{head}\nk1,3,chat|call,2,-0.28,0.88,false,true,j-1| j-2 ,2026-03-06\n\
+             k2,1,call,0,0.8,,,false,,2026-03-01\nk3,2,call,0,0.8,,,perhaps,,x\n,1,,,,,,false,,\n"
+        );
+        let mut r = JourneyReader::open(&ix_source(&dir, "j.csv", &data)).unwrap();
+        assert_eq!(r.customer(), "cust");
+        let first = r.next_row().unwrap().unwrap();
+        assert_eq!(first.failed_again_contacts, ["j-1", "j-2"]);
+        assert_eq!(
+            (first.failed_again, first.resolved, first.line),
+            (true, Some(false), 2)
+        );
+        let second = r.next_row().unwrap().unwrap();
+        assert_eq!((second.failed_again, second.effort), (false, None));
+        let err = r.next_row().err().unwrap().to_string();
+        assert!(
+            err.ends_with("j.csv:4: failed_again 'perhaps' is not true or false"),
+            "{err}"
+        );
+        let err = r.next_row().err().unwrap().to_string();
+        assert!(err.ends_with("j.csv:5: empty cust"), "{err}");
+        // The per-interaction CSV is not a journey CSV.
+        let ix = ix_source(&dir, "ix.csv", &format!("{IX}\n"));
+        let err = JourneyReader::open(&ix).err().unwrap().to_string();
+        assert!(err.contains("ix.csv:1: header has no 'contacts' column"), "{err}");
+        let swapped = ix_source(&dir, "s.csv", &format!("contacts,{head}\n"));
+        let err = JourneyReader::open(&swapped).err().unwrap().to_string();
+        assert!(err.contains("the first column is 'contacts'"), "{err}");
+    }
+
+    #[test]
     fn turn_rows_are_checked_and_copied() {
         let dir = tempfile::tempdir().unwrap();
         let data = "interaction_id,turn,speaker,valence,terms,text\n\
