@@ -261,18 +261,21 @@ fn cell(record: &ByteRecord, col: Option<usize>) -> Cow<'_, str> {
 }
 
 /// An optional cell: empty (or no such column) is `None`; otherwise
-/// `parse` of the trimmed text, whose error names the column.
+/// `parse` of the trimmed text, whose error names the column. Figures are
+/// ASCII: the bytes are trimmed and checked as they are (the lossy copy is
+/// made only for a cell that is not UTF-8, to name it in the error).
 fn optional<T>(
     record: &ByteRecord,
     col: Option<usize>,
     parse: impl FnOnce(&str) -> std::result::Result<T, String>,
 ) -> std::result::Result<Option<T>, String> {
-    let c = cell(record, col);
-    let c = c.trim();
-    if c.is_empty() {
-        Ok(None)
-    } else {
-        parse(c).map(Some)
+    let raw = col.and_then(|i| record.get(i)).unwrap_or_default().trim_ascii();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    match std::str::from_utf8(raw) {
+        Ok(c) => parse(c.trim()).map(Some),
+        Err(_) => parse(String::from_utf8_lossy(raw).trim()).map(Some),
     }
 }
 
