@@ -115,6 +115,7 @@ fn bench_engine(c: &mut Criterion) {
                     line: 0,
                 })
                 .collect(),
+            ..Default::default()
         })
         .collect();
     let bytes: usize = ixs.iter().map(|i| i.text_bytes()).sum();

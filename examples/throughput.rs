@@ -177,6 +177,30 @@ fn full_report(opts: &Options, peakend: &Path, dir: &Path) -> Result<(), String>
         remove_outputs();
     }
     let (one, all) = runs?;
+    // The same runs with both outputs as Parquet (`--format parquet`).
+    let parquet_ix = out_dir.join(format!("{tag}-interactions.parquet"));
+    let parquet_turns = out_dir.join(format!("{tag}-turns.parquet"));
+    let remove_parquet = || {
+        let _ = fs::remove_file(&parquet_ix);
+        let _ = fs::remove_file(&parquet_turns);
+    };
+    let parquet_args = |threads: usize| -> Vec<String> {
+        let mut args = score_args(threads);
+        for (i, path) in [(5, &parquet_ix), (7, &parquet_turns)] {
+            args[i] = path.display().to_string();
+        }
+        args
+    };
+    let parquet = |threads: usize| {
+        remove_parquet();
+        run_child(peakend, &parquet_args(threads), None)
+    };
+    let parquet_runs = best_of(opts.runs, || parquet(1))
+        .and_then(|one| Ok((one, best_of(opts.runs, || parquet(opts.threads))?)));
+    if !opts.keep {
+        remove_parquet();
+    }
+    let (parquet_one, parquet_all) = parquet_runs?;
     let floor = best_of(opts.runs, || csv_floor(&corpus_path))?;
 
     let header_only = dir.join("empty.csv");
@@ -210,6 +234,19 @@ fn full_report(opts: &Options, peakend: &Path, dir: &Path) -> Result<(), String>
         mb / all.seconds,
         turns_per_s(&all),
         rss(&all)
+    );
+    println!(
+        "| peakend, 1 thread, both outputs Parquet | {:.1} | {:.0} | {} |",
+        mb / parquet_one.seconds,
+        turns_per_s(&parquet_one),
+        rss(&parquet_one)
+    );
+    println!(
+        "| peakend, {} threads, both outputs Parquet | {:.1} | {:.0} | {} |",
+        opts.threads,
+        mb / parquet_all.seconds,
+        turns_per_s(&parquet_all),
+        rss(&parquet_all)
     );
     println!("| csv parse floor (csv crate, every byte touched, 1 thread) | {:.1} | {:.0} | - |", mb / floor.seconds, turns_per_s(&floor));
     match &vader {
@@ -271,6 +308,8 @@ fn full_report(opts: &Options, peakend: &Path, dir: &Path) -> Result<(), String>
     );
     println!("    peakend {}", score_args(1).join(" "));
     println!("    peakend {}", score_args(opts.threads).join(" "));
+    println!("    peakend {}", parquet_args(1).join(" "));
+    println!("    peakend {}", parquet_args(opts.threads).join(" "));
     println!("    peakend {}", startup_args.join(" "));
     Ok(())
 }

@@ -39,8 +39,8 @@ pub const CHUNKS_PER_THREAD: usize = 8;
 /// (and so the threads that can be busy) to about 256 chunks of input.
 const MAX_WAVE: usize = 256;
 
-/// Figures of a finished run, for the summary line.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+/// Figures of a finished run, for the summary line and `--summary`.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RunStats {
     /// Interactions scored.
     pub interactions: u64,
@@ -54,6 +54,13 @@ pub struct RunStats {
     /// Interactions whose language could not be detected (too little text),
     /// scored in the default language.
     pub lang_undetected: u64,
+    /// Interactions scored in each language (ISO 639-1), in order of first
+    /// appearance.
+    pub languages: Vec<(&'static str, u64)>,
+    /// Interactions with a `bad_ending` of `true`.
+    pub bad_endings: u64,
+    /// Interactions with a `bad_ending` at all (a customer turn).
+    pub with_ending: u64,
     /// Tolerated input problems.
     pub warnings: InputWarnings,
     /// Wall time.
@@ -66,11 +73,28 @@ impl RunStats {
         self.turns += other.turns;
         self.lang_unsupported += other.lang_unsupported;
         self.lang_undetected += other.lang_undetected;
+        self.bad_endings += other.bad_endings;
+        self.with_ending += other.with_ending;
+        for &(code, n) in &other.languages {
+            self.count_language(code, n);
+        }
+    }
+
+    fn count_language(&mut self, code: &'static str, n: u64) {
+        match self.languages.iter_mut().find(|(c, _)| *c == code) {
+            Some((_, count)) => *count += n,
+            None => self.languages.push((code, n)),
+        }
     }
 
     fn add(&mut self, ix: &Interaction, scored: &Scored) {
         self.interactions += 1;
         self.turns += ix.turns.len() as u64;
+        self.count_language(scored.language, 1);
+        if let Some(bad) = scored.summary.bad_ending {
+            self.with_ending += 1;
+            self.bad_endings += u64::from(bad);
+        }
         match scored.lang_fallback {
             Some(LangFallback::Unsupported) => self.lang_unsupported += 1,
             Some(LangFallback::Undetected) => self.lang_undetected += 1,
@@ -159,7 +183,7 @@ struct Slot {
 
 impl Slot {
     /// Reads, scores and formats the chunk on its own.
-    fn process(&mut self, engine: &Engine, worker: &mut Worker, layout: Layout) {
+    fn process(&mut self, engine: &Engine, worker: &mut Worker, layout: &Layout) {
         self.rows.clear();
         self.stats = RunStats::default();
         let Some(chunk) = &mut self.chunk else { return };
@@ -180,7 +204,7 @@ fn score(
     scored: &mut Scored,
     rows: &mut Rows,
     stats: &mut RunStats,
-    layout: Layout,
+    layout: &Layout,
 ) {
     engine.score_into(ix, scratch, scored);
     rows.push(ix, scored, layout);
@@ -235,7 +259,7 @@ impl Ordered<'_> {
         workers: &ThreadLocal<RefCell<Worker>>,
         parallel: bool,
     ) -> Result<()> {
-        let (engine, layout) = (self.engine, self.layout);
+        let (engine, layout) = (self.engine, &self.layout.clone());
         let process = |slots: &mut Vec<Slot>| {
             let each = |slot: &mut Slot| {
                 let mut worker = workers.get_or_default().borrow_mut();
@@ -281,7 +305,7 @@ impl Ordered<'_> {
         for slot in slots {
             let Some(mut chunk) = slot.chunk.take() else { continue };
             let accepted =
-                slot.warnings.is_some_and(|w| self.reader.accept(&slot.ids, w));
+                slot.warnings.take().is_some_and(|w| self.reader.accept(&slot.ids, w));
             let read = if accepted {
                 Ok(())
             } else {
@@ -297,7 +321,7 @@ impl Ordered<'_> {
                         &mut scored,
                         rows,
                         stats,
-                        self.layout,
+                        &self.layout,
                     );
                 })
             };

@@ -41,6 +41,7 @@
 //!         turn(Speaker::Agent, "I'm sorry about that, let me check."),
 //!         turn(Speaker::Customer, "Still not working. This is a waste of time!"),
 //!     ],
+//!     ..Default::default()
 //! };
 //! let scored = engine.score(&ix, &mut Scratch::default());
 //! assert_eq!(scored.summary.bad_ending, Some(true));

@@ -19,7 +19,7 @@ use rayon::prelude::*;
 
 use crate::engine::{Engine, LangChoice, Scored};
 use crate::error::{Error, ErrorKind};
-use crate::input::{Format, Reader};
+use crate::input::{Format, Keep, Reader};
 use crate::output::arrow::{Chunk, Data, Tables};
 use crate::output::schema::Type;
 use crate::peak_end::PeakEndParams;
@@ -141,13 +141,14 @@ fn read_batches(mut reader: Reader) -> Result<Vec<Vec<Interaction>>, Error> {
 fn score_batches(
     engine: &Engine,
     batches: &[Vec<Interaction>],
+    kept: &[String],
 ) -> Result<Vec<Tables>, Error> {
     batches
         .par_iter()
         .map_init(
             || (Scratch::default(), Scored::default()),
             |(scratch, scored), batch| {
-                let mut tables = Tables::default();
+                let mut tables = Tables::new(kept);
                 for ix in batch {
                     engine.score_into(ix, scratch, scored);
                     tables.push(ix, scored)?;
@@ -179,7 +180,7 @@ fn chunk_to_py<'py>(py: Python<'py>, chunk: &Chunk) -> PyResult<Bound<'py, PyAny
     let mut columns = Vec::with_capacity(chunk.columns.len());
     for c in &chunk.columns {
         let ty = match c.ty {
-            Type::Text | Type::Terms => "utf8",
+            Type::Text | Type::Terms | Type::Kept => "utf8",
             Type::Int => "int64",
             Type::Figure => "float64",
             Type::Flag => "bool",
@@ -193,7 +194,7 @@ fn chunk_to_py<'py>(py: Python<'py>, chunk: &Chunk) -> PyResult<Bound<'py, PyAny
             Data::Boolean(bits) => vec![PyBytes::new(py, bits)],
         };
         let validity = (c.null_count > 0).then(|| PyBytes::new(py, &c.validity));
-        columns.push((c.name, ty, c.null_count, validity, buffers));
+        columns.push((c.name.as_str(), ty, c.null_count, validity, buffers));
     }
     (chunk.rows, columns).into_pyobject(py).map(Bound::into_any)
 }
@@ -205,7 +206,7 @@ fn chunk_to_py<'py>(py: Python<'py>, chunk: &Chunk) -> PyResult<Bound<'py, PyAny
     csv, *, lang = "auto", default_lang = None, no_phrases = false, negativity_bias = None,
     peak_weight = None, end_weight = None, end_window = None,
     bad_ending_drop = None, bad_ending_last = None, threads = None,
-    lexicons = None, group_unsorted = false, rejects = false
+    lexicons = None, group_unsorted = false, rejects = false, keep = None, keep_all = false
 ))]
 #[allow(clippy::too_many_arguments)]
 fn score_csv<'py>(
@@ -224,6 +225,8 @@ fn score_csv<'py>(
     lexicons: Option<PathBuf>,
     group_unsorted: bool,
     rejects: bool,
+    keep: Option<Vec<String>>,
+    keep_all: bool,
 ) -> PyResult<Bound<'py, PyDict>> {
     let d = PeakEndParams::default();
     let key = EngineKey {
@@ -243,23 +246,34 @@ fn score_csv<'py>(
     if threads == Some(0) {
         return Err(PyValueError::new_err("threads must be at least 1"));
     }
+    let keep = match (keep, keep_all) {
+        (Some(_), true) => {
+            return Err(PyValueError::new_err("give keep or keep_all, not both"))
+        }
+        (Some(names), false) => Keep::Columns(names),
+        (None, true) => Keep::All,
+        (None, false) => Keep::Nothing,
+    };
     let set_aside = rejects.then(Rejects::in_memory);
     let run = || -> Result<Vec<Tables>, Error> {
         let engine = engine(key)?;
         let mut reader = Reader::from_bytes(csv, Format::Csv)
             .delimiter(Some(b','))
-            .group_unsorted(group_unsorted);
+            .group_unsorted(group_unsorted)
+            .keep(keep);
         if let Some(r) = &set_aside {
             reader = reader.rejects(r.clone());
         }
+        let kept = reader.kept_columns()?;
+        crate::output::Spec { format: None, kept: kept.clone() }.check()?;
         let batches = read_batches(reader)?;
         match threads {
-            None => score_batches(&engine, &batches),
+            None => score_batches(&engine, &batches, &kept),
             Some(n) => rayon::ThreadPoolBuilder::new()
                 .num_threads(n)
                 .build()
                 .map_err(|e| Error::config(format!("threads: {e}")))?
-                .install(|| score_batches(&engine, &batches)),
+                .install(|| score_batches(&engine, &batches, &kept)),
         }
     };
     let tables = py.allow_threads(run).map_err(|e| to_py(py, e, csv))?;
@@ -312,6 +326,7 @@ fn score_text<'py>(
             end_ms: None,
             line: 0,
         }],
+        meta: Vec::new(),
     };
     let engine = engine(key).map_err(|e| to_py(py, e, b""))?;
     let scored = engine.score(&ix, &mut Scratch::default());
@@ -323,11 +338,11 @@ fn score_text<'py>(
     let emotions = PyDict::new(py);
     for c in &tables.turns.columns {
         match &c.data {
-            Data::Float64(v) if turn_figure(c.name) => out.set_item(c.name, v[0])?,
-            Data::Float64(v) => emotions.set_item(c.name, v[0])?,
+            Data::Float64(v) if turn_figure(&c.name) => out.set_item(&c.name, v[0])?,
+            Data::Float64(v) => emotions.set_item(&c.name, v[0])?,
             Data::Utf8 { offsets, bytes } if c.name == "emotion" => {
                 let text = &bytes[offsets[0] as usize..offsets[1] as usize];
-                out.set_item(c.name, String::from_utf8_lossy(text))?;
+                out.set_item(&c.name, String::from_utf8_lossy(text))?;
             }
             _ => {}
         }

@@ -82,6 +82,10 @@ pub struct Interaction {
     pub language: Option<String>,
     /// The turns in conversation order.
     pub turns: Vec<Turn>,
+    /// The values of the input columns carried to the output (`--keep`), in
+    /// the order the reader was given them: the first non-empty value of
+    /// each in the interaction; empty when it has none.
+    pub meta: Vec<String>,
 }
 
 impl Interaction {

@@ -38,6 +38,7 @@ fn valence(engine: &Engine, text: &str) -> f64 {
             end_ms: None,
             line: 1,
         }],
+        ..Default::default()
     };
     engine.score(&ix, &mut Scratch::default()).turns[0].valence
 }
@@ -120,6 +121,7 @@ fn interaction(turns: &[(Speaker, &str)]) -> Interaction {
                 line: i as u64 + 2,
             })
             .collect(),
+        ..Default::default()
     }
 }
 

@@ -188,7 +188,7 @@ proptest! {
         // The language is given: detection reads a bounded sample of all turns in
         // order (agent turns included, lang.rs), so where agent turns sit may
         // rightly change the detected language and with it every figure.
-        let score = |turns: Vec<Turn>| engine().score(&Interaction { id: "x".into(), language: Some("en".into()), turns }, &mut Scratch::default()).summary;
+        let score = |turns: Vec<Turn>| engine().score(&Interaction { id: "x".into(), language: Some("en".into()), turns, ..Default::default() }, &mut Scratch::default()).summary;
         let (sa, sb) = (score(a), score(b));
         prop_assert_eq!((sa.experienced, sa.peak, sa.end, sa.remembered, sa.gap, sa.bad_ending),
                         (sb.experienced, sb.peak, sb.end, sb.remembered, sb.gap, sb.bad_ending));

@@ -9,6 +9,7 @@ mod faults;
 mod golden;
 mod journey;
 mod languages;
+mod output;
 mod parity;
 mod properties;
 mod report;

@@ -21,7 +21,7 @@ DataFrame.
 from __future__ import annotations
 
 import io
-from typing import Any, Optional, Tuple, Union
+from typing import Any, Optional, Sequence, Tuple, Union
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -129,6 +129,8 @@ def score(
     lexicons: Optional[str] = None,
     group_unsorted: bool = False,
     rejects: bool = False,
+    keep: Union[str, Sequence[str], None] = None,
+    keep_all: bool = False,
 ) -> Union[Tuple[pa.Table, pa.Table], Tuple[pa.Table, pa.Table, pa.Table]]:
     """Scores a table of turns; returns ``(interactions, turns)``.
 
@@ -140,6 +142,12 @@ def score(
     The options are the CLI's long flags with ``_`` for ``-``; ``None`` means
     the CLI's default. ``threads`` defaults to all cores. The GIL is released
     while scoring.
+
+    ``keep`` (column names, or one comma-separated string) carries other
+    columns of ``table`` (agent, queue, channel...) to ``interactions``,
+    after the scores, as strings: the first non-empty value of each
+    interaction (null when it has none). ``keep_all=True`` carries every
+    column that is not part of the transcript.
 
     A row that cannot be scored raises :class:`InputError` naming the row
     (0-based) and the problem; with ``rejects=True`` such rows are set aside
@@ -160,6 +168,8 @@ def score(
         lexicons=None if lexicons is None else str(lexicons),
         group_unsorted=group_unsorted,
         rejects=rejects,
+        keep=keep.split(",") if isinstance(keep, str) else None if keep is None else list(keep),
+        keep_all=keep_all,
     )
     tables = (_table(out["interactions"]), _table(out["turns"]))
     if not rejects:

@@ -37,10 +37,12 @@ def _id_column(columns) -> str:
     )
 
 
-def _schemas() -> Tuple[pa.Schema, pa.Schema]:
-    """The Arrow schemas of both tables, as ``peakend.score`` makes them."""
-    empty = pa.table({name: pa.array([], pa.string()) for name in ("id", "speaker", "text")})
-    interactions, turns = peakend.score(empty)
+def _schemas(columns, options) -> Tuple[pa.Schema, pa.Schema]:
+    """The Arrow schemas of both tables, as ``peakend.score`` makes them
+    from a table with ``columns`` (the kept ones among them) and
+    ``options``."""
+    empty = pa.table({name: pa.array([], pa.string()) for name in columns})
+    interactions, turns = peakend.score(empty, **options)
     return interactions.schema, turns.schema
 
 
@@ -64,7 +66,7 @@ def score(df: Any, *, partitions: Optional[int] = None, **options) -> Tuple[Any,
     if options.get("rejects"):
         raise ValueError("peakend.spark.score does not support rejects=True")
     options = dict(options, group_unsorted=True)
-    interaction_schema, turn_schema = _schemas()
+    interaction_schema, turn_schema = _schemas(df.columns, options)
     out_schema = pa.schema(
         [
             pa.field(_INTERACTION, pa.struct(list(interaction_schema))),

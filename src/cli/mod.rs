@@ -38,6 +38,8 @@ Examples:
   cat chats.jsonl | peakend score --input-format jsonl - > interactions.csv
   peakend score calls.csv --lexicons my-lexicons --end-window 1 --negativity-bias 2
   peakend score calls.csv -o interactions.csv --report report.html
+  peakend score calls.csv --keep agent_id,queue -o interactions.parquet --turns turns.parquet
+  peakend score calls.csv --format jsonl --summary run.json > interactions.jsonl
 
 Input columns (CSV header, case-insensitive): interaction_id, speaker, text
 (required); turn, start_ms, end_ms, language (optional). See the README for
@@ -77,6 +79,17 @@ pub enum InputFormat {
     Jsonl,
 }
 
+/// The encoding of the outputs (`--format`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// CSV with a header row.
+    Csv,
+    /// JSON Lines: one object per row, typed values.
+    Jsonl,
+    /// Apache Parquet: typed, compressed columns.
+    Parquet,
+}
+
 #[derive(Debug, Args)]
 pub struct ScoreArgs {
     /// Transcript files (CSV, or JSON Lines for *.jsonl); none or '-' reads
@@ -91,6 +104,61 @@ pub struct ScoreArgs {
     /// Also write the per-turn CSV here.
     #[arg(long, value_name = "FILE")]
     pub turns: Option<PathBuf>,
+
+    /// Format of both outputs [default: by each output's name, else csv].
+    #[arg(
+        long,
+        value_enum,
+        value_name = "FORMAT",
+        long_help = "Format of both outputs (-o and --turns): csv, jsonl (one JSON object per \
+                     row, numbers as numbers, null for an empty cell) or parquet (typed columns, \
+                     Snappy-compressed, a row group every 65,536 rows). Without it, each output's \
+                     name decides: *.parquet is Parquet, *.jsonl or *.ndjson JSON Lines, anything \
+                     else (and standard output) CSV. Parquet is refused on a terminal; it may go \
+                     to standard output when that is a pipe or a file."
+    )]
+    pub format: Option<OutputFormat>,
+
+    /// Input columns to carry to the per-interaction output, comma-separated.
+    #[arg(
+        long,
+        value_name = "COLS",
+        value_delimiter = ',',
+        conflicts_with = "keep_all",
+        long_help = "Input columns to carry to the per-interaction output, comma-separated, by \
+                     their input names (CSV headers case-insensitively; JSON Lines: fields of the \
+                     interaction object or of its turns): agent_id, queue, channel, customer_id, \
+                     start_time... They follow the score columns, in the order given, as text: \
+                     each interaction's first non-empty value. A later value that differs is \
+                     counted in the summary, with the first example (file, line, column, both \
+                     values); the first is kept. A column the input lacks is an error that lists \
+                     the columns it has. With an agent column (agent, agent_id, agent_name), \
+                     --report can filter by agent."
+    )]
+    pub keep: Vec<String>,
+
+    /// Carry every input column that is not part of the transcript.
+    #[arg(
+        long,
+        long_help = "Carry every input column that is not part of the transcript (id, speaker, \
+                     text, turn, times, language) to the per-interaction output, as --keep does, \
+                     in input order: the columns of the first input's header (JSON Lines: the \
+                     fields of its first line). A later input that lacks one leaves it empty."
+    )]
+    pub keep_all: bool,
+
+    /// Write the run as JSON here: version, options, inputs, counts, warnings, timings.
+    #[arg(
+        long,
+        value_name = "FILE",
+        long_help = "Write the run as one JSON object here, atomically, like the outputs: \
+                     peakend's version, the arguments as given and the options in force, the \
+                     lexicon overlay folder and its files, the inputs and outputs, the counts \
+                     (interactions, turns, rejected rows, kept-value conflicts...), the warnings \
+                     with their texts, the share of bad endings, the languages with their counts \
+                     and the time of each phase. A file only: standard output carries the scores."
+    )]
+    pub summary: Option<PathBuf>,
 
     /// Worker threads [default: all cores].
     #[arg(

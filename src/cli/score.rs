@@ -10,17 +10,18 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use peakend::batch::{self, RunStats};
 use peakend::engine::{Engine, LangChoice};
-use peakend::input::{Format, Reader, Source};
+use peakend::input::{Format, Keep, Reader, Source};
 use peakend::lang;
-use peakend::output::{Outputs, ReportSlot};
+use peakend::output::{self, atomic::AtomicFile, Outputs, ReportSlot};
 use peakend::peak_end::PeakEndParams;
 use peakend::rejects::Rejects;
 use peakend::report::{self, rank::Weights};
 use peakend::score::ScoreOptions;
 
-use super::{InputFormat, ScoreArgs};
+use super::{InputFormat, OutputFormat, ScoreArgs};
 
 pub(crate) fn run(args: ScoreArgs) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
     let lang = match args.lang.trim() {
         l if l.eq_ignore_ascii_case("auto") => LangChoice::Auto,
         l => LangChoice::Fixed(lang::normalize(l).with_context(|| {
@@ -48,6 +49,7 @@ pub(crate) fn run(args: ScoreArgs) -> anyhow::Result<()> {
     let options = ScoreOptions { phrases: !args.no_phrases };
     let engine = Engine::new(lang, args.lexicons.as_deref(), options, params)?
         .with_default_lang(default_lang)?;
+    let setup = started.elapsed();
 
     let sources: Vec<Source> = if args.inputs.is_empty() {
         vec![Source::Stdin]
@@ -72,13 +74,36 @@ pub(crate) fn run(args: ScoreArgs) -> anyhow::Result<()> {
         InputFormat::Csv => Format::Csv,
         InputFormat::Jsonl => Format::Jsonl,
     });
+    let keep = if args.keep_all {
+        Keep::All
+    } else if args.keep.is_empty() {
+        Keep::Nothing
+    } else {
+        Keep::Columns(args.keep.iter().map(|k| k.trim().to_string()).collect())
+    };
+    if matches!(&keep, Keep::Columns(k) if k.iter().any(String::is_empty)) {
+        anyhow::bail!("--keep: an empty column name (COLS is comma-separated names)");
+    }
     let mut reader = Reader::new(sources.clone(), format)
         .delimiter(args.delimiter)
-        .group_unsorted(args.group_unsorted);
+        .group_unsorted(args.group_unsorted)
+        .keep(keep);
     let from: Vec<String> =
         sources.iter().map(|s| s.display_path().display().to_string()).collect();
     let report_slot = ReportSlot::default();
-    let mut outputs = Outputs::create(args.output.as_deref(), args.turns.as_deref())?;
+    let spec = output::Spec {
+        format: args.format.map(|f| match f {
+            OutputFormat::Csv => output::Format::Csv,
+            OutputFormat::Jsonl => output::Format::Jsonl,
+            OutputFormat::Parquet => output::Format::Parquet,
+        }),
+        kept: reader.kept_columns()?,
+    };
+    refuse_binary_to_terminal(&args, &spec)?;
+    let summary_file =
+        args.summary.as_deref().map(|p| AtomicFile::create(Some(p))).transpose()?;
+    let mut outputs =
+        Outputs::create_as(args.output.as_deref(), args.turns.as_deref(), &spec)?;
     if let Some(path) = args.report.as_deref() {
         let options = report::Options {
             weights: Weights { peak: args.peak_weight, end: args.end_weight },
@@ -105,10 +130,19 @@ pub(crate) fn run(args: ScoreArgs) -> anyhow::Result<()> {
             }
         }
     };
-    let started = std::time::Instant::now();
+    let run_started = std::time::Instant::now();
     let stats = batch::run(reader, &engine, outputs, threads, &progress)?;
     if let Some(r) = &rejects {
         r.commit()?;
+    }
+    let timings = Timings { setup, run: run_started.elapsed(), total: started.elapsed() };
+    if let Some(mut file) = summary_file {
+        let json =
+            run_summary(&args, &sources, &spec, &stats, default_lang, threads, &timings);
+        let mut text = serde_json::to_vec_pretty(&json)?;
+        text.push(b'\n');
+        file.write_all_named(&text)?;
+        file.commit()?;
     }
     if let Some(bar) = bar {
         bar.finish_and_clear();
@@ -122,7 +156,7 @@ pub(crate) fn run(args: ScoreArgs) -> anyhow::Result<()> {
                 super::report::summary(
                     &report,
                     args.report.as_deref(),
-                    started.elapsed()
+                    run_started.elapsed()
                 )
             );
         }
@@ -133,8 +167,10 @@ pub(crate) fn run(args: ScoreArgs) -> anyhow::Result<()> {
 /// Refuses outputs that would clash: two outputs on one file (their
 /// temporary files would be one), or an output over an input.
 fn check_output_paths(args: &ScoreArgs, sources: &[Source]) -> anyhow::Result<()> {
-    if args.rejects.as_deref() == Some(Path::new("-")) {
-        anyhow::bail!("--rejects needs a file: standard output carries the scores");
+    for (flag, p) in [("--rejects", &args.rejects), ("--summary", &args.summary)] {
+        if p.as_deref() == Some(Path::new("-")) {
+            anyhow::bail!("{flag} needs a file: standard output carries the scores");
+        }
     }
     for (flag, p) in [("-o", &args.output), ("--turns", &args.turns)] {
         if p.is_some() && p.as_deref() == args.report.as_deref() {
@@ -146,6 +182,7 @@ fn check_output_paths(args: &ScoreArgs, sources: &[Source]) -> anyhow::Result<()
         ("--turns", &args.turns),
         ("--rejects", &args.rejects),
         ("--report", &args.report),
+        ("--summary", &args.summary),
     ]
     .into_iter()
     .filter_map(|(flag, p)| p.as_deref().map(|p| (flag, p)))
@@ -189,6 +226,133 @@ fn check_output_paths(args: &ScoreArgs, sources: &[Source]) -> anyhow::Result<()
     Ok(())
 }
 
+/// Refuses Parquet on standard output when that is a terminal: it is
+/// binary, and would only garble the screen. A pipe or a file is fine.
+fn refuse_binary_to_terminal(
+    args: &ScoreArgs,
+    spec: &output::Spec,
+) -> anyhow::Result<()> {
+    if !std::io::stdout().is_terminal() {
+        return Ok(());
+    }
+    let to_stdout = |p: Option<&Path>| p.map_or(true, |p| p == Path::new("-"));
+    let outputs = [
+        ("-o", args.output.as_deref(), true),
+        ("--turns", args.turns.as_deref(), args.turns.is_some()),
+    ];
+    for (flag, path, given) in outputs {
+        let format = spec.format.unwrap_or_else(|| output::Format::from_path(path));
+        if given && to_stdout(path) && format == output::Format::Parquet {
+            anyhow::bail!(
+                "{flag}: Parquet is binary and standard output is a terminal: name a file (-o interactions.parquet) or redirect standard output"
+            );
+        }
+    }
+    Ok(())
+}
+
+/// How long each phase of the run took.
+struct Timings {
+    /// Options and lexicons.
+    setup: std::time::Duration,
+    /// Reading, scoring and writing, which overlap; the report too.
+    run: std::time::Duration,
+    total: std::time::Duration,
+}
+
+/// The run as `--summary` writes it.
+fn run_summary(
+    args: &ScoreArgs,
+    sources: &[Source],
+    spec: &output::Spec,
+    s: &RunStats,
+    default_lang: &str,
+    threads: usize,
+    timings: &Timings,
+) -> serde_json::Value {
+    use serde_json::json;
+    let path =
+        |p: &Option<std::path::PathBuf>| p.as_ref().map(|p| p.display().to_string());
+    let format = |p: Option<&Path>| {
+        spec.format.unwrap_or_else(|| output::Format::from_path(p)).name()
+    };
+    let lexicon_files: Vec<String> = match &args.lexicons {
+        Some(dir) => lang::LANGUAGES
+            .iter()
+            .filter_map(|l| peakend::lexicon::LexiconSource::user_dir(dir, l.code).ok())
+            .flatten()
+            .map(|f| f.path.display().to_string())
+            .collect(),
+        None => Vec::new(),
+    };
+    let mut languages = s.languages.clone();
+    languages.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let w = &s.warnings;
+    json!({
+        "peakend": env!("CARGO_PKG_VERSION"),
+        "arguments": std::env::args().skip(1).collect::<Vec<_>>(),
+        "options": {
+            "lang": args.lang,
+            "default_lang": default_lang,
+            "input_format": args.input_format.map(|f| format!("{f:?}").to_lowercase()),
+            "delimiter": args.delimiter.map(|d| char::from(d).to_string()),
+            "threads": threads,
+            "no_phrases": args.no_phrases,
+            "negativity_bias": args.negativity_bias,
+            "peak_weight": args.peak_weight,
+            "end_weight": args.end_weight,
+            "end_window": args.end_window,
+            "bad_ending_drop": args.bad_ending_drop,
+            "bad_ending_last": args.bad_ending_last,
+            "group_unsorted": args.group_unsorted,
+            "keep": spec.kept,
+            "keep_all": args.keep_all,
+        },
+        "lexicons": args.lexicons.as_ref().map(|d| json!({
+            "dir": d.display().to_string(),
+            "files": lexicon_files,
+        })),
+        "inputs": sources.iter().map(|s| s.display_path().display().to_string()).collect::<Vec<_>>(),
+        "outputs": {
+            "interactions": {
+                "path": path(&args.output).unwrap_or_else(|| "-".into()),
+                "format": format(args.output.as_deref()),
+            },
+            "turns": args.turns.as_deref().map(|p| json!({"path": p.display().to_string(), "format": format(Some(p))})),
+            "report": path(&args.report),
+            "rejects": path(&args.rejects),
+        },
+        "counts": {
+            "interactions": s.interactions,
+            "turns": s.turns,
+            "input_bytes": s.bytes,
+            "rejected_rows": w.rejected,
+            "invalid_utf8_rows": w.invalid_utf8,
+            "regrouped_interactions": w.regrouped,
+            "keep_conflicts": w.keep_conflicts,
+            "lang_unsupported": s.lang_unsupported,
+            "lang_undetected": s.lang_undetected,
+            "bad_endings": s.bad_endings,
+            "with_customer_turns": s.with_ending,
+        },
+        "bad_ending_share": (s.with_ending > 0).then(|| s.bad_endings as f64 / s.with_ending as f64),
+        "languages": languages.iter().map(|(code, n)| json!({"language": code, "interactions": n})).collect::<Vec<_>>(),
+        "warnings": warnings(s, default_lang),
+        "first_keep_conflict": w.first_conflict.as_ref().map(|c| json!({
+            "file": c.path.display().to_string(),
+            "line": c.line,
+            "column": c.column,
+            "first": c.first,
+            "later": c.later,
+        })),
+        "timings_s": {
+            "setup": timings.setup.as_secs_f64(),
+            "read_score_write": timings.run.as_secs_f64(),
+            "total": timings.total.as_secs_f64(),
+        },
+    })
+}
+
 /// Most worker threads: more only adds memory and start-up time.
 const MAX_THREADS_PER_CORE: usize = 4;
 
@@ -230,6 +394,38 @@ fn progress_bar(total: Option<u64>) -> ProgressBar {
     bar
 }
 
+/// The warnings of a run, for the summary line and `--summary`.
+fn warnings(s: &RunStats, default_lang: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    if s.lang_unsupported > 0 {
+        out.push(format!(
+            "{} in unsupported languages scored as {}",
+            super::count(s.lang_unsupported, "interaction"),
+            default_lang
+        ));
+    }
+    if s.lang_undetected > 0 {
+        out.push(format!(
+            "{} whose language could not be told, scored as {}",
+            super::count(s.lang_undetected, "interaction"),
+            default_lang
+        ));
+    }
+    if s.warnings.invalid_utf8 > 0 {
+        out.push(format!(
+            "{} rows had invalid UTF-8 and were decoded as Windows-1252",
+            s.warnings.invalid_utf8
+        ));
+    }
+    if let Some(first) = &s.warnings.first_conflict {
+        out.push(format!(
+            "{} of kept columns differed from the first value of the interaction, which is kept; the first: {first}",
+            super::count(s.warnings.keep_conflicts, "value")
+        ));
+    }
+    out
+}
+
 /// The one-line summary printed on standard error.
 fn summary(s: &RunStats, rejects: Option<&Path>, default_lang: &str) -> String {
     let secs = s.elapsed.as_secs_f64();
@@ -241,25 +437,9 @@ fn summary(s: &RunStats, rejects: Option<&Path>, default_lang: &str) -> String {
         secs,
         mbps
     );
-    if s.lang_unsupported > 0 {
-        line += &format!(
-            "; warning: {} in unsupported languages scored as {}",
-            super::count(s.lang_unsupported, "interaction"),
-            default_lang
-        );
-    }
-    if s.lang_undetected > 0 {
-        line += &format!(
-            "; warning: {} whose language could not be told, scored as {}",
-            super::count(s.lang_undetected, "interaction"),
-            default_lang
-        );
-    }
-    if s.warnings.invalid_utf8 > 0 {
-        line += &format!(
-            "; warning: {} rows had invalid UTF-8 and were decoded as Windows-1252",
-            s.warnings.invalid_utf8
-        );
+    for warning in warnings(s, default_lang) {
+        line += "; warning: ";
+        line += &warning;
     }
     if let Some(path) = rejects {
         line += &format!(

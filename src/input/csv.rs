@@ -25,7 +25,7 @@ use csv::{ByteRecord, ReaderBuilder};
 /// output with them too).
 pub(crate) use super::names::ID;
 use super::names::{END, LANGUAGE, SPEAKER, START, TEXT, TURN};
-use super::{check_times, decode, parse_int, Ctx};
+use super::{check_times, decode, parse_int, Ctx, KeepAsked};
 use crate::error::{Error, ErrorKind, Result};
 use crate::record::{Interaction, Speaker, Turn, SPEAKER_VALUES};
 
@@ -42,8 +42,10 @@ struct Columns {
     start: Option<usize>,
     end: Option<usize>,
     language: Option<usize>,
-    /// Header names, for messages.
+    /// Header names as matched (lowercase), for messages.
     names: Vec<String>,
+    /// Header names as written (trimmed), for the kept columns.
+    written: Vec<String>,
 }
 
 /// A header row's names as matched against the aliases: trimmed, without a
@@ -85,7 +87,22 @@ impl Columns {
             end: find(END),
             language: find(LANGUAGE),
             names,
+            written: header
+                .iter()
+                .map(|h| {
+                    let h = String::from_utf8_lossy(h);
+                    h.trim().trim_start_matches('\u{feff}').to_string()
+                })
+                .collect(),
         })
+    }
+
+    /// True when column `i` is part of the transcript.
+    fn used(&self, i: usize) -> bool {
+        [Some(self.id), Some(self.speaker), Some(self.text)]
+            .into_iter()
+            .chain([self.turn, self.start, self.end, self.language])
+            .any(|c| c == Some(i))
     }
 }
 
@@ -227,6 +244,8 @@ pub(super) struct Head {
     /// `\r` and counts the `\n` with the next one, so its position is a
     /// line short.
     crlf: bool,
+    /// The position of each kept column (`None`: this source lacks it).
+    kept: Vec<Option<usize>>,
 }
 
 /// A csv reader of records that may be shorter or longer than the header
@@ -369,7 +388,59 @@ impl Head {
             }
         }
         let cols = Columns::resolve(&header, path)?;
-        Ok(Some((Head { cols, width: header.len(), delimiter, crlf }, body)))
+        let head = Head { cols, width: header.len(), delimiter, crlf, kept: Vec::new() };
+        Ok(Some((head, body)))
+    }
+
+    /// Finds the kept columns `names` in the header (case-insensitively)
+    /// or, when `asked.all`, keeps every column that is not part of the
+    /// transcript; returns the names kept. A name the header lacks is an
+    /// error unless `asked.lenient`.
+    pub(super) fn keep(
+        &mut self,
+        names: Vec<String>,
+        asked: KeepAsked,
+        path: &Path,
+    ) -> Result<Vec<String>> {
+        let cols = &self.cols;
+        let names = if asked.all {
+            let mut all: Vec<String> = Vec::new();
+            for (i, name) in cols.written.iter().enumerate() {
+                let seen = all.iter().any(|a| a.eq_ignore_ascii_case(name));
+                if !cols.used(i) && !name.is_empty() && !seen {
+                    all.push(name.clone());
+                }
+            }
+            all
+        } else {
+            names
+        };
+        self.kept = names
+            .iter()
+            .map(|name| {
+                let want = name.trim().to_lowercase();
+                match cols.names.iter().position(|n| *n == want) {
+                    Some(i) if cols.used(i) => Err(Error::input(
+                        path,
+                        1,
+                        format!(
+                            "--keep: column '{name}' is part of the transcript, not metadata to carry"
+                        ),
+                    )),
+                    Some(i) => Ok(Some(i)),
+                    None if asked.lenient => Ok(None),
+                    None => Err(Error::input(
+                        path,
+                        1,
+                        format!(
+                            "--keep: no column '{name}' (the columns are: {})",
+                            cols.written.join(", ")
+                        ),
+                    )),
+                }
+            })
+            .collect::<Result<_>>()?;
+        Ok(names)
     }
 
     /// A tracker for the rows after the header.
@@ -720,6 +791,7 @@ impl ChunkReader<'_> {
                     id: id.into_owned(),
                     language: None,
                     turns: Vec::with_capacity(self.last_turns.min(RESERVED_TURNS)),
+                    meta: vec![String::new(); self.head.kept.len()],
                 });
             }
             // A row is `same` only with a current interaction, and without
@@ -732,6 +804,13 @@ impl ChunkReader<'_> {
                     if !lang.is_empty() {
                         ix.language = Some(lang.to_string());
                     }
+                }
+            }
+            for (k, &col) in self.head.kept.iter().enumerate() {
+                if let Some(c) = col {
+                    let value = row.cell(c, &mut invalid);
+                    let name = || format!("column '{}'", self.head.cols.written[c]);
+                    ctx.keep(&mut ix.meta, k, &value, (self.path, line), name);
                 }
             }
             if invalid {

@@ -12,8 +12,8 @@ use std::path::Path;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{check_times, decimal_int, decode_into, names, BadNumber, Ctx};
-use crate::error::Result;
+use super::{check_times, decimal_int, decode_into, names, BadNumber, Ctx, KeepAsked};
+use crate::error::{Error, Result};
 use crate::record::{Interaction, Speaker, Turn, SPEAKER_VALUES};
 
 #[derive(Deserialize)]
@@ -103,7 +103,117 @@ fn parse_line(
     }
     turns.sort_by_key(|t| t.turn);
     let language = raw.language.filter(|l| !l.trim().is_empty());
-    Ok(Interaction { id, language, turns })
+    Ok(Interaction { id, language, turns, meta: Vec::new() })
+}
+
+/// True when `name` is a field of the transcript: of the interaction
+/// (`turn_field` false) or of a turn.
+fn transcript_field(name: &str, turn_field: bool) -> bool {
+    let lists: &[&[&str]] = if turn_field {
+        &[names::SPEAKER, names::TEXT, names::TURN, names::START, names::END]
+    } else {
+        &[names::ID, names::LANGUAGE, &["turns"]]
+    };
+    lists.iter().any(|l| l.contains(&name))
+}
+
+/// The fields of a JSON line that are not part of the transcript: the
+/// interaction's, then its turns', each once, in order.
+fn metadata_fields(fields: &serde_json::Map<String, Value>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut add = |name: &String| {
+        if !out.contains(name) {
+            out.push(name.clone());
+        }
+    };
+    fields.keys().filter(|k| !transcript_field(k, false)).for_each(&mut add);
+    if let Some(Value::Array(turns)) = fields.get("turns") {
+        for turn in turns {
+            if let Value::Object(turn) = turn {
+                turn.keys().filter(|k| !transcript_field(k, true)).for_each(&mut add);
+            }
+        }
+    }
+    out
+}
+
+/// Checks the kept fields `names` against the first line of a source (or,
+/// when `asked.all`, takes its metadata fields); returns the names kept. A
+/// name the line lacks is an error unless `asked.lenient`.
+pub(super) fn keep(
+    first: &[u8],
+    names: Vec<String>,
+    asked: KeepAsked,
+    path: &Path,
+) -> Result<Vec<String>> {
+    let text = String::from_utf8_lossy(first);
+    // A line that is not an object is the reader's to report.
+    let Ok(Value::Object(fields)) = serde_json::from_str::<Value>(&text) else {
+        return Ok(names);
+    };
+    let found = metadata_fields(&fields);
+    if asked.all {
+        return Ok(found);
+    }
+    for name in &names {
+        if transcript_field(name, false) || transcript_field(name, true) {
+            return Err(Error::input(
+                path,
+                1,
+                format!("--keep: field '{name}' is part of the transcript, not metadata to carry"),
+            ));
+        }
+        if !asked.lenient && !found.contains(name) {
+            return Err(Error::input(
+                path,
+                1,
+                format!(
+                    "--keep: no field '{name}' in the first line (its fields, of the interaction and of its turns: {})",
+                    found.join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(names)
+}
+
+/// A kept JSON value as text: a string as it is, null as nothing, anything
+/// else as its JSON.
+fn kept_text(value: &Value) -> std::borrow::Cow<'_, str> {
+    match value {
+        Value::String(s) => s.as_str().into(),
+        Value::Null => "".into(),
+        other => other.to_string().into(),
+    }
+}
+
+/// Fills `ix.meta` with the fields `keep` of the interaction, then of its
+/// turns in order (`text` is its line, `line` where it is).
+fn read_kept(
+    ix: &mut Interaction,
+    keep: &[String],
+    text: &str,
+    (path, line): (&Path, u64),
+    ctx: &mut Ctx,
+) {
+    ix.meta = vec![String::new(); keep.len()];
+    // The line was read as an interaction: it is an object.
+    let Ok(Value::Object(fields)) = serde_json::from_str::<Value>(text) else { return };
+    let turns = match fields.get("turns") {
+        Some(Value::Array(turns)) => &turns[..],
+        _ => &[],
+    };
+    for (k, name) in keep.iter().enumerate() {
+        if let Some(v) = fields.get(name) {
+            ctx.keep(&mut ix.meta, k, &kept_text(v), (path, line), || name.clone());
+        }
+        for (i, turn) in turns.iter().enumerate() {
+            if let Some(v) = turn.get(name) {
+                let at = || format!("turns[{i}].{name}");
+                ctx.keep(&mut ix.meta, k, &kept_text(v), (path, line), at);
+            }
+        }
+    }
 }
 
 /// What peakend reads, for the hints.
@@ -271,6 +381,7 @@ fn column(e: &serde_json::Error) -> Option<u64> {
 /// skipped; a line that is not UTF-8 is decoded as Windows-1252).
 pub(super) fn read_chunk(
     path: &Path,
+    keep: &[String],
     bytes: &[u8],
     lines_before: u64,
     ctx: &mut Ctx,
@@ -299,7 +410,10 @@ pub(super) fn read_chunk(
                 Err(reason) => Err((None, reason)),
             });
         match parsed {
-            Ok(ix) => {
+            Ok(mut ix) => {
+                if !keep.is_empty() {
+                    read_kept(&mut ix, keep, text, (path, line_no), ctx);
+                }
                 ctx.register(&ix.id, line_no);
                 each(&ix);
             }

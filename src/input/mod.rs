@@ -109,8 +109,52 @@ impl Source {
     }
 }
 
+/// Input columns carried to the per-interaction output ([`Reader::keep`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Keep {
+    /// None (the default).
+    #[default]
+    Nothing,
+    /// These, by their input names (CSV headers case-insensitively, JSON
+    /// fields exactly); each must exist in every input.
+    Columns(Vec<String>),
+    /// Every column of the first input that is not part of the transcript,
+    /// in input order (`--keep-all`); an input that lacks one leaves it
+    /// empty.
+    All,
+}
+
+/// The first kept value that differed from its interaction's first one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeepConflict {
+    /// The input file.
+    pub path: PathBuf,
+    /// Its line.
+    pub line: u64,
+    /// The column (CSV) or JSON path (JSON Lines).
+    pub column: String,
+    /// The value kept: the interaction's first.
+    pub first: String,
+    /// The value that differed.
+    pub later: String,
+}
+
+impl std::fmt::Display for KeepConflict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}:{}: {} is '{}' where the interaction had '{}'",
+            self.path.display(),
+            self.line,
+            self.column,
+            self.later,
+            self.first
+        )
+    }
+}
+
 /// Counts of input problems that were tolerated, reported in the summary.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct InputWarnings {
     /// Rows (CSV) or lines (JSON Lines) that were not valid UTF-8 and were
     /// decoded as Windows-1252.
@@ -120,14 +164,23 @@ pub struct InputWarnings {
     /// Interactions whose rows were not contiguous and were grouped in
     /// memory (see [`Reader::group_unsorted`]).
     pub regrouped: u64,
+    /// Kept values ([`Reader::keep`]) that differed from the first value of
+    /// their interaction, which is the one kept.
+    pub keep_conflicts: u64,
+    /// The first of them, in input order.
+    pub first_conflict: Option<Box<KeepConflict>>,
 }
 
 impl InputWarnings {
-    /// Adds `other`'s counts.
+    /// Adds `other`'s counts (`other` comes after `self` in the input).
     pub(crate) fn merge(&mut self, other: InputWarnings) {
         self.invalid_utf8 += other.invalid_utf8;
         self.rejected += other.rejected;
         self.regrouped += other.regrouped;
+        self.keep_conflicts += other.keep_conflicts;
+        if self.first_conflict.is_none() {
+            self.first_conflict = other.first_conflict;
+        }
     }
 }
 
@@ -192,6 +245,38 @@ impl Ctx<'_> {
              rows of one interaction must be contiguous: sort the input by interaction id, \
              or pass --group-unsorted to group them in memory"
         ))
+    }
+
+    /// Kept value `i` of an interaction (`meta`) seen at `path:line` in
+    /// `column`: the first non-empty one is kept, a different later one
+    /// counted.
+    fn keep(
+        &mut self,
+        meta: &mut [String],
+        i: usize,
+        value: &str,
+        (path, line): (&Path, u64),
+        column: impl FnOnce() -> String,
+    ) {
+        let value = value.trim();
+        let Some(slot) = meta.get_mut(i) else { return };
+        if value.is_empty() || slot == value {
+            return;
+        }
+        if slot.is_empty() {
+            slot.push_str(value);
+            return;
+        }
+        self.warnings.keep_conflicts += 1;
+        if self.warnings.first_conflict.is_none() {
+            self.warnings.first_conflict = Some(Box::new(KeepConflict {
+                path: path.to_path_buf(),
+                line,
+                column: column(),
+                first: slot.clone(),
+                later: value.to_string(),
+            }));
+        }
     }
 
     /// Records that interaction `id` starts at `line`.
@@ -300,6 +385,8 @@ struct SourceInfo {
     index: usize,
     path: PathBuf,
     format: Head,
+    /// The input columns kept ([`Reader::keep`]), by name.
+    keep: Arc<[String]>,
 }
 
 /// A source's format, with the CSV header once read.
@@ -370,9 +457,14 @@ impl Chunk {
                         ctx,
                         each,
                     ),
-                    Head::Jsonl => {
-                        jsonl::read_chunk(&source.path, bytes, *lines_before, ctx, each)
-                    }
+                    Head::Jsonl => jsonl::read_chunk(
+                        &source.path,
+                        &source.keep,
+                        bytes,
+                        *lines_before,
+                        ctx,
+                        each,
+                    ),
                 }
             }
             Body::Grouped(ixs) => {
@@ -405,7 +497,8 @@ impl Chunk {
             names: &[],
             source: 0,
         };
-        self.read_into(readers, &mut ctx, each).ok().map(|()| ctx.warnings)
+        let read = self.read_into(readers, &mut ctx, each);
+        read.ok().map(|()| ctx.warnings)
     }
 }
 
@@ -418,6 +511,10 @@ pub struct Reader {
     next_source: usize,
     forced: Option<Format>,
     delimiter: Option<u8>,
+    keep: Keep,
+    /// [`Keep::All`] resolved from the first source: a source may lack a
+    /// column.
+    keep_lenient: bool,
     chunk_bytes: usize,
     group: bool,
     grouped: Option<std::vec::IntoIter<Interaction>>,
@@ -452,6 +549,8 @@ impl Reader {
             next_source: 0,
             forced: format,
             delimiter: None,
+            keep: Keep::Nothing,
+            keep_lenient: false,
             chunk_bytes: CHUNK_BYTES,
             group: false,
             grouped: None,
@@ -487,6 +586,26 @@ impl Reader {
     pub fn delimiter(mut self, delimiter: Option<u8>) -> Reader {
         self.delimiter = delimiter;
         self
+    }
+
+    /// Carries input columns through to [`Interaction::meta`] (`--keep`,
+    /// `--keep-all`); [`Reader::kept_columns`] names them.
+    pub fn keep(mut self, keep: Keep) -> Reader {
+        self.keep = keep;
+        self
+    }
+
+    /// The names of the kept columns, in the order of
+    /// [`Interaction::meta`]. With [`Keep::All`] this opens the first input
+    /// to read them (its header, or its first JSON line).
+    pub fn kept_columns(&mut self) -> Result<Vec<String>> {
+        if self.keep == Keep::All && self.next_source == 0 {
+            self.open_next()?;
+        }
+        Ok(match &self.keep {
+            Keep::Columns(names) => names.clone(),
+            Keep::Nothing | Keep::All => Vec::new(),
+        })
     }
 
     /// Groups rows by interaction id in memory (in order of first
@@ -529,7 +648,7 @@ impl Reader {
 
     /// Tolerated problems so far.
     pub fn warnings(&self) -> InputWarnings {
-        self.warnings
+        self.warnings.clone()
     }
 
     /// The next interaction, `None` at the end of the last source.
@@ -667,6 +786,11 @@ impl Reader {
                         if into.language.is_none() {
                             into.language = ix.language;
                         }
+                        for (kept, later) in into.meta.iter_mut().zip(ix.meta) {
+                            if kept.is_empty() {
+                                *kept = later;
+                            }
+                        }
                         *all_numbered &= numbered;
                         *merged = true;
                     }
@@ -715,8 +839,12 @@ impl Reader {
             Source::Path(p) => Format::from_path(p),
             Source::Stdin | Source::Bytes(_) => Format::Csv,
         });
+        let keep: Arc<[String]> = match &self.keep {
+            Keep::Columns(names) => names.as_slice().into(),
+            Keep::Nothing | Keep::All => Arc::new([]),
+        };
         let mut open = Open {
-            info: Arc::new(SourceInfo { index, path, format: Head::Jsonl }),
+            info: Arc::new(SourceInfo { index, path, format: Head::Jsonl, keep }),
             input,
             buf: self.spare.pop().unwrap_or_default(),
             eof: false,
@@ -726,10 +854,24 @@ impl Reader {
             line_end: None,
             readers: CsvReaders::default(),
         };
-        open.start(format, self.delimiter, self.chunk_bytes, &self.bytes)?;
+        let keep = KeepAsked { all: self.keep == Keep::All, lenient: self.keep_lenient };
+        open.start(format, self.delimiter, keep, self.chunk_bytes, &self.bytes)?;
+        if keep.all {
+            self.keep = Keep::Columns(open.info.keep.to_vec());
+            self.keep_lenient = true;
+        }
         self.open = Some(open);
         Ok(true)
     }
+}
+
+/// How the kept columns are asked for, as a source opens.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct KeepAsked {
+    /// [`Keep::All`], not yet resolved: this source names the columns.
+    pub(crate) all: bool,
+    /// A source may lack a kept column (resolved from [`Keep::All`]).
+    pub(crate) lenient: bool,
 }
 
 /// Bytes read past the chunk size before looking for its end, so that the
@@ -764,10 +906,12 @@ impl Open {
         &mut self,
         format: Format,
         delimiter: Option<u8>,
+        keep: KeepAsked,
         chunk_bytes: usize,
         count: &AtomicU64,
     ) -> Result<()> {
         let path = self.info.path.clone();
+        let mut kept = self.info.keep.to_vec();
         let mut want = chunk_bytes.min(READ_STEP).max(BOM.len());
         self.fill(want, count)?;
         if self.buf.starts_with(BOM) {
@@ -776,14 +920,24 @@ impl Open {
         let (head, body) = loop {
             match format {
                 Format::Csv => {
-                    if let Some((head, body)) =
+                    if let Some((mut head, body)) =
                         csv::Head::parse(&self.buf, self.eof, delimiter, &path)?
                     {
+                        kept = head.keep(kept, keep, &path)?;
                         break (Head::Csv(head), body);
                     }
                 }
                 Format::Jsonl => {
                     if self.buf.iter().any(|b| !b.is_ascii_whitespace()) {
+                        if keep.all || !kept.is_empty() {
+                            // The first line names the fields.
+                            let Some(end) = self.first_line_end() else {
+                                want = want.saturating_mul(2).max(self.buf.len() + 1);
+                                self.fill(want, count)?;
+                                continue;
+                            };
+                            kept = jsonl::keep(&self.buf[..end], kept, keep, &path)?;
+                        }
                         break (Head::Jsonl, 0);
                     }
                     if self.eof {
@@ -803,8 +957,20 @@ impl Open {
         if let Head::Csv(h) = &head {
             self.quotes = Some(h.quotes());
         }
-        self.info = Arc::new(SourceInfo { index: self.info.index, path, format: head });
+        let keep = kept.into();
+        self.info =
+            Arc::new(SourceInfo { index: self.info.index, path, format: head, keep });
         Ok(())
+    }
+
+    /// The end of the first line of `buf` that is not blank (the end of
+    /// `buf` at the end of input); `None` when more input is needed.
+    fn first_line_end(&self) -> Option<usize> {
+        let start = self.buf.iter().position(|b| !b.is_ascii_whitespace())?;
+        match memchr::memchr(b'\n', &self.buf[start..]) {
+            Some(i) => Some(start + i),
+            None => self.eof.then_some(self.buf.len()),
+        }
     }
 
     /// The next chunk of at least `chunk_bytes` (unless the source ends),

@@ -1,12 +1,15 @@
-//! The two output tables in Arrow's columnar layout, for the Python module.
+//! The two output tables in Arrow's columnar layout, for the Python module
+//! and the Parquet output.
 //!
-//! Each column of [`schema`](super::schema) becomes one Arrow array: its
-//! validity bitmap and its value buffers (offsets and bytes for text), laid
-//! out as the Arrow format specifies, so that pyarrow adopts them with
-//! `Array.from_buffers` and no Arrow library is compiled here. The types
-//! follow the schema's: [`Type::Text`] is `utf8`, [`Type::Int`] `int64`,
+//! Each column of [`schema`](super::schema) (and each kept input column)
+//! becomes one Arrow array: its validity bitmap and its value buffers
+//! (offsets and bytes for text), laid out as the Arrow format specifies, so
+//! that pyarrow adopts them with `Array.from_buffers`, and the Parquet writer
+//! takes them as they are ([`super::parquet`]). The types follow the
+//! schema's: [`Type::Text`] is `utf8`, [`Type::Int`] `int64`,
 //! [`Type::Figure`] `float64`, [`Type::Flag`] `bool` (nullable, as the CSV's
-//! empty cells), and [`Type::Terms`] `utf8` holding exactly the CSV cell.
+//! empty cells), [`Type::Terms`] `utf8` holding exactly the CSV cell, and
+//! [`Type::Kept`] `utf8`, null when the interaction has no value.
 //!
 //! Figures are the CLI's: the value of the four-decimal CSV cell, so that a
 //! table compares equal to the CLI's output read back, whatever way the
@@ -39,8 +42,8 @@ pub enum Data {
 /// One column of a chunk.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ArrowColumn {
-    /// The schema's name.
-    pub name: &'static str,
+    /// The schema's name (or the kept input column's).
+    pub name: String,
     /// The schema's type.
     pub ty: Type,
     /// Set bit = a value, clear = null; least significant bit first.
@@ -70,32 +73,43 @@ fn push_bit(bits: &mut Vec<u8>, i: usize, on: bool) {
     }
 }
 
+impl ArrowColumn {
+    /// An empty column.
+    fn new(name: String, ty: Type) -> ArrowColumn {
+        let data = match ty {
+            Type::Text | Type::Terms | Type::Kept => {
+                Data::Utf8 { offsets: vec![0], bytes: Vec::new() }
+            }
+            Type::Int => Data::Int64(Vec::new()),
+            Type::Figure => Data::Float64(Vec::new()),
+            Type::Flag => Data::Boolean(Vec::new()),
+        };
+        ArrowColumn { name, ty, validity: Vec::new(), null_count: 0, data }
+    }
+}
+
 impl Chunk {
-    /// An empty chunk with the columns of `table`.
-    pub fn new<F>(table: &[Column<F>]) -> Chunk {
+    /// An empty chunk with the columns of `table`, then the kept input
+    /// columns `kept` (text).
+    pub fn new<F>(table: &[Column<F>], kept: &[String]) -> Chunk {
         let columns = table
             .iter()
-            .map(|c| ArrowColumn {
-                name: c.name,
-                ty: c.ty,
-                validity: Vec::new(),
-                null_count: 0,
-                data: match c.ty {
-                    Type::Text | Type::Terms => {
-                        Data::Utf8 { offsets: vec![0], bytes: Vec::new() }
-                    }
-                    Type::Int => Data::Int64(Vec::new()),
-                    Type::Figure => Data::Float64(Vec::new()),
-                    Type::Flag => Data::Boolean(Vec::new()),
-                },
-            })
+            .map(|c| ArrowColumn::new(c.name.to_string(), c.ty))
+            .chain(kept.iter().map(|k| ArrowColumn::new(k.clone(), Type::Kept)))
             .collect();
         Chunk { columns, rows: 0 }
     }
 
+    /// The rows so far, leaving this chunk empty (with the same columns).
+    pub fn take(&mut self) -> Chunk {
+        let empty = self.columns.iter().map(|c| ArrowColumn::new(c.name.clone(), c.ty));
+        let empty = Chunk { columns: empty.collect(), rows: 0 };
+        std::mem::replace(self, empty)
+    }
+
     /// Appends one row, its values in column order; `cell` is a reused
     /// buffer. Fails only when a text column passes Arrow's 2 GiB per array.
-    fn push<'v>(
+    pub(crate) fn push<'v>(
         &mut self,
         values: impl Iterator<Item = Value<'v>>,
         cell: &mut Cell,
@@ -105,13 +119,18 @@ impl Chunk {
             let valid = match (&mut column.data, value) {
                 (Data::Utf8 { offsets, bytes }, Value::Text(s)) => {
                     bytes.extend_from_slice(s.as_bytes());
-                    push_offset(offsets, bytes.len(), column.name)?;
+                    push_offset(offsets, bytes.len(), &column.name)?;
                     true
                 }
                 (Data::Utf8 { offsets, bytes }, Value::Terms(terms)) => {
                     cell.terms(bytes, terms);
-                    push_offset(offsets, bytes.len(), column.name)?;
+                    push_offset(offsets, bytes.len(), &column.name)?;
                     true
+                }
+                (Data::Utf8 { offsets, bytes }, Value::Kept(s)) => {
+                    bytes.extend_from_slice(s.unwrap_or_default().as_bytes());
+                    push_offset(offsets, bytes.len(), &column.name)?;
+                    s.is_some()
                 }
                 (Data::Int64(v), Value::Int(x)) => {
                     v.push(x.unwrap_or(0));
@@ -146,7 +165,7 @@ fn push_offset(offsets: &mut Vec<i32>, end: usize, column: &str) -> Result<()> {
 
 /// Buffers for the cells formatted as the CSV formats them.
 #[derive(Debug, Default)]
-struct Cell {
+pub(crate) struct Cell {
     text: Vec<u8>,
     strengths: Vec<f64>,
 }
@@ -181,24 +200,33 @@ pub struct Tables {
     pub interactions: Chunk,
     /// The per-turn table.
     pub turns: Chunk,
+    /// Kept input columns in the per-interaction table.
+    kept: usize,
     cell: Cell,
 }
 
 impl Default for Tables {
     fn default() -> Self {
-        Tables {
-            interactions: Chunk::new(schema::INTERACTION),
-            turns: Chunk::new(schema::TURN),
-            cell: Cell::default(),
-        }
+        Tables::new(&[])
     }
 }
 
 impl Tables {
+    /// Empty tables, the per-interaction one with the kept input columns
+    /// `kept` (the values of [`Interaction::meta`]).
+    pub fn new(kept: &[String]) -> Tables {
+        Tables {
+            interactions: Chunk::new(schema::INTERACTION, kept),
+            turns: Chunk::new(schema::TURN, &[]),
+            kept: kept.len(),
+            cell: Cell::default(),
+        }
+    }
+
     /// Appends one interaction's row and its turn rows.
     pub fn push(&mut self, ix: &Interaction, scored: &Scored) -> Result<()> {
         let row = schema::InteractionRow { ix, scored };
-        let values = schema::INTERACTION.iter().map(|c| (c.value)(&row));
+        let values = super::interaction_values(&row, self.kept);
         self.interactions.push(values, &mut self.cell)?;
         for (i, (turn, score)) in ix.turns.iter().zip(&scored.turns).enumerate() {
             let language = scored.turn_language(i);
@@ -251,10 +279,12 @@ mod tests {
         while let Some(ix) = reader.next_interaction().unwrap() {
             let scored = engine.score(&ix, &mut scratch);
             tables.push(&ix, &scored).unwrap();
-            rows.push(&ix, &scored, Layout { turns: true, report: false });
+            rows.push(&ix, &scored, &Layout::csv(true, false));
         }
-        let tables_csv =
-            [(&tables.interactions, &rows.interactions), (&tables.turns, &rows.turns)];
+        let tables_csv = [
+            (&tables.interactions, &rows.interactions.bytes),
+            (&tables.turns, &rows.turns.bytes),
+        ];
         for (chunk, csv) in tables_csv {
             let mut csv =
                 csv::ReaderBuilder::new().has_headers(false).from_reader(&csv[..]);
@@ -272,9 +302,9 @@ mod tests {
 
     #[test]
     fn nulls_are_counted_and_flags_are_bits() {
-        let mut chunk = Chunk::new(&schema::INTERACTION[..0]);
+        let mut chunk = Chunk::new(&schema::INTERACTION[..0], &[]);
         assert!(chunk.columns.is_empty());
-        chunk = Chunk::new(schema::INTERACTION);
+        chunk = Chunk::new(schema::INTERACTION, &[]);
         let mut cell = Cell::default();
         let flag_at =
             schema::INTERACTION.iter().position(|c| c.ty == Type::Flag).unwrap();
@@ -292,6 +322,7 @@ mod tests {
                     Type::Figure => Value::Figure(None),
                     Type::Flag => Value::Flag(None),
                     Type::Terms => Value::Text(""),
+                    Type::Kept => Value::Kept(None),
                 });
             chunk.push(values, &mut cell).unwrap();
         }

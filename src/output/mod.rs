@@ -1,16 +1,25 @@
-//! Output: the per-interaction CSV and the per-turn CSV.
+//! Output: the per-interaction table and the per-turn table, as CSV,
+//! JSON Lines or Parquet.
 //!
-//! The columns are those of [`schema`]; this module encodes them as CSV
-//! through one `csv::Writer` per table (quoting as RFC 4180 needs it).
-//! Figures are written with four decimals; figures that do not exist (no
-//! customer turn) are empty cells. Explanation lists are capped at
+//! The columns are those of [`schema`], then the input columns kept with
+//! `--keep` (per interaction). Workers format their rows in parallel
+//! ([`Rows`]): CSV and JSON Lines as bytes, Parquet as Arrow columns
+//! ([`arrow`]); the writer only copies bytes out or hands each chunk's
+//! columns to the Parquet writer ([`parquet`]), in input order. CSV: figures
+//! with four decimals, empty cells where a figure does not exist (no
+//! customer turn). JSON Lines: one object per row with typed values (the
+//! same four-decimal figures, as numbers; `null` for an empty cell).
+//! Parquet: the Arrow types of [`arrow`], a row group every
+//! [`parquet::ROW_GROUP_ROWS`] rows. Explanation lists are capped at
 //! [`MAX_TERMS`] entries.
+//!
 //! A file output is written to a temporary file beside its target and renamed
 //! into place only when the run succeeds, so a failed run never leaves a
 //! complete-looking file behind; the temporary files are listed in
 //! [`crate::cleanup`] so that an interrupted run removes them too.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::engine::Scored;
 use crate::error::{Error, Result};
@@ -21,6 +30,8 @@ use crate::score::{Term, TurnScore};
 
 pub mod arrow;
 pub mod atomic;
+mod jsonl;
+pub mod parquet;
 pub mod schema;
 
 use atomic::AtomicFile;
@@ -32,88 +43,303 @@ use schema::{TermList, Value};
 /// one turn would otherwise make a cell of megabytes.
 pub const MAX_TERMS: usize = 32;
 
-/// One CSV output: rows arrive already formatted, as bytes. The header
-/// goes out with the first rows, or at the end of an empty run, so a run
-/// that fails before its first row writes nothing to standard output.
-struct CsvOut {
-    file: AtomicFile,
-    header: Option<Vec<u8>>,
+/// The encoding of an output file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Format {
+    /// CSV with a header row.
+    #[default]
+    Csv,
+    /// JSON Lines: one object per row, typed values.
+    Jsonl,
+    /// Apache Parquet, typed columns.
+    Parquet,
 }
 
-impl CsvOut {
-    fn create<F>(path: Option<&Path>, table: &[schema::Column<F>]) -> Result<CsvOut> {
-        let mut header = schema::names(table).collect::<Vec<_>>().join(",").into_bytes();
-        header.push(b'\n');
-        Ok(CsvOut { file: AtomicFile::create(path)?, header: Some(header) })
-    }
-
-    fn write(&mut self, rows: &[u8]) -> Result<()> {
-        if rows.is_empty() {
-            return Ok(());
+impl Format {
+    /// The format an output's name asks for: `.parquet` is Parquet,
+    /// `.jsonl` or `.ndjson` JSON Lines, anything else (and standard
+    /// output) CSV.
+    pub fn from_path(path: Option<&Path>) -> Format {
+        let ext = path.and_then(|p| p.extension()).and_then(|e| e.to_str());
+        match ext {
+            Some(e) if e.eq_ignore_ascii_case("parquet") => Format::Parquet,
+            Some(e)
+                if e.eq_ignore_ascii_case("jsonl")
+                    || e.eq_ignore_ascii_case("ndjson") =>
+            {
+                Format::Jsonl
+            }
+            _ => Format::Csv,
         }
-        self.write_header()?;
-        self.file.write_all_named(rows)
     }
 
-    fn write_header(&mut self) -> Result<()> {
-        match self.header.take() {
-            Some(header) => self.file.write_all_named(&header),
-            None => Ok(()),
+    /// Its name, as `--format` takes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Jsonl => "jsonl",
+            Format::Parquet => "parquet",
+        }
+    }
+}
+
+/// How the outputs of a run are written.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Spec {
+    /// The format of both outputs; `None`: each by its name
+    /// ([`Format::from_path`]).
+    pub format: Option<Format>,
+    /// The input columns kept (`--keep`), after the schema's columns in the
+    /// per-interaction output; their values are [`Interaction::meta`].
+    pub kept: Vec<String>,
+}
+
+impl Spec {
+    /// Refuses kept names that would make two columns of one name.
+    pub fn check(&self) -> Result<()> {
+        for (i, name) in self.kept.iter().enumerate() {
+            if schema::names(schema::INTERACTION).any(|n| n.eq_ignore_ascii_case(name)) {
+                return Err(Error::config(format!(
+                    "--keep: the input column '{name}' has the name of an output column; rename it in the input"
+                )));
+            }
+            if self.kept[..i].iter().any(|k| k.eq_ignore_ascii_case(name)) {
+                return Err(Error::config(format!("--keep: '{name}' is given twice")));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One output table's file: rows arrive already encoded.
+enum TableOut {
+    /// CSV or JSON Lines bytes. The CSV header goes out with the first
+    /// rows, or at the end of an empty run, so a run that fails before its
+    /// first row writes nothing to standard output.
+    Text { file: AtomicFile, header: Option<Vec<u8>> },
+    /// Arrow columns, written as row groups.
+    Parquet(Box<parquet::ParquetOut>),
+}
+
+impl TableOut {
+    fn create<F>(
+        path: Option<&Path>,
+        format: Format,
+        table: &[schema::Column<F>],
+        kept: &[String],
+    ) -> Result<TableOut> {
+        let file = AtomicFile::create(path)?;
+        Ok(match format {
+            Format::Csv => {
+                let mut names: Vec<&str> = schema::names(table).collect();
+                names.extend(kept.iter().map(String::as_str));
+                let mut header = Vec::new();
+                for (i, name) in names.into_iter().enumerate() {
+                    if i > 0 {
+                        header.push(b',');
+                    }
+                    push_text(&mut header, name.as_bytes());
+                }
+                header.push(b'\n');
+                TableOut::Text { file, header: Some(header) }
+            }
+            Format::Jsonl => TableOut::Text { file, header: None },
+            Format::Parquet => {
+                TableOut::Parquet(Box::new(parquet::ParquetOut::new(file, table, kept)?))
+            }
+        })
+    }
+
+    /// Writes one table's part of some rows.
+    fn write(&mut self, rows: &mut TableRows) -> Result<()> {
+        match self {
+            TableOut::Text { file, header } => {
+                if rows.bytes.is_empty() {
+                    return Ok(());
+                }
+                if let Some(header) = header.take() {
+                    file.write_all_named(&header)?;
+                }
+                file.write_all_named(&rows.bytes)
+            }
+            TableOut::Parquet(out) => match &mut rows.chunk {
+                Some(chunk) if chunk.rows > 0 => out.write(chunk.take()),
+                _ => Ok(()),
+            },
         }
     }
 
     /// Writes what is left and forces it to disk.
     fn finish(&mut self) -> Result<()> {
-        self.write_header()?;
-        self.file.finish()
+        match self {
+            TableOut::Text { file, header } => {
+                if let Some(header) = header.take() {
+                    file.write_all_named(&header)?;
+                }
+                file.finish()
+            }
+            TableOut::Parquet(out) => out.finish(),
+        }
+    }
+
+    fn file(self) -> AtomicFile {
+        match self {
+            TableOut::Text { file, .. } => file,
+            TableOut::Parquet(out) => (*out).into_file(),
+        }
+    }
+
+    fn name(&self) -> &Path {
+        match self {
+            TableOut::Text { file, .. } => file.name(),
+            TableOut::Parquet(out) => out.name(),
+        }
     }
 }
 
-/// Rows of both CSVs formatted as bytes: workers format in parallel, and
-/// the writer only copies bytes out.
+/// One table's rows, formatted: bytes (CSV, JSON Lines) or Arrow columns
+/// (Parquet).
+#[derive(Debug, Default)]
+struct TableRows {
+    bytes: Vec<u8>,
+    chunk: Option<arrow::Chunk>,
+}
+
+impl TableRows {
+    fn clear(&mut self) {
+        self.bytes.clear();
+        if let Some(chunk) = &mut self.chunk {
+            chunk.take();
+        }
+    }
+
+    /// Appends one row of `values` in `format`; `names` are the JSON keys.
+    fn push<'n, 'v>(
+        &mut self,
+        format: Format,
+        names: impl Iterator<Item = &'n str>,
+        values: impl Iterator<Item = Value<'v>>,
+        cells: &mut Cells<'_>,
+        new_chunk: impl FnOnce() -> arrow::Chunk,
+    ) -> Result<()> {
+        match format {
+            Format::Csv => {
+                for (i, value) in values.enumerate() {
+                    cells.encode(&mut self.bytes, i == 0, value);
+                }
+                self.bytes.push(b'\n');
+            }
+            Format::Jsonl => jsonl::push_row(&mut self.bytes, names, values, cells),
+            Format::Parquet => {
+                let chunk = self.chunk.get_or_insert_with(new_chunk);
+                chunk.push(values, cells.arrow)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Rows of both tables formatted: workers format in parallel, and the
+/// writer only copies them out.
 #[derive(Debug, Default)]
 pub struct Rows {
-    interactions: Vec<u8>,
-    turns: Vec<u8>,
+    interactions: TableRows,
+    turns: TableRows,
     /// One explanation cell being formatted.
     cell: Vec<u8>,
     /// The absolute contributions of a capped explanation list.
     strengths: Vec<f64>,
+    /// The buffers of Arrow's cells.
+    arrow: arrow::Cell,
     /// What the report takes of each interaction (with a report only).
     entries: Vec<report::Entry>,
+    /// A row that could not be formatted (Parquet: more than 2 GiB of text
+    /// in one chunk), reported when the rows are written.
+    error: Option<Error>,
 }
 
 /// What [`Rows::push`] formats, from [`Outputs::layout`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Layout {
-    turns: bool,
+    /// The per-turn table is written, in this format.
+    turns: Option<Format>,
+    /// The per-interaction table's format.
+    interactions: Format,
     report: bool,
+    /// The kept input columns, by name.
+    kept: Arc<[String]>,
+}
+
+impl Layout {
+    /// A layout of CSV outputs (the per-turn table too when `turns`) and,
+    /// when `report`, report entries.
+    pub fn csv(turns: bool, report: bool) -> Layout {
+        Layout { turns: turns.then_some(Format::Csv), report, ..Layout::default() }
+    }
+}
+
+/// The values of an interaction's row: the schema's, then its kept
+/// columns (`kept` of them).
+pub(crate) fn interaction_values<'r>(
+    row: &'r schema::InteractionRow<'r>,
+    kept: usize,
+) -> impl Iterator<Item = Value<'r>> + 'r {
+    let meta = &row.ix.meta;
+    schema::INTERACTION.iter().map(move |c| (c.value)(row)).chain((0..kept).map(
+        move |i| Value::Kept(meta.get(i).map(String::as_str).filter(|v| !v.is_empty())),
+    ))
 }
 
 impl Rows {
     /// Appends one interaction's row and, as `layout` asks, its turn rows
     /// and its report entry.
-    pub fn push(&mut self, ix: &Interaction, scored: &Scored, layout: Layout) {
-        let turns = layout.turns;
+    pub fn push(&mut self, ix: &Interaction, scored: &Scored, layout: &Layout) {
+        if let Err(e) = self.try_push(ix, scored, layout) {
+            self.error.get_or_insert(e);
+        }
+    }
+
+    fn try_push(
+        &mut self,
+        ix: &Interaction,
+        scored: &Scored,
+        layout: &Layout,
+    ) -> Result<()> {
         if layout.report {
-            self.entries.push(report::Entry::new(ix, scored));
+            let kept = layout.kept.iter().zip(&ix.meta);
+            self.entries.push(report::Entry::new(ix, scored).with_columns(kept));
         }
-        let mut cells = Cells { cell: &mut self.cell, strengths: &mut self.strengths };
+        let mut cells = Cells {
+            cell: &mut self.cell,
+            strengths: &mut self.strengths,
+            arrow: &mut self.arrow,
+        };
         let row = schema::InteractionRow { ix, scored };
-        for (i, column) in schema::INTERACTION.iter().enumerate() {
-            cells.encode(&mut self.interactions, i == 0, (column.value)(&row));
-        }
-        self.interactions.push(b'\n');
-        if turns {
+        let kept = &layout.kept;
+        self.interactions.push(
+            layout.interactions,
+            schema::INTERACTION
+                .iter()
+                .map(|c| c.name)
+                .chain(kept.iter().map(String::as_str)),
+            interaction_values(&row, kept.len()),
+            &mut cells,
+            || arrow::Chunk::new(schema::INTERACTION, kept),
+        )?;
+        if let Some(format) = layout.turns {
             for (i, (turn, score)) in ix.turns.iter().zip(&scored.turns).enumerate() {
                 let language = scored.turn_language(i);
                 let row = schema::TurnRow { id: &ix.id, turn, score, language };
-                for (i, column) in schema::TURN.iter().enumerate() {
-                    cells.encode(&mut self.turns, i == 0, (column.value)(&row));
-                }
-                self.turns.push(b'\n');
+                self.turns.push(
+                    format,
+                    schema::names(schema::TURN),
+                    schema::TURN.iter().map(|c| (c.value)(&row)),
+                    &mut cells,
+                    || arrow::Chunk::new(schema::TURN, &[]),
+                )?;
             }
         }
+        Ok(())
     }
 
     /// Empties both buffers, keeping their capacity.
@@ -121,20 +347,14 @@ impl Rows {
         self.interactions.clear();
         self.turns.clear();
         self.entries.clear();
-    }
-
-    fn len(&self) -> usize {
-        self.interactions.len() + self.turns.len()
+        self.error = None;
     }
 
     /// Bytes allocated by both buffers.
     pub fn capacity(&self) -> usize {
-        self.interactions.capacity() + self.turns.capacity()
+        self.interactions.bytes.capacity() + self.turns.bytes.capacity()
     }
 }
-
-/// Bytes buffered by [`Outputs::write`] before they go to the files.
-const FLUSH_BYTES: usize = 1 << 16;
 
 /// The report written with the outputs (`score --report`).
 struct ReportOut {
@@ -148,22 +368,50 @@ struct ReportOut {
 /// summary line.
 pub type ReportSlot = std::sync::Arc<std::sync::Mutex<Option<report::Report>>>;
 
-/// The outputs of a run: both CSVs and, with `--report`, the page.
+/// The outputs of a run: both tables and, with `--report`, the page.
 pub struct Outputs {
-    interactions: CsvOut,
-    turns: Option<CsvOut>,
+    interactions: TableOut,
+    turns: Option<TableOut>,
     report: Option<ReportOut>,
-    pending: Rows,
+    layout: Layout,
 }
 
 impl Outputs {
-    /// Opens the outputs (`None` or `-` is standard output).
+    /// Opens CSV outputs (`None` or `-` is standard output).
     pub fn create(interactions: Option<&Path>, turns: Option<&Path>) -> Result<Outputs> {
+        let spec = Spec { format: Some(Format::Csv), kept: Vec::new() };
+        Outputs::create_as(interactions, turns, &spec)
+    }
+
+    /// Opens the outputs as `spec` says (`None` or `-` is standard output).
+    pub fn create_as(
+        interactions: Option<&Path>,
+        turns: Option<&Path>,
+        spec: &Spec,
+    ) -> Result<Outputs> {
+        spec.check()?;
+        let format =
+            |p: Option<&Path>| spec.format.unwrap_or_else(|| Format::from_path(p));
+        let kept: Arc<[String]> = spec.kept.as_slice().into();
+        let layout = Layout {
+            turns: turns.map(|p| format(Some(p))),
+            interactions: format(interactions),
+            report: false,
+            kept: Arc::clone(&kept),
+        };
         Ok(Outputs {
-            interactions: CsvOut::create(interactions, schema::INTERACTION)?,
-            turns: turns.map(|p| CsvOut::create(Some(p), schema::TURN)).transpose()?,
+            interactions: TableOut::create(
+                interactions,
+                layout.interactions,
+                schema::INTERACTION,
+                &kept,
+            )?,
+            turns: turns
+                .zip(layout.turns)
+                .map(|(p, f)| TableOut::create(Some(p), f, schema::TURN, &[]))
+                .transpose()?,
             report: None,
-            pending: Rows::default(),
+            layout,
         })
     }
 
@@ -177,56 +425,33 @@ impl Outputs {
         from: Vec<String>,
         done: ReportSlot,
     ) -> Result<Outputs> {
-        let builder = report::Builder::new(options)?;
+        let builder = report::Builder::new(options)?.with_kept(&self.layout.kept);
         let file = AtomicFile::create(Some(path))?;
         self.report = Some(ReportOut { builder, file, from, done });
+        self.layout.report = true;
         Ok(self)
     }
 
     /// What the rows of this run hold.
     pub fn layout(&self) -> Layout {
-        Layout { turns: self.turns.is_some(), report: self.report.is_some() }
+        self.layout.clone()
     }
 
-    /// True when the per-turn CSV is written.
-    pub fn has_turns(&self) -> bool {
-        self.turns.is_some()
-    }
-
-    /// Writes one interaction's row and, when asked for, its turn rows.
-    pub fn write(&mut self, ix: &Interaction, scored: &Scored) -> Result<()> {
-        let layout = self.layout();
-        self.pending.push(ix, scored, layout);
-        self.feed_report();
-        if self.pending.len() >= FLUSH_BYTES {
-            self.flush_pending()?;
-        }
-        Ok(())
-    }
-
-    /// Writes rows formatted elsewhere (by [`Rows::push`]), in order after
-    /// everything written so far.
+    /// Writes rows formatted by [`Rows::push`], in order after everything
+    /// written so far.
     pub fn write_rows(&mut self, rows: &mut Rows) -> Result<()> {
-        self.flush_pending()?;
+        if let Some(e) = rows.error.take() {
+            return Err(e);
+        }
         if let Some(r) = &mut self.report {
             for entry in rows.entries.drain(..) {
                 r.builder.add(entry);
             }
         }
-        write_both(&mut self.interactions, self.turns.as_mut(), rows)
-    }
-
-    fn feed_report(&mut self) {
-        if let Some(r) = &mut self.report {
-            for entry in self.pending.entries.drain(..) {
-                r.builder.add(entry);
-            }
+        self.interactions.write(&mut rows.interactions)?;
+        if let Some(out) = &mut self.turns {
+            out.write(&mut rows.turns)?;
         }
-    }
-
-    fn flush_pending(&mut self) -> Result<()> {
-        write_both(&mut self.interactions, self.turns.as_mut(), &self.pending)?;
-        self.pending.clear();
         Ok(())
     }
 
@@ -234,7 +459,6 @@ impl Outputs {
     /// output is complete on disk (the report rendered too), then all are
     /// renamed, so an interrupt either leaves none or lets the run finish.
     pub fn commit(mut self) -> Result<()> {
-        self.flush_pending()?;
         self.interactions.finish()?;
         if let Some(t) = &mut self.turns {
             t.finish()?;
@@ -249,10 +473,10 @@ impl Outputs {
             None => None,
         };
         crate::cleanup::begin_commit()
-            .map_err(|e| Error::io(self.interactions.file.name(), e))?;
-        self.interactions.file.commit()?;
+            .map_err(|e| Error::io(self.interactions.name(), e))?;
+        self.interactions.file().commit()?;
         if let Some(t) = self.turns {
-            t.file.commit()?;
+            t.file().commit()?;
         }
         if let Some((file, report, done)) = report {
             file.commit()?;
@@ -262,23 +486,11 @@ impl Outputs {
     }
 }
 
-/// Writes each CSV's part of `rows` to its output.
-fn write_both(
-    interactions: &mut CsvOut,
-    turns: Option<&mut CsvOut>,
-    rows: &Rows,
-) -> Result<()> {
-    interactions.write(&rows.interactions)?;
-    if let Some(out) = turns {
-        out.write(&rows.turns)?;
-    }
-    Ok(())
-}
-
-/// The CSV encoding of [`Value`]s, with reused buffers.
+/// The encoding of [`Value`]s, with reused buffers.
 struct Cells<'a> {
     cell: &'a mut Vec<u8>,
     strengths: &'a mut Vec<f64>,
+    arrow: &'a mut arrow::Cell,
 }
 
 impl Cells<'_> {
@@ -301,14 +513,21 @@ impl Cells<'_> {
             Value::Flag(Some(v)) => {
                 out.extend_from_slice(if v { b"true" } else { b"false" })
             }
-            Value::Int(None) | Value::Figure(None) | Value::Flag(None) => {}
+            Value::Kept(Some(s)) => push_text(out, s.as_bytes()),
+            Value::Int(None)
+            | Value::Figure(None)
+            | Value::Flag(None)
+            | Value::Kept(None) => {}
             Value::Terms(terms) if terms.is_empty() => {}
-            Value::Terms(terms) => {
-                self.cell.clear();
-                push_terms(self.cell, self.strengths, terms);
-                push_text(out, self.cell);
-            }
+            Value::Terms(terms) => push_text(out, self.terms(terms)),
         }
+    }
+
+    /// The explanation cell of `terms`.
+    fn terms(&mut self, terms: TermList<'_>) -> &[u8] {
+        self.cell.clear();
+        push_terms(self.cell, self.strengths, terms);
+        self.cell
     }
 }
 
@@ -413,7 +632,9 @@ mod tests {
     /// One record of `values`, as CSV.
     fn record(values: &[Value<'_>]) -> String {
         let (mut out, mut cell, mut strengths) = (Vec::new(), Vec::new(), Vec::new());
-        let mut cells = Cells { cell: &mut cell, strengths: &mut strengths };
+        let mut arrow = arrow::Cell::default();
+        let mut cells =
+            Cells { cell: &mut cell, strengths: &mut strengths, arrow: &mut arrow };
         for (i, &v) in values.iter().enumerate() {
             cells.encode(&mut out, i == 0, v);
         }

@@ -26,6 +26,22 @@ pub enum Type {
     /// Explanation terms: `term:contribution` joined by `|`
     /// (`term:category:weight` for emotion cues).
     Terms,
+    /// An input column carried through (`--keep`): text; may be missing.
+    Kept,
+}
+
+impl Type {
+    /// The type as the README's column tables and `--summary` name it:
+    /// the Parquet/Arrow type, and whether the value may be missing.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Type::Text | Type::Terms => "string",
+            Type::Int => "int64, nullable",
+            Type::Figure => "float64, nullable",
+            Type::Flag => "bool, nullable",
+            Type::Kept => "string, nullable",
+        }
+    }
 }
 
 /// One cell, borrowed from the scored row; `None` is an empty cell (a
@@ -42,6 +58,8 @@ pub enum Value<'a> {
     Flag(Option<bool>),
     /// [`Type::Terms`].
     Terms(TermList<'a>),
+    /// [`Type::Kept`].
+    Kept(Option<&'a str>),
 }
 
 /// The explanation terms of some turns of one interaction, in text order.
@@ -397,28 +415,37 @@ pub fn names<F>(table: &[Column<F>]) -> impl Iterator<Item = &'static str> + '_ 
 mod tests {
     use super::*;
 
-    /// The column names of the README table under `heading`, in order.
-    fn readme_columns(heading: &str) -> Vec<String> {
+    /// The columns of the README table under `heading`, in order, each
+    /// with the type its row gives.
+    fn readme_columns(heading: &str) -> Vec<(String, String)> {
         let readme = include_str!("../../README.md");
         let section = readme.split(heading).nth(1).expect("README section");
-        let mut names = Vec::new();
+        let mut columns = Vec::new();
         for line in section.lines().skip_while(|l| !l.starts_with('|')) {
-            let Some(first) = line.strip_prefix('|').and_then(|l| l.split(" | ").next())
-            else {
+            let Some(row) = line.strip_prefix('|') else {
                 break; // The end of the table.
             };
+            let mut cells = row.split(" | ");
+            let (first, ty) = (cells.next().unwrap_or(""), cells.next().unwrap_or(""));
             // `a`, `b`: every name between backticks.
-            names.extend(first.split('`').skip(1).step_by(2).map(String::from));
+            for name in first.split('`').skip(1).step_by(2) {
+                columns.push((name.to_string(), ty.trim().to_string()));
+            }
         }
-        names.retain(|n| n != "column");
-        names
+        columns
     }
 
     #[test]
-    fn the_readme_lists_every_column_in_order() {
+    fn the_readme_lists_every_column_in_order_with_its_type() {
+        fn schema<F>(table: &[Column<F>]) -> Vec<(String, String)> {
+            table
+                .iter()
+                .map(|c| (c.name.to_string(), c.ty.describe().to_string()))
+                .collect()
+        }
         let tables = [
-            ("### Per interaction", names(INTERACTION).collect::<Vec<_>>()),
-            ("### Per turn", names(TURN).collect::<Vec<_>>()),
+            ("### Per interaction", schema(INTERACTION)),
+            ("### Per turn", schema(TURN)),
         ];
         for (heading, schema) in tables {
             assert_eq!(readme_columns(heading), schema, "README {heading}");

@@ -553,6 +553,7 @@ mod tests {
                 turn(30, Speaker::Agent, 182_000),
                 turn(40, Speaker::Customer, 198_000),
             ],
+            ..Default::default()
         };
         let mut scored =
             Scored { turns: vec![Default::default(); 4], ..Scored::default() };
