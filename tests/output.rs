@@ -399,3 +399,52 @@ fn summary_needs_a_file() {
     let err = score(WITH_META, &["--summary", "x.csv", "-o", "x.csv"]).fails();
     assert!(err.contains("-o and --summary name the same file"), "{err}");
 }
+
+#[test]
+fn conflicts_and_their_first_example_do_not_depend_on_threads() {
+    // Many chunks; every 7th interaction changes agent on its last row.
+    let mut input = String::from("id,speaker,text,agent_id\n");
+    for i in 0..3000 {
+        for (t, speaker) in ["customer", "agent", "customer", "agent"].iter().enumerate()
+        {
+            let agent = if i % 7 == 3 && t == 3 { "Sam" } else { "Priya" };
+            input +=
+                &format!("call-{i},{speaker},the line dropped again this week,{agent}\n");
+        }
+    }
+    let run = |threads: &str| {
+        let mut c = TestCommand::new(&[
+            "score",
+            "-q",
+            "--threads",
+            threads,
+            "--keep",
+            "agent_id",
+        ]);
+        let path = c.file("in.csv", &input);
+        c.arg(path).arg("--summary").arg("s.json").arg("-o").arg("ix.csv");
+        c.stdout();
+        let s: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(c.path("s.json")).unwrap()).unwrap();
+        (s["counts"]["keep_conflicts"].clone(), s["first_keep_conflict"]["line"].clone())
+    };
+    let one = run("1");
+    assert_eq!(one, (serde_json::json!(429), serde_json::json!(17)));
+    assert_eq!(run("3"), one);
+}
+
+#[test]
+fn summary_lists_the_lexicon_overlay() {
+    let mut c = score(WITH_META, &["-q", "--lexicons", "lex", "--summary", "s.json"]);
+    c.file("lex/en/valence.tsv", "zorgly\t2.0\n");
+    c.file("lex/fr/rules.tsv", "");
+    c.stdout();
+    let s: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(c.path("s.json")).unwrap()).unwrap();
+    assert_eq!(
+        s["lexicons"],
+        serde_json::json!({"dir": "lex", "files": ["lex/en/valence.tsv", "lex/fr/rules.tsv"]})
+    );
+    let keys: Vec<&String> = s.as_object().unwrap().keys().collect();
+    assert_eq!(keys[..3], ["peakend", "arguments", "options"], "in a readable order");
+}

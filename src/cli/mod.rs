@@ -97,11 +97,18 @@ pub struct ScoreArgs {
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
 
-    /// Write the per-interaction CSV here [default: standard output].
-    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    /// Write the per-interaction table here [default: standard output].
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_name = "FILE",
+        long_help = "Write the per-interaction table here [default: standard output]: CSV, or \
+                     Parquet / JSON Lines when the name ends in .parquet / .jsonl or --format \
+                     says so."
+    )]
     pub output: Option<PathBuf>,
 
-    /// Also write the per-turn CSV here.
+    /// Also write the per-turn table here (format as for -o).
     #[arg(long, value_name = "FILE")]
     pub turns: Option<PathBuf>,
 

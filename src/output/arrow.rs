@@ -226,7 +226,8 @@ impl Tables {
     /// Appends one interaction's row and its turn rows.
     pub fn push(&mut self, ix: &Interaction, scored: &Scored) -> Result<()> {
         let row = schema::InteractionRow { ix, scored };
-        let values = super::interaction_values(&row, self.kept);
+        let values = schema::INTERACTION.iter().map(|c| (c.value)(&row));
+        let values = values.chain(super::kept_values(ix, self.kept));
         self.interactions.push(values, &mut self.cell)?;
         for (i, (turn, score)) in ix.turns.iter().zip(&scored.turns).enumerate() {
             let language = scored.turn_language(i);

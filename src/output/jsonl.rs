@@ -43,10 +43,18 @@ pub(super) fn push_row<'n, 'v>(
     out.extend_from_slice(b"}\n");
 }
 
-/// A JSON string, escaped by serde_json.
+/// A JSON string: as it is between quotes when nothing in it needs an
+/// escape (names, codes, most text), else escaped by serde_json.
 fn push_string(out: &mut Vec<u8>, s: &str) {
-    // Writing to a Vec cannot fail.
-    let _ = serde_json::to_writer(&mut *out, s);
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.reserve(s.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    } else {
+        // Writing to a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut *out, s);
+    }
 }
 
 #[cfg(test)]
@@ -59,7 +67,7 @@ mod tests {
         let mut arrow = super::super::arrow::Cell::default();
         let mut cells =
             Cells { cell: &mut cell, strengths: &mut strengths, arrow: &mut arrow };
-        let names = ["id", "n", "x", "missing", "flag", "agent", "none", "quote\"d"];
+        let names = ["id", "n", "x", "missing", "flag", "agent", "none", "quote\"d\t"];
         let values = [
             Value::Text("a\"b\n\u{e9}"),
             Value::Int(Some(-3)),
@@ -75,7 +83,7 @@ mod tests {
         let line = String::from_utf8(out).unwrap();
         assert_eq!(
             line,
-            "{\"id\":\"a\\\"b\\n\u{e9}\",\"n\":-3,\"x\":-0.1235,\"missing\":null,\"flag\":true,\"agent\":\"Priya\",\"none\":null,\"quote\\\"d\":null}\n"
+            "{\"id\":\"a\\\"b\\n\u{e9}\",\"n\":-3,\"x\":-0.1235,\"missing\":null,\"flag\":true,\"agent\":\"Priya\",\"none\":null,\"quote\\\"d\\t\":null}\n"
         );
         let parsed: serde_json::Value = serde_json::from_str(&line).unwrap();
         assert_eq!(parsed["x"].as_f64(), Some(-0.1235));

@@ -213,12 +213,17 @@ impl TableRows {
         }
     }
 
-    /// Appends one row of `values` in `format`; `names` are the JSON keys.
+    /// Appends one row of `values` then `kept` (the kept columns: apart,
+    /// so that the CSV loop over the schema's columns stays a plain loop) in
+    /// `format`; `names` are the JSON keys.
     fn push<'n, 'v>(
         &mut self,
         format: Format,
         names: impl Iterator<Item = &'n str>,
-        values: impl Iterator<Item = Value<'v>>,
+        (values, kept): (
+            impl Iterator<Item = Value<'v>>,
+            impl Iterator<Item = Value<'v>>,
+        ),
         cells: &mut Cells<'_>,
         new_chunk: impl FnOnce() -> arrow::Chunk,
     ) -> Result<()> {
@@ -227,12 +232,17 @@ impl TableRows {
                 for (i, value) in values.enumerate() {
                     cells.encode(&mut self.bytes, i == 0, value);
                 }
+                for value in kept {
+                    cells.encode(&mut self.bytes, false, value);
+                }
                 self.bytes.push(b'\n');
             }
-            Format::Jsonl => jsonl::push_row(&mut self.bytes, names, values, cells),
+            Format::Jsonl => {
+                jsonl::push_row(&mut self.bytes, names, values.chain(kept), cells)
+            }
             Format::Parquet => {
                 let chunk = self.chunk.get_or_insert_with(new_chunk);
-                chunk.push(values, cells.arrow)?;
+                chunk.push(values.chain(kept), cells.arrow)?;
             }
         }
         Ok(())
@@ -278,16 +288,14 @@ impl Layout {
     }
 }
 
-/// The values of an interaction's row: the schema's, then its kept
-/// columns (`kept` of them).
-pub(crate) fn interaction_values<'r>(
-    row: &'r schema::InteractionRow<'r>,
+/// The values of `ix`'s kept columns (`kept` of them; empty is none).
+pub(crate) fn kept_values(
+    ix: &Interaction,
     kept: usize,
-) -> impl Iterator<Item = Value<'r>> + 'r {
-    let meta = &row.ix.meta;
-    schema::INTERACTION.iter().map(move |c| (c.value)(row)).chain((0..kept).map(
-        move |i| Value::Kept(meta.get(i).map(String::as_str).filter(|v| !v.is_empty())),
-    ))
+) -> impl Iterator<Item = Value<'_>> + '_ {
+    (0..kept).map(move |i| {
+        Value::Kept(ix.meta.get(i).map(String::as_str).filter(|v| !v.is_empty()))
+    })
 }
 
 impl Rows {
@@ -322,7 +330,10 @@ impl Rows {
                 .iter()
                 .map(|c| c.name)
                 .chain(kept.iter().map(String::as_str)),
-            interaction_values(&row, kept.len()),
+            (
+                schema::INTERACTION.iter().map(|c| (c.value)(&row)),
+                kept_values(ix, kept.len()),
+            ),
             &mut cells,
             || arrow::Chunk::new(schema::INTERACTION, kept),
         )?;
@@ -333,7 +344,7 @@ impl Rows {
                 self.turns.push(
                     format,
                     schema::names(schema::TURN),
-                    schema::TURN.iter().map(|c| (c.value)(&row)),
+                    (schema::TURN.iter().map(|c| (c.value)(&row)), std::iter::empty()),
                     &mut cells,
                     || arrow::Chunk::new(schema::TURN, &[]),
                 )?;
