@@ -168,23 +168,25 @@ fn keep_reads_json_lines_fields_of_the_interaction_and_of_its_turns() {
 }
 
 #[test]
-fn a_run_with_keep_feeds_the_report_agent_filter() {
+fn a_run_with_keep_feeds_the_report_filters() {
     let mut c = score(
         WITH_META,
-        &["-q", "--keep", "agent_id", "-o", "ix.csv", "--report", "r.html"],
+        &["-q", "--keep", "agent_id,queue", "-o", "ix.csv", "--report", "r.html"],
     );
     c.stdout();
     let html = std::fs::read_to_string(c.path("r.html")).unwrap();
     assert!(
-        html.contains("<select name=\"agent\"><option value=\"\">all</option><option value=\"Jo\">Jo</option><option value=\"Priya\">Priya</option></select>"),
+        html.contains("<select name=\"agent\" class=\"facet\"><option value=\"\">all</option><option value=\"Jo\">Jo</option><option value=\"Priya\">Priya</option></select>"),
         "no agent filter"
     );
+    assert!(html.contains("<select name=\"queue\""), "no queue filter");
     assert!(!html.contains("has no agent column"));
     // Without --keep: no agent to filter by.
     let mut c = score(WITH_META, &["-q", "-o", "ix.csv", "--report", "r.html"]);
     c.stdout();
     let html = std::fs::read_to_string(c.path("r.html")).unwrap();
-    assert!(!html.contains("<select name=\"agent\">"));
+    assert!(!html.contains("<select name=\"agent\""));
+    assert!(!html.contains("<select name=\"queue\""));
 }
 
 #[test]
