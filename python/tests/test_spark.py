@@ -73,3 +73,21 @@ def test_a_table_without_id_is_refused(spark):
     df = spark.createDataFrame([("customer", "hi")], ["speaker", "text"])
     with pytest.raises(peakend.InputError, match="interaction_id"):
         peakend.spark.score(df)
+
+
+def test_kept_columns(spark, tmp_path):
+    path = tmp_path / "in.csv"
+    path.write_text(
+        "id,speaker,text,agent_id,queue\n"
+        "A,customer,my bill is wrong again,Priya,billing\n"
+        "A,agent,sorry about that,Priya,billing\n"
+        "B,customer,thanks a lot that fixed it,Jo,\n"
+    )
+    df = spark.read.csv(str(path), header=True)
+    interactions, _ = peakend.spark.score(df, keep="agent_id,queue")
+    rows = {r["interaction_id"]: r for r in interactions.collect()}
+    assert interactions.columns[-2:] == ["agent_id", "queue"]
+    assert (rows["A"]["agent_id"], rows["A"]["queue"]) == ("Priya", "billing")
+    assert (rows["B"]["agent_id"], rows["B"]["queue"]) == ("Jo", None)
+    everything, _ = peakend.spark.score(df, keep_all=True)
+    assert everything.columns == interactions.columns
