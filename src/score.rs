@@ -27,7 +27,7 @@
 use rustc_hash::FxHashMap;
 
 use crate::emotion::{Accumulator, Emotion, EmotionMoment, Emotions, QUESTION_CONFUSION};
-use crate::lexicon::{flag, Cues, Lexicon, WordInfo, NO_CODE};
+use crate::lexicon::{flag, Cues, Lexicon, PhraseSet, WordInfo};
 use crate::peak_end::Moment;
 use crate::record::Speaker;
 use crate::summary::cues::CueScratch;
@@ -192,10 +192,12 @@ impl Scratch {
         }
     }
 
-    /// The last scored turn's tokens, and the buffers of the cue scan that
-    /// reads them (effort and resolution cues, `summary::cues`).
-    pub fn cue_parts(&mut self) -> (&Tokens, &mut CueScratch) {
-        (&self.tokens, &mut self.cues)
+    /// The last scored turn's tokens and what the lexicon said of them,
+    /// and the buffers of the cue scan that reads them (effort and
+    /// resolution cues, `summary::cues`).
+    pub fn cue_parts(&mut self) -> ((&Tokens, &[WordInfo]), &mut CueScratch) {
+        let n = self.tokens.len().min(self.info.len());
+        ((&self.tokens, &self.info[..n]), &mut self.cues)
     }
 
     /// Forgets what the customer said: the next turns belong to another
@@ -335,22 +337,15 @@ pub fn score_turn_by(
     let matcher = lex.phrase_matcher().filter(|_| opts.phrases);
     // Only the tokens from the first pair that opens a phrase to the last
     // phrase word are coded and scanned; most turns have no such pair.
-    let opens = |i: usize, m: &crate::lexicon::PhraseMatcher| {
-        let next = s.info.get(i + 1).map_or(NO_CODE, |w| w.phrase_code);
-        s.info[i].has(flag::PHRASE_START) && m.opens_phrase(s.info[i].phrase_code, next)
-    };
-    let start = matcher.and_then(|m| (0..n).find(|&i| opens(i, m)));
-    if let (Some(matcher), Some(start)) = (matcher, start) {
-        let end = s
-            .info
-            .iter()
-            .rposition(|w| w.phrase_code != NO_CODE)
-            .map_or(n, |last| last + 1);
+    let info = &s.info;
+    let span =
+        matcher.and_then(|m| m.span(PhraseSet::Phrases, |i| info[i].phrase_code, n));
+    if let (Some(matcher), Some((start, end))) = (matcher, span) {
         s.coded.clear();
         for w in &s.info[start..end] {
             matcher.push(w.phrase_code, &mut s.coded);
         }
-        for m in matcher.find_iter(&s.coded) {
+        for m in matcher.find_iter(PhraseSet::Phrases, &s.coded) {
             let (first, phrase) = (start + m.first, lex.phrase(m.phrase));
             let last = (first + phrase.words).min(n);
             if !phrase.emotions.is_empty() {
