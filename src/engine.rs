@@ -211,14 +211,13 @@ impl Engine {
         for (i, (t, out)) in ix.turns.iter().zip(&mut scored.turns).enumerate() {
             score_turn_by(lex, self.options, Some(t.speaker), &t.text, scratch, out);
             // Cues in the interaction's language, on the tokens just made.
-            if let (Some(cues), Some(matcher)) = (cues, lex.phrase_matcher()) {
-                let (tokens, cue_scratch) = scratch.cue_parts();
+            if let Some(cues) = cues {
+                let (found, cue_scratch) = scratch.cue_parts();
                 let customer = t.speaker == Speaker::Customer;
                 let negates =
                     |w: &str| lex.word(w).negates() || lex.has_negation_infix(w);
                 let hits = &mut scored.outcome.cues;
-                let turn = (i, customer);
-                cues.scan(matcher, tokens, &t.text, turn, negates, cue_scratch, hits);
+                cues.scan(found, &t.text, (i, customer), negates, cue_scratch, hits);
             }
             if !per_turn {
                 continue;

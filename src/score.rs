@@ -27,7 +27,7 @@
 use rustc_hash::FxHashMap;
 
 use crate::emotion::{Accumulator, Emotion, EmotionMoment, Emotions, QUESTION_CONFUSION};
-use crate::lexicon::{flag, Cues, Lexicon, PhraseSet, WordInfo};
+use crate::lexicon::{flag, Cues, Found, Lexicon, PhraseMatch, PhraseSet, WordInfo};
 use crate::peak_end::Moment;
 use crate::record::Speaker;
 use crate::summary::cues::CueScratch;
@@ -146,8 +146,8 @@ impl TurnScore {
 pub struct Scratch {
     tokens: Tokens,
     info: Vec<WordInfo>,
-    /// The turn's word codes, for the phrase scan.
-    coded: Vec<u8>,
+    /// The turn's phrases and cues.
+    found: Found,
     phrase_at: Vec<u32>,
     emotion_phrase_at: Vec<u32>,
     /// Per token, the first token of its clause and of its sentence (all 0
@@ -192,12 +192,10 @@ impl Scratch {
         }
     }
 
-    /// The last scored turn's tokens and what the lexicon said of them,
-    /// and the buffers of the cue scan that reads them (effort and
-    /// resolution cues, `summary::cues`).
-    pub fn cue_parts(&mut self) -> ((&Tokens, &[WordInfo]), &mut CueScratch) {
-        let n = self.tokens.len().min(self.info.len());
-        ((&self.tokens, &self.info[..n]), &mut self.cues)
+    /// The last scored turn's tokens and the effort and resolution cues
+    /// found in them (`summary::cues`), and the buffers of the cue rules.
+    pub fn cue_parts(&mut self) -> ((&Tokens, &[PhraseMatch]), &mut CueScratch) {
+        ((&self.tokens, self.found.of(PhraseSet::Cues)), &mut self.cues)
     }
 
     /// Forgets what the customer said: the next turns belong to another
@@ -311,6 +309,7 @@ pub fn score_turn_by(
     out.labels.clear();
     tokenize(text, lex.emoji(), lex.elisions(), &mut s.tokens);
     let n = s.tokens.len();
+    s.found.clear();
     if n == 0 {
         (out.valence, out.positive, out.negative, out.neutral) = (0.0, 0.0, 0.0, 1.0);
         out.emotions = Emotions::default();
@@ -334,19 +333,15 @@ pub fn score_turn_by(
     s.phrase_at.resize(n, NO_PHRASE);
     s.emotion_phrase_at.clear();
     s.emotion_phrase_at.resize(n, NO_PHRASE);
-    let matcher = lex.phrase_matcher().filter(|_| opts.phrases);
-    // Only the tokens from the first pair that opens a phrase to the last
-    // phrase word are coded and scanned; most turns have no such pair.
+    // One scan for the lexicon's phrases and the effort and resolution
+    // cues, which the engine reads next ([`Scratch::cue_parts`]).
     let info = &s.info;
-    let span =
-        matcher.and_then(|m| m.span(PhraseSet::Phrases, |i| info[i].phrase_code, n));
-    if let (Some(matcher), Some((start, end))) = (matcher, span) {
-        s.coded.clear();
-        for w in &s.info[start..end] {
-            matcher.push(w.phrase_code, &mut s.coded);
-        }
-        for m in matcher.find_iter(PhraseSet::Phrases, &s.coded) {
-            let (first, phrase) = (start + m.first, lex.phrase(m.phrase));
+    if let Some(m) = lex.phrase_matcher() {
+        m.scan(|i| info[i].phrase_code, n, &mut s.found);
+    }
+    if opts.phrases {
+        for m in s.found.of(PhraseSet::Phrases) {
+            let (first, phrase) = (m.first, lex.phrase(m.phrase));
             let last = (first + phrase.words).min(n);
             if !phrase.emotions.is_empty() {
                 s.emotion_phrase_at[first] = m.phrase as u32;

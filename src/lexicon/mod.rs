@@ -6,11 +6,11 @@
 //! - `words`: one hash entry per lowercase word with its valence (if any), its
 //!   booster increment (if any) and its rule flags (negator, contrast word,
 //!   VADER's named words). A token costs one look-up, whatever rules fire.
-//! - `phrases`: multi-word entries, found by one leftmost-longest
-//!   Aho-Corasick scan per turn over its tokens' word codes
-//!   ([`PhraseMatcher`]), so a match always covers whole tokens. The
-//!   language's effort and resolution cues (`summary::cues`) are coded in
-//!   the same matcher, so one look-up per token serves both scans.
+//! - `phrases`: multi-word entries, found by one Aho-Corasick scan per turn
+//!   over its tokens' word codes ([`PhraseMatcher`]), so a match always
+//!   covers whole tokens. The language's effort and resolution cues
+//!   (`summary::cues`) are found by the same scan: one look-up per token
+//!   and one scan serve both.
 //! - `emoji`: emoji to their text descriptions (VADER's emoji lexicon).
 //! - `emotions`: the emotion cues of words (by surface form, and by Snowball
 //!   stem for words whose surface form is not listed) and phrases; phrases
@@ -22,7 +22,7 @@ mod load;
 mod phrases;
 
 pub use load::{FileKind, LexiconSource};
-pub use phrases::{PhraseMatch, PhraseMatcher, Set as PhraseSet, NO_CODE};
+pub use phrases::{Found, PhraseMatch, PhraseMatcher, Set as PhraseSet, NO_CODE};
 
 use rustc_hash::FxHashMap;
 

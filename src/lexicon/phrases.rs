@@ -35,7 +35,7 @@ pub enum Set {
     Cues = 1,
 }
 
-/// How a word starts phrases of one set, by code.
+/// How a word starts phrases, by code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Start {
     /// It starts none.
@@ -48,27 +48,22 @@ enum Start {
     Alone,
 }
 
-/// One set's automaton and the filters that skip turns it cannot match.
+/// Codes of the phrase words, and one automaton over the coded phrases of
+/// both [`Set`]s.
 #[derive(Clone, Debug)]
-struct Patterns {
+pub struct PhraseMatcher {
+    codes: FxHashMap<Box<str>, u32>,
     /// First words of the phrases, by code.
     starts: Vec<Start>,
     /// The first two words' codes of every phrase (`first << 32 | second`):
     /// a phrase can only start where two tokens spell one of these.
     openings: FxHashSet<u64>,
-    /// The codes of the set's words.
-    member: Vec<bool>,
-    /// `None` without phrases.
-    automaton: Option<AhoCorasick>,
-}
-
-/// Codes of the phrase words, and one automaton per [`Set`] over coded
-/// phrases.
-#[derive(Clone, Debug)]
-pub struct PhraseMatcher {
-    codes: FxHashMap<Box<str>, u32>,
     width: usize,
-    sets: [Patterns; 2],
+    /// Patterns below this are [`Set::Phrases`], the others [`Set::Cues`].
+    split: usize,
+    /// Every match, overlapping (standard semantics): each set's
+    /// leftmost-longest matches are picked from them ([`Found`]).
+    automaton: AhoCorasick,
 }
 
 /// One phrase found in a turn.
@@ -80,110 +75,49 @@ pub struct PhraseMatch {
     pub phrase: usize,
 }
 
+/// What [`PhraseMatcher::scan`] found in a turn, per set; buffers reused
+/// from turn to turn.
+#[derive(Clone, Debug, Default)]
+pub struct Found {
+    coded: Vec<u8>,
+    /// Every match: first token, the token after its last, pattern.
+    all: Vec<(u32, u32, u32)>,
+    sets: [Vec<PhraseMatch>; 2],
+}
+
+impl Found {
+    /// Forgets the matches (a turn with nothing to scan).
+    pub fn clear(&mut self) {
+        for set in &mut self.sets {
+            set.clear();
+        }
+    }
+
+    /// The leftmost-longest phrases of `set`, left to right, not
+    /// overlapping: those a leftmost-longest scan for the set alone finds.
+    pub fn of(&self, set: Set) -> &[PhraseMatch] {
+        &self.sets[set as usize]
+    }
+}
+
 impl PhraseMatcher {
     /// Codes the words of the phrases of both sets (lowercase words joined
     /// by single spaces; `sets[0]` is [`Set::Phrases`], `sets[1]`
-    /// [`Set::Cues`]) and builds their automata; `None` without phrases.
+    /// [`Set::Cues`]) and builds the automaton; `None` without phrases.
     pub fn build(sets: [&[&str]; 2]) -> Result<Option<PhraseMatcher>> {
         if sets.iter().all(|s| s.is_empty()) {
             return Ok(None);
         }
+        let phrases = || sets.iter().flat_map(|s| s.iter());
         let mut codes: FxHashMap<Box<str>, u32> = FxHashMap::default();
-        for w in sets.iter().flat_map(|s| s.iter()).flat_map(|p| p.split(' ')) {
+        for w in phrases().flat_map(|p| p.split(' ')) {
             let next = codes.len() as u32 + 1;
             codes.entry(w.into()).or_insert(next);
         }
-        // 127 first bytes, then 128 per further byte.
-        let mut width = 2;
-        while (codes.len() as u64) >= 127 * 128u64.pow(width as u32 - 1) {
-            width += 1;
-        }
-        let sets = [
-            Patterns::build(sets[0], &codes, width)?,
-            Patterns::build(sets[1], &codes, width)?,
-        ];
-        Ok(Some(PhraseMatcher { codes, width, sets }))
-    }
-
-    /// The code of a token's form, [`NO_CODE`] when no phrase has it.
-    pub fn code(&self, form: &str) -> u32 {
-        self.codes.get(form).copied().unwrap_or(NO_CODE)
-    }
-
-    /// True when the word with `code` is in some phrase of `set`.
-    #[inline]
-    pub fn in_set(&self, set: Set, code: u32) -> bool {
-        self.sets[set as usize].member[code as usize]
-    }
-
-    /// True when a phrase of `set` may start at a token with code `first`
-    /// followed by one with code `second` ([`NO_CODE`] at the end of a
-    /// turn).
-    #[inline]
-    pub fn opens_phrase(&self, set: Set, first: u32, second: u32) -> bool {
-        let p = &self.sets[set as usize];
-        match p.starts[first as usize] {
-            Start::No => false,
-            Start::WithNext => {
-                p.openings.contains(&(u64::from(first) << 32 | u64::from(second)))
-            }
-            Start::Alone => true,
-        }
-    }
-
-    /// The tokens worth scanning for phrases of `set`, given each token's
-    /// code: from the first pair that opens a phrase to the last word of
-    /// the set; `None` when no pair opens one (most turns).
-    #[inline]
-    pub fn span(
-        &self,
-        set: Set,
-        codes: impl Fn(usize) -> u32,
-        n: usize,
-    ) -> Option<(usize, usize)> {
-        let next = |i: usize| if i + 1 < n { codes(i + 1) } else { NO_CODE };
-        let start = (0..n).find(|&i| self.opens_phrase(set, codes(i), next(i)))?;
-        let end =
-            (start..n).rev().find(|&i| self.in_set(set, codes(i))).map_or(n, |l| l + 1);
-        Some((start, end))
-    }
-
-    /// Appends `code`'s bytes to a turn's coded text.
-    #[inline]
-    pub fn push(&self, code: u32, out: &mut Vec<u8>) {
-        encode(code, self.width, out);
-    }
-
-    /// The leftmost-longest phrases of `set` in a turn coded by
-    /// [`PhraseMatcher::push`], left to right, not overlapping.
-    pub fn find_iter<'a>(
-        &'a self,
-        set: Set,
-        coded: &'a [u8],
-    ) -> impl Iterator<Item = PhraseMatch> + 'a {
-        let found =
-            self.sets[set as usize].automaton.as_ref().map(|a| a.find_iter(coded));
-        found.into_iter().flatten().map(|m| PhraseMatch {
-            first: m.start() / self.width,
-            phrase: m.pattern().as_usize(),
-        })
-    }
-}
-
-impl Patterns {
-    fn build(
-        phrases: &[&str],
-        codes: &FxHashMap<Box<str>, u32>,
-        width: usize,
-    ) -> Result<Patterns> {
         let mut starts = vec![Start::No; codes.len() + 1];
-        let mut member = vec![false; codes.len() + 1];
         let mut openings = FxHashSet::default();
-        for p in phrases {
+        for p in phrases() {
             let mut words = p.split(' ').map(|w| codes[w]);
-            for w in p.split(' ') {
-                member[codes[w] as usize] = true;
-            }
             if let Some(first) = words.next() {
                 let start = &mut starts[first as usize];
                 match words.next() {
@@ -197,10 +131,14 @@ impl Patterns {
                 }
             }
         }
-        let patterns: Vec<Vec<u8>> = phrases
-            .iter()
+        // 127 first bytes, then 128 per further byte.
+        let mut width = 2;
+        while (codes.len() as u64) >= 127 * 128u64.pow(width as u32 - 1) {
+            width += 1;
+        }
+        let patterns: Vec<Vec<u8>> = phrases()
             .map(|p| {
-                let mut bytes = Vec::with_capacity(p.len() * width);
+                let mut bytes = Vec::with_capacity(width * 4);
                 for w in p.split(' ') {
                     encode(codes[w], width, &mut bytes);
                 }
@@ -209,20 +147,71 @@ impl Patterns {
             .collect();
         // A contiguous NFA: with thousands of patterns a DFA table outgrows
         // the CPU caches. No prefilter: most first bytes start a pattern.
-        let automaton = match patterns.is_empty() {
-            true => None,
-            false => Some(
-                AhoCorasick::builder()
-                    .kind(Some(AhoCorasickKind::ContiguousNFA))
-                    .prefilter(false)
-                    .match_kind(MatchKind::LeftmostLongest)
-                    .build(patterns)
-                    .map_err(|e| {
-                        Error::config(format!("cannot build the phrase automaton: {e}"))
-                    })?,
-            ),
+        let automaton = AhoCorasick::builder()
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
+            .prefilter(false)
+            .match_kind(MatchKind::Standard)
+            .build(patterns)
+            .map_err(|e| {
+                Error::config(format!("cannot build the phrase automaton: {e}"))
+            })?;
+        let split = sets[0].len();
+        Ok(Some(PhraseMatcher { codes, starts, openings, width, split, automaton }))
+    }
+
+    /// The code of a token's form, [`NO_CODE`] when no phrase has it.
+    pub fn code(&self, form: &str) -> u32 {
+        self.codes.get(form).copied().unwrap_or(NO_CODE)
+    }
+
+    /// True when a phrase may start at a token with code `first` followed
+    /// by one with code `second` ([`NO_CODE`] at the end of a turn).
+    #[inline]
+    pub fn opens_phrase(&self, first: u32, second: u32) -> bool {
+        match self.starts[first as usize] {
+            Start::No => false,
+            Start::WithNext => {
+                self.openings.contains(&(u64::from(first) << 32 | u64::from(second)))
+            }
+            Start::Alone => true,
+        }
+    }
+
+    /// Finds the phrases of both sets in a turn of `n` tokens, given each
+    /// token's code: one scan of the tokens from the first pair that opens
+    /// a phrase to the last phrase word (most turns have no such pair and
+    /// cost one filter per token).
+    pub fn scan(&self, codes: impl Fn(usize) -> u32, n: usize, found: &mut Found) {
+        found.clear();
+        let next = |i: usize| if i + 1 < n { codes(i + 1) } else { NO_CODE };
+        let Some(start) = (0..n).find(|&i| self.opens_phrase(codes(i), next(i))) else {
+            return;
         };
-        Ok(Patterns { starts, openings, member, automaton })
+        let end = (start..n).rev().find(|&i| codes(i) != NO_CODE).map_or(n, |l| l + 1);
+        found.coded.clear();
+        for i in start..end {
+            encode(codes(i), self.width, &mut found.coded);
+        }
+        found.all.clear();
+        let token = |byte: usize| (start + byte / self.width) as u32;
+        for m in self.automaton.find_overlapping_iter(&found.coded) {
+            found.all.push((token(m.start()), token(m.end()), m.pattern().as_u32()));
+        }
+        // Per set, leftmost-longest: the match that starts first, the
+        // longest of those (of equal ones, the first pattern), then the
+        // same after its end.
+        found.all.sort_unstable_by_key(|&(first, end, p)| (first, u32::MAX - end, p));
+        let mut free = [0u32; 2];
+        for &(first, end, p) in &found.all {
+            let (set, phrase) = match (p as usize).checked_sub(self.split) {
+                None => (0, p as usize),
+                Some(cue) => (1, cue),
+            };
+            if first >= free[set] {
+                found.sets[set].push(PhraseMatch { first: first as usize, phrase });
+                free[set] = end;
+            }
+        }
     }
 }
 
@@ -257,15 +246,37 @@ mod tests {
     use super::*;
 
     fn find_in(m: &PhraseMatcher, set: Set, words: &[&str]) -> Vec<(usize, usize)> {
-        let mut coded = Vec::new();
-        for w in words {
-            m.push(m.code(w), &mut coded);
-        }
-        m.find_iter(set, &coded).map(|f| (f.first, f.phrase)).collect()
+        let codes: Vec<u32> = words.iter().map(|w| m.code(w)).collect();
+        let mut found = Found::default();
+        m.scan(|i| codes[i], codes.len(), &mut found);
+        found.of(set).iter().map(|f| (f.first, f.phrase)).collect()
     }
 
     fn find(m: &PhraseMatcher, words: &[&str]) -> Vec<(usize, usize)> {
         find_in(m, Set::Phrases, words)
+    }
+
+    /// The plain version of [`PhraseMatcher::scan`] for one set: its own
+    /// leftmost-longest automaton over the whole coded turn.
+    fn plain(m: &PhraseMatcher, phrases: &[&str], words: &[&str]) -> Vec<(usize, usize)> {
+        let coded = |words: &mut dyn Iterator<Item = &str>| {
+            let mut bytes = Vec::new();
+            for w in words {
+                encode(m.code(w), m.width, &mut bytes);
+            }
+            bytes
+        };
+        let patterns: Vec<Vec<u8>> =
+            phrases.iter().map(|p| coded(&mut p.split(' '))).collect();
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(patterns)
+            .unwrap();
+        let text = coded(&mut words.iter().copied());
+        automaton
+            .find_iter(&text)
+            .map(|f| (f.start() / m.width, f.pattern().as_usize()))
+            .collect()
     }
 
     #[test]
@@ -277,15 +288,15 @@ mod tests {
         assert_eq!(find(&m, &["not", "", "working"]), []);
         assert_eq!(find(&m, &["working", "not"]), []);
         let (still, not) = (m.code("still"), m.code("not"));
-        assert!(!m.opens_phrase(Set::Phrases, m.code("working"), not));
-        assert!(!m.opens_phrase(Set::Phrases, NO_CODE, still));
-        assert!(m.opens_phrase(Set::Phrases, still, not));
-        assert!(!m.opens_phrase(Set::Phrases, still, m.code("working")));
-        assert!(!m.opens_phrase(Set::Phrases, not, NO_CODE));
+        assert!(m.opens_phrase(still, not));
+        assert!(!m.opens_phrase(still, m.code("working")));
+        assert!(!m.opens_phrase(m.code("working"), not));
+        assert!(!m.opens_phrase(NO_CODE, still));
+        assert!(!m.opens_phrase(not, NO_CODE));
     }
 
-    /// Two sets share the codes, and each finds its own leftmost-longest
-    /// matches, whatever the other holds.
+    /// Two sets share the codes and the scan, and each finds its own
+    /// leftmost-longest matches, whatever the other holds.
     #[test]
     fn sets_match_on_their_own() {
         let phrases = ["not working", "thank you so much"];
@@ -294,18 +305,44 @@ mod tests {
         let words = ["still", "not", "working", "thank", "you", "so", "much"];
         assert_eq!(find_in(&m, Set::Phrases, &words), [(1, 0), (3, 1)]);
         assert_eq!(find_in(&m, Set::Cues, &words), [(0, 0), (3, 1)]);
-        let codes: Vec<u32> = words.iter().map(|w| m.code(w)).collect();
-        let code = |i: usize| codes[i];
-        assert_eq!(m.span(Set::Phrases, code, words.len()), Some((1, 7)));
-        assert_eq!(m.span(Set::Cues, code, words.len()), Some((0, 5)));
-        assert!(m.in_set(Set::Cues, m.code("called")));
-        assert!(!m.in_set(Set::Phrases, m.code("called")));
-        assert_eq!(m.span(Set::Phrases, code, 3), Some((1, 3)));
-        assert_eq!(m.span(Set::Cues, |_| m.code("called"), 1), None);
+        assert_eq!(find_in(&m, Set::Cues, &["i", "called", "twice"]), [(1, 2)]);
+        assert_eq!(find_in(&m, Set::Phrases, &["i", "called", "twice"]), []);
         // A set without phrases finds nothing.
         let m = PhraseMatcher::build([&phrases, &[]]).unwrap().unwrap();
         assert_eq!(find_in(&m, Set::Cues, &words), []);
         assert!(PhraseMatcher::build([&[], &[]]).unwrap().is_none());
+    }
+
+    /// One overlapping scan for both sets finds what one leftmost-longest
+    /// scan per set finds, on every turn of a small vocabulary.
+    #[test]
+    fn one_scan_finds_what_a_scan_per_set_finds() {
+        let phrases =
+            ["not working", "still not", "not working at all", "thank you", "you so"];
+        let cues =
+            ["still not working", "thank you so much", "not at all", "you so", "at all"];
+        let m = PhraseMatcher::build([&phrases, &cues]).unwrap().unwrap();
+        let vocab =
+            ["still", "not", "working", "at", "all", "thank", "you", "so", "much", "x"];
+        let mut seed = 2026u64;
+        for _ in 0..20_000 {
+            seed =
+                seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let len = (seed >> 60) as usize;
+            let words: Vec<&str> = (0..len)
+                .map(|k| vocab[(seed >> (4 * k % 56)) as usize % vocab.len()])
+                .collect();
+            assert_eq!(
+                find_in(&m, Set::Phrases, &words),
+                plain(&m, &phrases, &words),
+                "{words:?}"
+            );
+            assert_eq!(
+                find_in(&m, Set::Cues, &words),
+                plain(&m, &cues, &words),
+                "{words:?}"
+            );
+        }
     }
 
     #[test]

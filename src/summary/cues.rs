@@ -4,10 +4,10 @@
 //! embedded in the binary): `phrase<TAB>kind<TAB>speaker`. They are matched
 //! on the tokens that scoring already made ([`crate::text::Tokens`], the
 //! forms: lowercase, surrounding punctuation stripped), by one
-//! leftmost-longest scan over word codes with the lexicon's own
-//! [`PhraseMatcher`] (its [`PhraseSet::Cues`], which the lexicon builds from
-//! [`CueLexicon::texts`]), so a cue always covers whole tokens, and each
-//! token's code is the one scoring already looked up.
+//! leftmost-longest search over word codes, the lexicon's own scan
+//! (`PhraseMatcher`, whose [`crate::lexicon::PhraseSet::Cues`] the lexicon builds from
+//! [`CueLexicon::texts`]): scoring finds its phrases and these cues in one
+//! pass, and a cue always covers whole tokens.
 //!
 //! What a match means depends on its context, decided here once so that
 //! effort and resolution see only facts:
@@ -27,7 +27,7 @@ use std::sync::OnceLock;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::error::{Error, Result};
-use crate::lexicon::{PhraseMatcher, PhraseSet, WordInfo};
+use crate::lexicon::PhraseMatch;
 use crate::text::{trim_punct, Tokens};
 
 /// What a cue says.
@@ -248,15 +248,13 @@ impl CueLexicon {
 
     /// Appends the cues of one turn that count to `out`.
     ///
-    /// `toks` are the turn's tokens and `infos` what the lexicon, whose
-    /// `matcher` holds these cues, said of them (their codes); `text` is
-    /// the turn's text (for the question rule); `negates` tells whether a
-    /// lowercase token is a negator (the scoring lexicon's rule words).
-    #[allow(clippy::too_many_arguments)]
+    /// `toks` are the turn's tokens and `found` the cues the lexicon's
+    /// scan found in them (`PhraseSet::Cues`); `text` is the turn's text
+    /// (for the question rule); `negates` tells whether a lowercase token
+    /// is a negator (the scoring lexicon's rule words).
     pub fn scan(
         &'static self,
-        matcher: &PhraseMatcher,
-        (toks, infos): (&Tokens, &[WordInfo]),
+        (toks, found): (&Tokens, &[PhraseMatch]),
         text: &str,
         (turn, customer): (usize, bool),
         negates: impl Fn(&str) -> bool,
@@ -264,20 +262,10 @@ impl CueLexicon {
         out: &mut Vec<CueHit>,
     ) {
         let n = toks.len();
-        // Only the tokens from the first pair that opens a cue to the last
-        // cue word are coded and scanned; many turns have no such pair.
-        let set = PhraseSet::Cues;
-        let Some((start, end)) = matcher.span(set, |i| infos[i].phrase_code, n) else {
-            return;
-        };
-        s.coded.clear();
-        for info in &infos[start..end] {
-            matcher.push(info.phrase_code, &mut s.coded);
-        }
         let mut words = std::mem::take(&mut s.words);
-        for m in matcher.find_iter(set, &s.coded) {
+        for m in found {
             let cue = &self.cues[m.phrase];
-            let first = start + m.first;
+            let first = m.first;
             let said = match cue.who {
                 Who::Customer => customer,
                 Who::Agent => !customer,
@@ -367,7 +355,6 @@ fn boundary_between(
 /// A worker's buffers for [`CueLexicon::scan`], reused for every turn.
 #[derive(Debug, Default)]
 pub struct CueScratch {
-    coded: Vec<u8>,
     /// The turn's words, read from its text on demand.
     words: Vec<(usize, usize)>,
 }
@@ -375,7 +362,7 @@ pub struct CueScratch {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::lexicon::Lexicon;
+    use crate::lexicon::{Found, Lexicon, PhraseSet};
     use crate::text::tokenize;
 
     /// The cues that count in `text`, said by the customer or the agent.
@@ -385,12 +372,13 @@ pub(crate) mod tests {
         let cues = CueLexicon::builtin("en").unwrap();
         let mut toks = Tokens::default();
         tokenize(text, lex.emoji(), lex.elisions(), &mut toks);
-        let infos: Vec<_> =
-            (0..toks.len()).map(|i| lex.token_info(toks.lower(i))).collect();
+        let codes: Vec<_> =
+            (0..toks.len()).map(|i| lex.token_info(toks.lower(i)).phrase_code).collect();
+        let mut found = Found::default();
+        lex.phrase_matcher().unwrap().scan(|i| codes[i], codes.len(), &mut found);
         let mut out = Vec::new();
         cues.scan(
-            lex.phrase_matcher().unwrap(),
-            (&toks, &infos),
+            (&toks, found.of(PhraseSet::Cues)),
             text,
             (0, customer),
             |w| lex.token_info(w).negates(),
