@@ -218,26 +218,15 @@ impl PhraseMatcher {
 /// `code` as `width` bytes (see the module doc).
 #[inline]
 fn encode(code: u32, width: usize, out: &mut Vec<u8>) {
-    if width == 2 {
-        // Nearly every lexicon: 16,256 phrase words at most.
-        let bytes = match code.checked_sub(1) {
-            None => [0xFF, 0],
-            Some(c) => [0x80 | (c >> 7) as u8, (c & 0x7F) as u8],
-        };
-        out.extend_from_slice(&bytes);
-        return;
-    }
-    if code == NO_CODE {
+    let Some(code) = code.checked_sub(1) else {
         out.push(0xFF);
         out.extend(std::iter::repeat(0).take(width - 1));
         return;
-    }
-    let code = code - 1;
-    let mut rest = 128u32.pow(width as u32 - 1);
-    out.push(0x80 | (code / rest) as u8);
-    while rest > 1 {
-        rest /= 128;
-        out.push((code / rest % 128) as u8);
+    };
+    // Base-128 digits are 7-bit groups, most significant first.
+    out.push(0x80 | (code >> (7 * (width - 1))) as u8);
+    for k in (0..width - 1).rev() {
+        out.push((code >> (7 * k) & 0x7F) as u8);
     }
 }
 
