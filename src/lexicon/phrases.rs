@@ -3,20 +3,22 @@
 //! Every word that appears in some phrase gets a code, and each token
 //! carries the code of its form (0 for a word in no phrase), found by the
 //! same cached look-up that gives its valence. A turn's phrases are then one
-//! leftmost-longest Aho-Corasick scan over a few bytes per token, instead of
-//! over the text: no phrase text is built, and the automaton's states are
-//! word sequences, not letter sequences.
+//! Aho-Corasick scan over a few bytes per token, instead of over the text:
+//! no phrase text is built, and the automaton's states are word sequences,
+//! not letter sequences.
 //!
-//! The matcher holds several [`Set`]s of phrases (the lexicon's phrases and
-//! the effort/resolution cues of `summary::cues`) over one code space, so a
-//! token is coded once, by that cached look-up, for all of them; each set
-//! keeps its own automaton, since a match of one set must not hide an
-//! overlapping match of another.
+//! The matcher holds two [`Set`]s of phrases (the lexicon's phrases and the
+//! effort/resolution cues of `summary::cues`) over one code space and in one
+//! automaton, so a turn is coded and scanned once for both. A match of one
+//! set must not hide an overlapping match of the other, so the scan reports
+//! every match and each set's leftmost-longest matches are picked from them
+//! ([`PhraseMatcher::scan`]): the matches a leftmost-longest scan for that
+//! set alone finds (tested against it).
 //!
-//! A code is [`PhraseMatcher::width`] bytes: a first byte in `0x80..=0xFE`,
-//! then base-128 digits below `0x80`. A pattern therefore starts only where
-//! a token starts (no first byte occurs elsewhere), and a token in no phrase
-//! (`0xFF`) starts nothing.
+//! A code is `width` bytes (2 for fewer than 16,256 phrase words): a first
+//! byte in `0x80..=0xFE`, then base-128 digits below `0x80`. A pattern
+//! therefore starts only where a token starts (no first byte occurs
+//! elsewhere), and a token in no phrase (`0xFF`) starts nothing.
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use rustc_hash::{FxHashMap, FxHashSet};
