@@ -241,7 +241,7 @@ impl CueLexicon {
     }
 
     /// The cue phrases (lowercase words joined by single spaces), for the
-    /// lexicon's [`PhraseSet::Cues`].
+    /// lexicon's [`crate::lexicon::PhraseSet::Cues`].
     pub fn texts(&self) -> impl Iterator<Item = &str> {
         self.cues.iter().map(|c| &*c.text)
     }
