@@ -249,6 +249,7 @@ impl Engine {
         moments.extend(ix.turns.iter().zip(&scored.turns).map(|(t, s)| Moment {
             customer: t.speaker == Speaker::Customer,
             valence: s.valence,
+            arousal: s.emotions.arousal(s.valence),
             duration_ms: t.duration_ms(),
             unresolved: s.unresolved,
         }));

@@ -146,7 +146,7 @@ proptest! {
         bias in 0.5f64..4.0, wp in 0.0f64..3.0, we in 0.01f64..3.0, window in 1usize..6,
     ) {
         let moments: Vec<Moment> = turns.iter()
-            .map(|&(customer, valence, duration_ms)| Moment { customer, valence, duration_ms, unresolved: false })
+            .map(|&(customer, valence, duration_ms)| Moment { customer, valence, duration_ms, ..Moment::default() })
             .collect();
         let p = PeakEndParams { negativity_bias: bias, peak_weight: wp, end_weight: we, end_window: window, drop: 0.5, last_below: -0.5 };
         let s = peak_end(&moments, &p);
