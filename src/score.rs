@@ -392,7 +392,7 @@ pub fn score_turn_by(
             || (i + 1 < n && info.has(flag::KIND) && s.info[i + 1].has(flag::OF))
         {
             0.0
-        } else if info.is_sentiment() {
+        } else if info.is_sentiment() && !(opts.phrases && info.has(flag::POLITE)) {
             rules.valence(i, info.valence, s.tokens.is_upper(i), Item::Word)
         } else {
             0.0
@@ -1203,6 +1203,10 @@ mod tests {
             ("I'll have to call again", -1.0),
             ("You're not listening", -1.0),
             ("You were charged twice", -1.0),
+            ("Please book it for 3 people.", 0.0),
+            ("Could you please check my balance", 0.0),
+            ("No, that's not right. I said Friday.", -1.0),
+            ("I'd like a table for two", 0.0),
         ];
         for (text, sign) in cases {
             let v = customer(text).valence;

@@ -341,12 +341,13 @@ impl Builder {
             "clause" => flag::CLAUSE,
             "sarcasm" => flag::SARCASM,
             "irony" => flag::IRONY,
+            "polite" => flag::POLITE,
             "of" => flag::OF,
             other => {
                 return Err(format!(
                     "unknown rule role '{other}' (known: negation, negation-contains, booster, \
                      contrast, idiom, no, or-nor, never, so-this, without, doubt, least, \
-                     least-exception, kind, of, question, clause, sarcasm, irony, elision, option negate-once)"
+                     least-exception, kind, of, question, clause, sarcasm, irony, polite, elision, option negate-once)"
                 ))
             }
         };

@@ -86,9 +86,12 @@ pub mod flag {
     /// Set by scoring on a word read as sarcastic: its positive emotion
     /// cues become frustration.
     pub const SARCASTIC: u64 = 1 << 22;
-    /// Bits 23 and up: what the token says of its language, for the
+    /// A politeness marker ("please", "kindly"): with phrases on it marks
+    /// a request, not praise, and weighs 0 (`rules.tsv` role `polite`).
+    pub const POLITE: u64 = 1 << 63;
+    /// Bits 23 to 62: what the token says of its language, for the
     /// per-turn language check ([`crate::lang::word_flags`]).
-    pub const LANGUAGE_BITS: u64 = !((1 << 23) - 1);
+    pub const LANGUAGE_BITS: u64 = !((1 << 23) - 1) & !POLITE;
 }
 
 /// A slice of [`Lexicon::emotion_cues`]: the emotion cues of one entry.
