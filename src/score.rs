@@ -1282,6 +1282,13 @@ mod tests {
             ("5 working days?? for a refund", Some(Frustration)),
             ("you want me to pay 60?!", Some(Frustration)),
             ("Is it today? Or tomorrow?", None),
+            ("i didnt know i had two accounts", Some(Confusion)),
+            ("can someone explain my bill pls", Some(Confusion)),
+            ("a charge for roaming which I have not used", Some(Confusion)),
+            ("I know what the charge is for", None),
+            ("they changed my email, someone has my password", Some(Anxiety)),
+            ("will I get my money back", Some(Anxiety)),
+            ("I will get it back tomorrow", None),
         ];
         for (text, want) in cases {
             let s = customer(text);
