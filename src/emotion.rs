@@ -155,6 +155,21 @@ impl Emotions {
         }
     }
 
+    /// The customer's strongest complaint (anger, frustration,
+    /// disappointment, anxiety, confusion) and its intensity, when it
+    /// reaches the threshold.
+    pub fn complaint(&self) -> Option<(Emotion, f64)> {
+        use Emotion::*;
+        let e = self.dominant_among(&[
+            Anger,
+            Frustration,
+            Disappointment,
+            Anxiety,
+            Confusion,
+        ])?;
+        Some((e, self.get(e)))
+    }
+
     /// The strongest of `among` when it reaches the threshold.
     pub fn dominant_among(&self, among: &[Emotion]) -> Option<Emotion> {
         let mut best: Option<(Emotion, f64)> = None;

@@ -421,12 +421,23 @@ pub fn score_turn_by(
         from = to;
     }
 
+    let customer = speaker == Some(Speaker::Customer);
+    let repeat = if customer { find_repeat(s) } else { None };
+    score_emotions(lex, s, customer, repeat, out);
+    // A customer's complaint emotion is a negative moment even when no
+    // word of it has a valence ("60??", "i didnt know i had two"): it
+    // joins the sum as one more item, after the tokens.
+    let complaint =
+        if customer && opts.phrases { out.emotions.complaint() } else { None };
+    if let Some((_, intensity)) = complaint {
+        s.sentiments.push(-COMPLAINT_VALENCE * intensity);
+    }
     summarise(&s.sentiments, s.tokens.exclamations(), s.tokens.questions(), out);
     out.unresolved =
         s.phrase_at.iter().zip(&s.sentiments).any(|(&p, &v)| {
             p != NO_PHRASE && v < 0.0 && lex.phrase(p as usize).unresolved
         });
-    for (k, &v) in s.sentiments.iter().enumerate() {
+    for (k, &v) in s.sentiments.iter().enumerate().take(n) {
         if v != 0.0 {
             let label = match s.phrase_at[k] {
                 NO_PHRASE => s.tokens.label(k),
@@ -436,10 +447,20 @@ pub fn score_turn_by(
             out.push_cued_term(cue, label, k, v, None);
         }
     }
-    let customer = speaker == Some(Speaker::Customer);
-    let repeat = if customer { find_repeat(s) } else { None };
-    score_emotions(lex, s, customer, repeat, out);
+    if let Some((emotion, intensity)) = complaint {
+        let v = -COMPLAINT_VALENCE * intensity;
+        out.push_cued_term(Some("emotion"), emotion.name(), n, v, None);
+    }
 }
+
+/// What a customer's strongest complaint emotion adds to the valence sum,
+/// per unit of intensity (VADER's scale: a mild word weighs 1 to 2). At
+/// 1.0, frustration of 0.39 alone gives a valence of -0.10. Per-turn
+/// Spearman of valence against people's ratings: development set polarity
+/// 0.470 -> 0.499; USS SGD 0.416 -> 0.411, MultiWOZ 0.252 -> 0.262, ReDial
+/// 0.329 -> 0.330, CCPE 0.332 -> 0.336. 1.5 and 2.0 gain a little more per
+/// turn but cost 0.02 of `remembered` on the development set.
+const COMPLAINT_VALENCE: f64 = 1.0;
 
 /// Weight of the frustration that doubled question marks stand for
 /// ("60??", "what?!"): exasperation, not a question. On the development
@@ -1241,6 +1262,18 @@ mod tests {
             assert!(s.valence >= 0.0, "{text:?}: {} {}", s.valence, terms(&s));
         }
         // Unresolved closings are marked for the peak-end rule.
+        // A complaint emotion without a valenced word is negative, and says why.
+        for text in ["3-5 days??", "i didnt know i had two accounts"] {
+            let s = customer(text);
+            assert!(
+                s.valence < 0.0 && terms(&s).contains("emotion:"),
+                "{text:?}: {} {}",
+                s.valence,
+                terms(&s)
+            );
+            assert_eq!(score(text, false).valence, 0.0, "{text:?} without phrases");
+        }
+        assert_eq!(agent("3-5 days??").valence, 0.0, "agents are not complaining");
         for text in
             ["Fine. Whatever. Bye.", "there's nothing more I can do", "still not fixed"]
         {

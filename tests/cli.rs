@@ -377,7 +377,7 @@ fn emotions_on_the_bundled_examples() {
 #[test]
 fn the_peak_is_the_angry_turn_not_the_polite_opener() {
     let input = "id,speaker,text\n\
-        a,customer,\"Great, thanks so much. Why was I charged twice?\"\n\
+        a,customer,\"Great, thank you so much!! Why was I charged twice?\"\n\
         a,agent,\"The second payment is an authorisation, it drops off in 5 working days.\"\n\
         a,customer,\"Five working days? That is ridiculous.\"\n\
         a,agent,There's nothing more I can do.\n\
@@ -419,9 +419,9 @@ fn user_emotion_cues() {
 
 #[test]
 fn explanation_lists_are_capped() {
-    // 40 terms: 30 "good" (1.9) then 10 "terrible" (-2.5). The 32 kept are
-    // the strongest, in text order: every "terrible", and of the tied
-    // "good"s the first 22.
+    // 41 terms: 30 "good" (1.9), 10 "terrible" (-2.5) and the complaint's
+    // emotion (under 1). The 32 kept are the strongest, in text order:
+    // every "terrible", and of the tied "good"s the first 22.
     let words = "good ".repeat(30) + &"terrible ".repeat(10);
     let input = format!("id,speaker,text\na,customer,{words}\n");
     let mut c = TestCommand::new(&["score", "-", "--turns", "turns.csv"]);
@@ -433,7 +433,7 @@ fn explanation_lists_are_capped() {
     assert_eq!(peak_terms, terms);
     let entries: Vec<&str> = terms.split('|').collect();
     assert_eq!(entries.len(), 33, "{terms}");
-    assert_eq!(entries[32], "+8 more");
+    assert_eq!(entries[32], "+9 more");
     // The strongest are kept: every "terrible", then the first "good"s.
     assert_eq!(entries.iter().filter(|e| e.starts_with("terrible:")).count(), 10);
     assert!(entries[..22].iter().all(|e| e.starts_with("good:")), "{terms}");
