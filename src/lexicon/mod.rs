@@ -72,6 +72,9 @@ pub mod flag {
     /// [`super::Lexicon::token_info`] so the infix search runs once per
     /// distinct word, not once per rule.
     pub const NEGATION_INFIX: u64 = 1 << 17;
+    /// A politeness marker ("please", "kindly"): with phrases on it marks
+    /// a request, not praise, and weighs 0 (`rules.tsv` role `polite`).
+    pub const POLITE: u64 = 1 << 18;
     /// A word that opens a new clause after a comma ("it's", "thanks",
     /// "but"): negation, boosters and "no" before the comma do not reach
     /// past it (`rules.tsv` role `clause`).
@@ -86,12 +89,9 @@ pub mod flag {
     /// Set by scoring on a word read as sarcastic: its positive emotion
     /// cues become frustration.
     pub const SARCASTIC: u64 = 1 << 22;
-    /// A politeness marker ("please", "kindly"): with phrases on it marks
-    /// a request, not praise, and weighs 0 (`rules.tsv` role `polite`).
-    pub const POLITE: u64 = 1 << 63;
-    /// Bits 23 to 62: what the token says of its language, for the
+    /// Bits 23 and up: what the token says of its language, for the
     /// per-turn language check ([`crate::lang::word_flags`]).
-    pub const LANGUAGE_BITS: u64 = !((1 << 23) - 1) & !POLITE;
+    pub const LANGUAGE_BITS: u64 = !((1 << 23) - 1);
 }
 
 /// A slice of [`Lexicon::emotion_cues`]: the emotion cues of one entry.
