@@ -150,17 +150,40 @@ pub struct CueHit {
     pub negated: bool,
 }
 
+/// The built-in cue files of one language.
+macro_rules! cue_files {
+    ($code:literal) => {
+        (
+            $code,
+            &[
+                (
+                    "effort.tsv",
+                    include_str!(concat!("../../lexicons/", $code, "/effort.tsv")),
+                ),
+                (
+                    "resolution.tsv",
+                    include_str!(concat!("../../lexicons/", $code, "/resolution.tsv")),
+                ),
+            ],
+        )
+    };
+}
+
 /// The built-in cue files, per language.
-const BUILTIN: &[(&str, &[(&str, &str)])] = &[(
-    "en",
-    &[
-        ("effort.tsv", include_str!("../../lexicons/en/effort.tsv")),
-        ("resolution.tsv", include_str!("../../lexicons/en/resolution.tsv")),
-    ],
-)];
+const BUILTIN: &[(&str, &[(&str, &str)])] = &[
+    cue_files!("en"),
+    cue_files!("fr"),
+    cue_files!("de"),
+    cue_files!("es"),
+    cue_files!("it"),
+    cue_files!("pt"),
+    cue_files!("nl"),
+    cue_files!("ro"),
+];
 
 /// Loaded built-in lexicons, in the order of [`BUILTIN`].
-static LOADED: [OnceLock<CueLexicon>; 1] = [OnceLock::new()];
+static LOADED: [OnceLock<CueLexicon>; BUILTIN.len()] =
+    [const { OnceLock::new() }; BUILTIN.len()];
 
 impl CueLexicon {
     /// The built-in cues of a language; `None` for a language without cue
