@@ -56,33 +56,36 @@ def content_words(lines, stop):
     return counts
 
 
-def known(binary, lang, words, tmp):
-    src, turns = os.path.join(tmp, "w.csv"), os.path.join(tmp, "t.csv")
+def score_lines(binary, lang, texts, tmp):
+    """The per-turn row of each of `texts`, scored alone as a customer turn with `--lang LANG`
+    (None for a text the engine rejected), in the order of `texts`."""
+    src, turns = os.path.join(tmp, "in.csv"), os.path.join(tmp, "turns.csv")
     with open(src, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["interaction_id", "speaker", "text"])
-        w.writerows((f"w{i}", "customer", word) for i, word in enumerate(words))
+        w.writerows((f"t{i}", "customer", text) for i, text in enumerate(texts))
     subprocess.run([binary, "score", src, "--lang", lang, "-q", "-o", os.devnull, "--turns", turns], check=True)
-    return {words[int(r["interaction_id"][1:])] for r in csv.DictReader(open(turns, encoding="utf-8"))
-            if r["terms"] or r["emotion_terms"]}
+    rows = {r["interaction_id"]: r for r in csv.DictReader(open(turns, encoding="utf-8"))}
+    return [rows.get(f"t{i}") for i in range(len(texts))]
+
+
+def known(binary, lang, words, tmp):
+    rows = score_lines(binary, lang, words, tmp)
+    return {word for word, r in zip(words, rows) if r and (r["terms"] or r["emotion_terms"])}
 
 
 def in_context(binary, lang, lines, stop, tmp):
     """Running content words covered by a term or cue of their own line, and all of them."""
-    src, turns = os.path.join(tmp, "l.csv"), os.path.join(tmp, "lt.csv")
-    with open(src, "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(["interaction_id", "speaker", "text"])
-        w.writerows((f"l{i}", "customer", line) for i, line in enumerate(lines))
-    subprocess.run([binary, "score", src, "--lang", lang, "-q", "-o", os.devnull, "--turns", turns], check=True)
     covered = total = 0
-    for r in csv.DictReader(open(turns, encoding="utf-8")):
+    for line, r in zip(lines, score_lines(binary, lang, lines, tmp)):
+        if r is None:
+            continue
         # Labels are "term:value", "term:category:weight" or "cue:term:...": every word of them.
         words = set()
         for label in (r["terms"] + "|" + r["emotion_terms"]).split("|"):
             for part in label.split(":"):
                 words.update(part.split(" "))
-        counts = content_words([lines[int(r["interaction_id"][1:])]], stop)
+        counts = content_words([line], stop)
         total += sum(counts.values())
         covered += sum(n for w, n in counts.items() if w in words)
     return covered, total
