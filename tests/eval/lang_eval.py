@@ -16,7 +16,8 @@ Per language, from the engine's own output (nothing cached):
     30 code-switched ones (`cs-*`) apart;
   - emotion: share of the messages with an agreed emotion whose dominant `emotion` is it
     (language given; `neutral` included);
-  - sign per turn: customer turns of ml_turn_labels.csv with an agreed polarity;
+  - sign per turn: customer turns of ml_turn_labels.csv with an agreed polarity (and their
+    dominant emotion against an agreed emotion, all languages together);
   - emotion per category (all languages, one-line messages, language given): recall, precision
     and F1 of each agreed label, and the macro-F1 over the seven customer categories.
 """
@@ -100,11 +101,16 @@ def main():
             s = stats[lab["language"]]
             s["turn_labelled"] += 1
             s["turn_sign"] += sign(t["valence"]) == int(lab["polarity"])
+        if lab and lab["emotion"] != "":
+            stats["all"]["turn_emotion_labelled"] += 1
+            stats["all"]["turn_emotion"] += t["emotion"] == lab["emotion"]
     print("| language | detection, one line (auto) | sign, one line (auto) | sign, one line (language given) "
           "| emotion, one line (language given) | turn language, one-language calls | turn language, code-switched calls "
           "| sign, dialogue turns (auto) |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     total = defaultdict(int)
+    turn_emotion = share(stats["all"]["turn_emotion"], stats["all"]["turn_emotion_labelled"])
+    del stats["all"]
     for lang in langs + sorted(set(stats) - set(langs)):
         s = stats[lang]
         for k, v in s.items():
@@ -119,6 +125,8 @@ def main():
               f"| {share(s['mono_right'], s['mono_turns'])} "
           f"| {share(s['cs_right'], s['cs_turns'])} | {share(s['turn_sign'], s['turn_labelled'])} |")
 
+    print()
+    print(f"Emotion of the dialogues' customer turns (auto, agreed labels): {turn_emotion}")
     print()
     print("| emotion (one line, language given) | agreed | recall | precision | F1 |")
     print("|---|---:|---:|---:|---:|")
