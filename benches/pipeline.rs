@@ -113,8 +113,10 @@ fn bench_engine(c: &mut Criterion) {
                     start_ms: None,
                     end_ms: None,
                     line: 0,
+                    platform_sentiment: None,
                 })
                 .collect(),
+            platform: None,
         })
         .collect();
     let bytes: usize = ixs.iter().map(|i| i.text_bytes()).sum();

@@ -37,7 +37,9 @@ fn valence(engine: &Engine, text: &str) -> f64 {
             start_ms: None,
             end_ms: None,
             line: 1,
+            platform_sentiment: None,
         }],
+        platform: None,
     };
     engine.score(&ix, &mut Scratch::default()).turns[0].valence
 }
@@ -118,8 +120,10 @@ fn interaction(turns: &[(Speaker, &str)]) -> Interaction {
                 start_ms: None,
                 end_ms: None,
                 line: i as u64 + 2,
+                platform_sentiment: None,
             })
             .collect(),
+        platform: None,
     }
 }
 

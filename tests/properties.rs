@@ -172,7 +172,7 @@ proptest! {
     ) {
         // An agent's refusal in the closing joins the end (peak_end.rs).
         prop_assume!(!agent.iter().any(|t| score_turn(lex(), ScoreOptions::default(), t, &mut Scratch::default()).unresolved));
-        let turn = |speaker, text: &String| Turn { turn: 0, speaker, text: text.clone(), start_ms: None, end_ms: None, line: 0 };
+        let turn = |speaker, text: &String| Turn { turn: 0, speaker, text: text.clone(), start_ms: None, end_ms: None, line: 0, platform_sentiment: None };
         // Customer turns in order, agent turns spliced in at positions from `seed`.
         let mut a: Vec<Turn> = customer.iter().map(|t| turn(Speaker::Customer, t)).collect();
         let mut b = a.clone();
@@ -188,7 +188,7 @@ proptest! {
         // The language is given: detection reads a bounded sample of all turns in
         // order (agent turns included, lang.rs), so where agent turns sit may
         // rightly change the detected language and with it every figure.
-        let score = |turns: Vec<Turn>| engine().score(&Interaction { id: "x".into(), language: Some("en".into()), turns }, &mut Scratch::default()).summary;
+        let score = |turns: Vec<Turn>| engine().score(&Interaction { id: "x".into(), language: Some("en".into()), turns, platform: None }, &mut Scratch::default()).summary;
         let (sa, sb) = (score(a), score(b));
         prop_assert_eq!((sa.experienced, sa.peak, sa.end, sa.remembered, sa.gap, sa.bad_ending),
                         (sb.experienced, sb.peak, sb.end, sb.remembered, sb.gap, sb.bad_ending));

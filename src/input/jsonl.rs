@@ -12,9 +12,10 @@ use std::path::Path;
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::platform::{self, Accept};
 use super::{check_times, decimal_int, decode_into, names, BadNumber, Ctx};
 use crate::error::Result;
-use crate::record::{Interaction, Speaker, Turn, SPEAKER_VALUES};
+use crate::record::{unknown_speaker, Interaction, Speakers, Turn};
 
 #[derive(Deserialize)]
 struct JsonInteraction {
@@ -56,12 +57,32 @@ struct JsonTurn {
 
 /// The interaction of one JSON line, or why it cannot be scored (with the
 /// 1-based column when it helps).
-fn parse_line(
+pub(super) fn parse_line(
     text: &str,
     line_no: u64,
+    speakers: &Speakers,
 ) -> std::result::Result<Interaction, (Option<u64>, String)> {
     let raw: JsonInteraction =
         serde_json::from_str(text).map_err(|e| explain(text, &e))?;
+    interaction(raw, line_no, speakers)
+}
+
+/// The interaction of a JSON line that has its shape, or `None` (without
+/// the cost of saying why: it may be another format's call).
+fn try_line(
+    text: &str,
+    line_no: u64,
+    speakers: &Speakers,
+) -> Option<std::result::Result<Interaction, (Option<u64>, String)>> {
+    let raw: JsonInteraction = serde_json::from_str(text).ok()?;
+    Some(interaction(raw, line_no, speakers))
+}
+
+fn interaction(
+    raw: JsonInteraction,
+    line_no: u64,
+    speakers: &Speakers,
+) -> std::result::Result<Interaction, (Option<u64>, String)> {
     let id = match raw.interaction_id {
         Value::String(s) if !s.trim().is_empty() => s.trim().to_string(),
         Value::Number(n) => n.to_string(),
@@ -78,12 +99,8 @@ fn parse_line(
     let mut turns = Vec::with_capacity(raw.turns.len());
     for (pos, t) in raw.turns.into_iter().enumerate() {
         let at = |msg: String| (None, format!("turn {}: {msg}", pos + 1));
-        let speaker = Speaker::parse(&t.speaker).ok_or_else(|| {
-            at(format!(
-                "unknown speaker '{}' (accepted, case-insensitive: {SPEAKER_VALUES})",
-                t.speaker.trim()
-            ))
-        })?;
+        let speaker =
+            speakers.get(&t.speaker).ok_or_else(|| at(unknown_speaker(&t.speaker)))?;
         let ms = |v: Option<f64>, name: &str| match v {
             None => Ok(None),
             Some(x) => {
@@ -99,11 +116,12 @@ fn parse_line(
             start_ms,
             end_ms,
             line: line_no,
+            platform_sentiment: None,
         });
     }
     turns.sort_by_key(|t| t.turn);
     let language = raw.language.filter(|l| !l.trim().is_empty());
-    Ok(Interaction { id, language, turns })
+    Ok(Interaction { id, language, turns, platform: None })
 }
 
 /// What peakend reads, for the hints.
@@ -239,7 +257,7 @@ fn check_fields(
 }
 
 /// A JSON value as a person would name it.
-fn describe(value: &Value) -> String {
+pub(super) fn describe(value: &Value) -> String {
     match value {
         Value::Null => "null".into(),
         Value::Bool(b) => b.to_string(),
@@ -256,7 +274,7 @@ fn describe(value: &Value) -> String {
 
 /// serde_json's message without its " at line 1 column N" (the column is
 /// ours to show).
-fn serde_message(e: &serde_json::Error) -> String {
+pub(super) fn serde_message(e: &serde_json::Error) -> String {
     let msg = e.to_string();
     let suffix = format!(" at line {} column {}", e.line(), e.column());
     msg.strip_suffix(&suffix).unwrap_or(&msg).to_string()
@@ -268,14 +286,23 @@ fn column(e: &serde_json::Error) -> Option<u64> {
 
 /// Reads the interactions of one chunk: whole lines of a JSON Lines
 /// source, after `lines_before` line feeds of the source (blank lines are
-/// skipped; a line that is not UTF-8 is decoded as Windows-1252).
+/// skipped; a line that is not UTF-8 is decoded as Windows-1252). Each
+/// line is peakend's interaction, or with `calls`, any call (or list of
+/// calls) those formats allow.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn read_chunk(
     path: &Path,
+    speakers: &Speakers,
+    calls: Option<Accept>,
     bytes: &[u8],
     lines_before: u64,
     ctx: &mut Ctx,
     each: &mut dyn FnMut(&Interaction),
 ) -> Result<()> {
+    let stem = match calls {
+        Some(_) => platform::stem(path),
+        None => String::new(),
+    };
     let mut decoded = String::new();
     let mut line_no = lines_before;
     for line in bytes.split_inclusive(|&b| b == b'\n') {
@@ -293,11 +320,29 @@ pub(super) fn read_chunk(
                 decoded.as_str()
             }
         };
-        let parsed =
-            parse_line(text, line_no).and_then(|ix| match ctx.check_new(&ix.id) {
-                Ok(()) => Ok(ix),
-                Err(reason) => Err((None, reason)),
-            });
+        let own = match calls {
+            None => Some(parse_line(text, line_no, speakers)),
+            // peakend's own interaction first: the common line, one parse.
+            Some(Accept::Any) => try_line(text, line_no, speakers),
+            Some(Accept::Only(_)) => None,
+        };
+        let Some(own) = own else {
+            platform::read_calls(
+                text,
+                line_no,
+                calls.unwrap_or(Accept::Any),
+                &stem,
+                speakers,
+                &mut |line, call, raw| {
+                    platform::deliver(line, call, raw, path, ctx, each)
+                },
+            )?;
+            continue;
+        };
+        let parsed = own.and_then(|ix| match ctx.check_new(&ix.id) {
+            Ok(()) => Ok(ix),
+            Err(reason) => Err((None, reason)),
+        });
         match parsed {
             Ok(ix) => {
                 ctx.register(&ix.id, line_no);
@@ -315,6 +360,7 @@ pub(super) fn read_chunk(
 mod tests {
     use super::*;
     use crate::input::{Format, InputWarnings};
+    use crate::record::Speaker;
 
     fn read_all(data: &[u8]) -> Result<Vec<Interaction>> {
         Ok(read_named(data)?.0)
@@ -356,7 +402,8 @@ mod tests {
                 let line = format!(
                     "{{\"{id}\":\"a\",\"{lang}\":\"en\",\"turns\":[{{\"{speaker}\":\"agent\",\"{text}\":\"hi\",\"{turn}\":3,\"{start}\":1,\"{end}\":2}}]}}"
                 );
-                let ix = parse_line(&line, 1).unwrap_or_else(|e| panic!("{line}: {e:?}"));
+                let ix = parse_line(&line, 1, &Speakers::default())
+                    .unwrap_or_else(|e| panic!("{line}: {e:?}"));
                 assert_eq!(ix.language.as_deref(), Some("en"));
                 let t = &ix.turns[0];
                 assert_eq!(

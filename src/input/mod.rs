@@ -24,8 +24,10 @@
 
 pub(crate) mod csv;
 mod jsonl;
+mod platform;
 
 pub(crate) use csv::CsvReaders;
+pub use platform::Platform;
 
 use std::borrow::Cow;
 use std::collections::VecDeque;
@@ -39,34 +41,22 @@ use std::sync::Arc;
 use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
 
 use crate::error::{Error, Result};
-use crate::record::Interaction;
+use crate::record::{Interaction, Speakers};
 use crate::rejects::{Rejected, Rejects};
 
-/// The input format.
+/// An input format, forced on every source; without one (the default),
+/// each source's content tells: JSON when it starts with `{` or `[` (each
+/// call recognised by its keys: peakend's own interaction or a platform
+/// export), CSV otherwise.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     /// CSV with a header row.
     Csv,
-    /// JSON Lines, one interaction per line.
+    /// peakend's JSON Lines, one interaction per line.
     Jsonl,
-}
-
-impl Format {
-    /// The format of `path` by its extension: `.jsonl`, `.ndjson` or
-    /// `.json` is JSON Lines (a `.json` file that holds one array or a
-    /// pretty-printed object is refused with a hint), anything else CSV.
-    pub fn from_path(path: &Path) -> Format {
-        match path.extension().and_then(|e| e.to_str()) {
-            Some(e)
-                if ["jsonl", "ndjson", "json"]
-                    .iter()
-                    .any(|j| e.eq_ignore_ascii_case(j)) =>
-            {
-                Format::Jsonl
-            }
-            _ => Format::Csv,
-        }
-    }
+    /// A platform's JSON export: one call per file, several one after the
+    /// other, or a list of them.
+    Platform(Platform),
 }
 
 /// Where input comes from.
@@ -99,9 +89,15 @@ impl Source {
         }
     }
 
-    /// Size in bytes when known (files), for progress.
+    /// Size in bytes when known (files, but not gzip-compressed ones, whose
+    /// size is not what is read), for progress.
     pub fn size(&self) -> Option<u64> {
         match self {
+            Source::Path(p)
+                if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("gz")) =>
+            {
+                None
+            }
             Source::Path(p) => std::fs::metadata(p).ok().map(|m| m.len()),
             Source::Stdin => None,
             Source::Bytes(b) => Some(b.len() as u64),
@@ -300,13 +296,20 @@ struct SourceInfo {
     index: usize,
     path: PathBuf,
     format: Head,
+    /// `--speakers`.
+    speakers: Arc<Speakers>,
 }
 
 /// A source's format, with the CSV header once read.
 #[derive(Debug)]
 enum Head {
     Csv(csv::Head),
+    /// peakend's JSON Lines only (`--input-format jsonl`).
     Jsonl,
+    /// JSON values one per line: each line is read on its own.
+    JsonLines(platform::Accept),
+    /// JSON that spreads over lines: the whole source is one chunk.
+    JsonDocuments(platform::Accept),
 }
 
 impl SourceInfo {
@@ -363,6 +366,7 @@ impl Chunk {
                     Head::Csv(head) => csv::read_chunk(
                         head,
                         &source.path,
+                        &source.speakers,
                         bytes,
                         *lines_before,
                         *unterminated,
@@ -370,9 +374,33 @@ impl Chunk {
                         ctx,
                         each,
                     ),
-                    Head::Jsonl => {
-                        jsonl::read_chunk(&source.path, bytes, *lines_before, ctx, each)
-                    }
+                    Head::Jsonl => jsonl::read_chunk(
+                        &source.path,
+                        &source.speakers,
+                        None,
+                        bytes,
+                        *lines_before,
+                        ctx,
+                        each,
+                    ),
+                    Head::JsonLines(expect) => jsonl::read_chunk(
+                        &source.path,
+                        &source.speakers,
+                        Some(*expect),
+                        bytes,
+                        *lines_before,
+                        ctx,
+                        each,
+                    ),
+                    Head::JsonDocuments(expect) => platform::read_chunk(
+                        &source.path,
+                        &source.speakers,
+                        *expect,
+                        bytes,
+                        *lines_before,
+                        ctx,
+                        each,
+                    ),
                 }
             }
             Body::Grouped(ixs) => {
@@ -418,6 +446,7 @@ pub struct Reader {
     next_source: usize,
     forced: Option<Format>,
     delimiter: Option<u8>,
+    speakers: Arc<Speakers>,
     chunk_bytes: usize,
     group: bool,
     grouped: Option<std::vec::IntoIter<Interaction>>,
@@ -443,7 +472,7 @@ const SPARE_BUFFERS: usize = 64;
 
 impl Reader {
     /// A reader over `sources`; `format` forces the format of all of them
-    /// (otherwise each file's extension decides).
+    /// (otherwise each source's content decides, see [`Format`]).
     pub fn new(sources: Vec<Source>, format: Option<Format>) -> Reader {
         let names = sources.iter().map(Source::display_path).collect();
         Reader {
@@ -452,6 +481,7 @@ impl Reader {
             next_source: 0,
             forced: format,
             delimiter: None,
+            speakers: Arc::default(),
             chunk_bytes: CHUNK_BYTES,
             group: false,
             grouped: None,
@@ -486,6 +516,13 @@ impl Reader {
     /// line among `,` `;` tab and `|`.
     pub fn delimiter(mut self, delimiter: Option<u8>) -> Reader {
         self.delimiter = delimiter;
+        self
+    }
+
+    /// Who the speaker labels of the input are (`--speakers`), before the
+    /// built-in names.
+    pub fn speakers(mut self, speakers: Speakers) -> Reader {
+        self.speakers = Arc::new(speakers);
         self
     }
 
@@ -711,12 +748,10 @@ impl Reader {
             Source::Stdin => Box::new(io::stdin()),
             Source::Bytes(b) => Box::new(io::Cursor::new(Arc::clone(b))),
         };
-        let format = self.forced.unwrap_or(match &source {
-            Source::Path(p) => Format::from_path(p),
-            Source::Stdin | Source::Bytes(_) => Format::Csv,
-        });
+        let input = gunzip_if_gzipped(input).map_err(|e| Error::io(&path, e))?;
+        let speakers = Arc::clone(&self.speakers);
         let mut open = Open {
-            info: Arc::new(SourceInfo { index, path, format: Head::Jsonl }),
+            info: Arc::new(SourceInfo { index, path, format: Head::Jsonl, speakers }),
             input,
             buf: self.spare.pop().unwrap_or_default(),
             eof: false,
@@ -726,7 +761,7 @@ impl Reader {
             line_end: None,
             readers: CsvReaders::default(),
         };
-        open.start(format, self.delimiter, self.chunk_bytes, &self.bytes)?;
+        open.start(self.forced, self.delimiter, self.chunk_bytes, &self.bytes)?;
         self.open = Some(open);
         Ok(true)
     }
@@ -760,9 +795,12 @@ impl Open {
 
     /// Reads what comes before the rows: a byte order mark, and the CSV
     /// header (a JSON Lines source must have a line that is not blank).
+    /// Without a `format`, the content tells: JSON when it starts with `{`
+    /// or `[`, read line by line when its first line is a whole JSON value,
+    /// as one document otherwise; CSV else.
     fn start(
         &mut self,
-        format: Format,
+        format: Option<Format>,
         delimiter: Option<u8>,
         chunk_bytes: usize,
         count: &AtomicU64,
@@ -774,26 +812,8 @@ impl Open {
             self.buf.drain(..BOM.len());
         }
         let (head, body) = loop {
-            match format {
-                Format::Csv => {
-                    if let Some((head, body)) =
-                        csv::Head::parse(&self.buf, self.eof, delimiter, &path)?
-                    {
-                        break (Head::Csv(head), body);
-                    }
-                }
-                Format::Jsonl => {
-                    if self.buf.iter().any(|b| !b.is_ascii_whitespace()) {
-                        break (Head::Jsonl, 0);
-                    }
-                    if self.eof {
-                        return Err(Error::input(
-                            path,
-                            1,
-                            "the file is empty: expected one JSON object per line",
-                        ));
-                    }
-                }
+            if let Some(found) = self.head(format, delimiter, &path)? {
+                break found;
             }
             want = want.saturating_mul(2).max(self.buf.len() + 1);
             self.fill(want, count)?;
@@ -803,8 +823,66 @@ impl Open {
         if let Head::Csv(h) = &head {
             self.quotes = Some(h.quotes());
         }
-        self.info = Arc::new(SourceInfo { index: self.info.index, path, format: head });
+        let speakers = Arc::clone(&self.info.speakers);
+        self.info =
+            Arc::new(SourceInfo { index: self.info.index, path, format: head, speakers });
         Ok(())
+    }
+
+    /// The source's format and where its rows start in `buf`, once `buf`
+    /// shows them (see [`Open::start`]).
+    fn head(
+        &self,
+        format: Option<Format>,
+        delimiter: Option<u8>,
+        path: &Path,
+    ) -> Result<Option<(Head, usize)>> {
+        let first = self.buf.iter().position(|b| !b.is_ascii_whitespace());
+        let json = match (format, first) {
+            (Some(Format::Csv), _) => false,
+            (Some(_), _) => true,
+            (None, Some(i)) => matches!(self.buf[i], b'{' | b'['),
+            // Empty: the message of the format its name says.
+            (None, None) if self.eof => path.extension().is_some_and(|e| {
+                ["json", "jsonl", "ndjson"].iter().any(|j| e.eq_ignore_ascii_case(j))
+            }),
+            (None, None) => return Ok(None),
+        };
+        if !json {
+            let head = csv::Head::parse(&self.buf, self.eof, delimiter, path)?;
+            return Ok(head.map(|(head, body)| (Head::Csv(head), body)));
+        }
+        let Some(first) = first else {
+            if !self.eof {
+                return Ok(None);
+            }
+            let what = match format {
+                Some(Format::Platform(p)) => format!("a {} export", p.name()),
+                _ => "one JSON object per line".to_string(),
+            };
+            return Err(Error::input(
+                path,
+                1,
+                format!("the file is empty: expected {what}"),
+            ));
+        };
+        let expect = match format {
+            Some(Format::Jsonl) => return Ok(Some((Head::Jsonl, 0))),
+            Some(Format::Platform(p)) => platform::Accept::Only(p),
+            _ => platform::Accept::Any,
+        };
+        let end = memchr::memchr(b'\n', &self.buf[first..]).map(|i| first + i);
+        let Some(end) = end.or(self.eof.then_some(self.buf.len())) else {
+            return Ok(None);
+        };
+        // A first line that is a whole value: JSON Lines (of any calls).
+        let whole =
+            serde_json::from_slice::<serde::de::IgnoredAny>(&self.buf[first..end])
+                .is_ok();
+        Ok(Some((
+            if whole { Head::JsonLines(expect) } else { Head::JsonDocuments(expect) },
+            0,
+        )))
     }
 
     /// The next chunk of at least `chunk_bytes` (unless the source ends),
@@ -867,9 +945,14 @@ impl Open {
     /// Where the chunk that starts `buf` ends: at the first interaction
     /// that starts after `target` bytes. `None` when `buf` does not show it.
     fn find_cut(&mut self, target: usize) -> Option<usize> {
-        let Head::Csv(head) = &self.info.format else {
+        let head = match &self.info.format {
+            Head::Csv(head) => head,
             // A line is an interaction.
-            return memchr::memchr(b'\n', &self.buf[target - 1..]).map(|i| target + i);
+            Head::Jsonl | Head::JsonLines(_) => {
+                return memchr::memchr(b'\n', &self.buf[target - 1..]).map(|i| target + i)
+            }
+            // The whole source is one chunk.
+            Head::JsonDocuments(_) => return None,
         };
         let quotes = self.quotes.as_mut()?;
         let line_end = match self.line_end {
@@ -894,6 +977,30 @@ impl Open {
         };
         head.cut_after(&mut self.readers, &self.buf, line_end, self.eof)
     }
+}
+
+/// `input`, decompressed when it starts with the gzip magic bytes (a
+/// `.gz` file, or `zcat`'s input piped in): one stream or several
+/// concatenated, as `gzip -d` reads them.
+fn gunzip_if_gzipped(
+    mut input: Box<dyn Read + Send>,
+) -> io::Result<Box<dyn Read + Send>> {
+    let mut magic = [0u8; 2];
+    let mut n = 0;
+    while n < magic.len() {
+        match input.read(&mut magic[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let whole = io::Cursor::new(magic[..n].to_vec()).chain(input);
+    Ok(if magic[..n] == [0x1f, 0x8b] {
+        Box::new(flate2::read::MultiGzDecoder::new(whole))
+    } else {
+        Box::new(whole)
+    })
 }
 
 /// The UTF-8 byte order mark.
@@ -1063,12 +1170,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn formats_by_extension() {
-        assert_eq!(Format::from_path(Path::new("a.jsonl")), Format::Jsonl);
-        assert_eq!(Format::from_path(Path::new("a.JSONL")), Format::Jsonl);
-        assert_eq!(Format::from_path(Path::new("a.json")), Format::Jsonl);
-        assert_eq!(Format::from_path(Path::new("a.csv")), Format::Csv);
-        assert_eq!(Format::from_path(Path::new("a")), Format::Csv);
+    fn stdin_is_a_dash() {
         assert_eq!(Source::parse(Path::new("-")), Source::Stdin);
     }
 

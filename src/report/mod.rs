@@ -538,6 +538,7 @@ mod tests {
             start_ms: Some(start),
             end_ms: Some(start + 1_000),
             line: 0,
+            platform_sentiment: None,
         }
     }
 
@@ -553,6 +554,7 @@ mod tests {
                 turn(30, Speaker::Agent, 182_000),
                 turn(40, Speaker::Customer, 198_000),
             ],
+            platform: None,
         };
         let mut scored =
             Scored { turns: vec![Default::default(); 4], ..Scored::default() };
