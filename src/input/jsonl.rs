@@ -322,8 +322,14 @@ pub(super) fn read_chunk(
         };
         let own = match calls {
             None => Some(parse_line(text, line_no, speakers)),
-            // peakend's own interaction first: the common line, one parse.
-            Some(Accept::Any) => try_line(text, line_no, speakers),
+            // peakend's own interaction first: the common line, one parse
+            // (not tried on a line without its `turns`: another format).
+            Some(Accept::Any)
+                if memchr::memmem::find(text.as_bytes(), b"\"turns\"").is_some() =>
+            {
+                try_line(text, line_no, speakers)
+            }
+            Some(Accept::Any) => None,
             Some(Accept::Only(_)) => None,
         };
         let Some(own) = own else {

@@ -17,7 +17,7 @@ use std::collections::HashMap;
 
 use serde::Deserialize;
 
-use super::{Doc, Platform, Problem};
+use super::{named_id, Doc, Platform, Problem};
 use crate::record::{Interaction, PlatformFacts, Turn};
 
 #[derive(Deserialize)]
@@ -112,11 +112,15 @@ struct PeriodScore {
 
 /// A turn's `Sentiment` as a number.
 fn sentiment(label: &str) -> Option<f64> {
-    match label.trim().to_ascii_uppercase().as_str() {
-        "POSITIVE" => Some(1.0),
-        "NEGATIVE" => Some(-1.0),
-        "NEUTRAL" | "MIXED" => Some(0.0),
-        _ => None,
+    let is = |name: &str| label.trim().eq_ignore_ascii_case(name);
+    if is("POSITIVE") {
+        Some(1.0)
+    } else if is("NEGATIVE") {
+        Some(-1.0)
+    } else if is("NEUTRAL") || is("MIXED") {
+        Some(0.0)
+    } else {
+        None
     }
 }
 
@@ -129,7 +133,7 @@ pub(super) fn read(platform: Platform, doc: &Doc) -> Result<Interaction, Problem
         .collect();
     let mut turns = Vec::with_capacity(call.transcript.len());
     for (i, seg) in call.transcript.into_iter().enumerate() {
-        let path = format!("Transcript[{i}]");
+        let path = || format!("Transcript[{i}]");
         let (label, field) = match (&seg.participant_role, &seg.participant_id) {
             (Some(role), _) => (role.as_str(), "ParticipantRole"),
             (None, Some(id)) => match roles.get(id.as_str()) {
@@ -140,7 +144,7 @@ pub(super) fn read(platform: Platform, doc: &Doc) -> Result<Interaction, Problem
                 None => {
                     let known: Vec<&str> = roles.keys().copied().collect();
                     return Err(doc.problem(
-                        &format!("{path}.ParticipantId"),
+                        &format!("{}.ParticipantId", path()),
                         format!(
                             "'{id}' is not among Participants[] (their ParticipantIds: {})",
                             if known.is_empty() { "none".to_string() } else { known.join(", ") }
@@ -149,16 +153,18 @@ pub(super) fn read(platform: Platform, doc: &Doc) -> Result<Interaction, Problem
                 }
             },
             (None, None) => {
-                return Err(doc
-                    .problem(&path, "missing field ParticipantRole (or ParticipantId)"))
+                return Err(doc.problem(
+                    &path(),
+                    "missing field ParticipantRole (or ParticipantId)",
+                ))
             }
         };
-        let speaker = doc.speaker(label, &format!("{path}.{field}"), |_| None)?;
+        let speaker = doc.speaker(label, &|| format!("{}.{field}", path()), |_| None)?;
         let platform_sentiment = match seg.sentiment.as_deref() {
             None => None,
             Some(s) => Some(sentiment(s).ok_or_else(|| {
                 doc.problem(
-                    &format!("{path}.Sentiment"),
+                    &format!("{}.Sentiment", path()),
                     format!("'{s}' is not POSITIVE, NEGATIVE, NEUTRAL or MIXED"),
                 )
             })?),
@@ -179,20 +185,17 @@ pub(super) fn read(platform: Platform, doc: &Doc) -> Result<Interaction, Problem
         Platform::ContactLens => call.contact_id.or(call.job_name),
         _ => call.job_name.or(call.contact_id),
     };
-    let id = named.filter(|s| !s.trim().is_empty()).map_or_else(
-        || {
-            let id = doc.fallback_id();
-            // Contact Lens: `<contactId>_analysis_<timestamp>`.
-            match id.split_once("_analysis_") {
-                Some((contact, _)) if !contact.is_empty() => contact.to_string(),
-                _ => id,
-            }
-        },
-        |s| s.trim().to_string(),
-    );
+    let id = named_id(named).unwrap_or_else(|| {
+        let id = doc.fallback_id();
+        // Contact Lens: `<contactId>_analysis_<timestamp>`.
+        match id.split_once("_analysis_") {
+            Some((contact, _)) if !contact.is_empty() => contact.to_string(),
+            _ => id,
+        }
+    });
     Ok(Interaction {
         id,
-        language: call.language_code.filter(|l| !l.trim().is_empty()),
+        language: named_id(call.language_code),
         turns,
         platform: Some(Box::new(facts(
             call.conversation_characteristics.unwrap_or_default(),

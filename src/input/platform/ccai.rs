@@ -18,7 +18,7 @@
 
 use serde::Deserialize;
 
-use super::{rfc3339_ms, seconds_ms, Doc, Problem};
+use super::{named_id, rfc3339_ms, seconds_ms, Doc, Problem};
 use crate::record::{Interaction, PlatformFacts, Speaker, Turn};
 
 #[derive(Deserialize)]
@@ -147,11 +147,13 @@ struct Silence {
 
 /// CCAI's participant roles.
 fn role(label: &str) -> Option<Speaker> {
-    let l = label.trim().to_ascii_uppercase();
-    match l.as_str() {
-        "AGENT" | "HUMAN_AGENT" | "AUTOMATED_AGENT" | "ANY_AGENT" => Some(Speaker::Agent),
-        "CUSTOMER" | "END_USER" => Some(Speaker::Customer),
-        _ => None,
+    let is = |names: &[&str]| names.iter().any(|n| label.trim().eq_ignore_ascii_case(n));
+    if is(&["AGENT", "HUMAN_AGENT", "AUTOMATED_AGENT", "ANY_AGENT"]) {
+        Some(Speaker::Agent)
+    } else if is(&["CUSTOMER", "END_USER"]) {
+        Some(Speaker::Customer)
+    } else {
+        None
     }
 }
 
@@ -188,14 +190,8 @@ pub(super) fn read(doc: &Doc) -> Result<Interaction, Problem> {
             m.silence.and_then(|s| s.silence_duration).as_deref().and_then(seconds_ms);
     }
     // `projects/p/locations/l/conversations/ID`: the ID.
-    let id = conv
-        .name
-        .as_deref()
-        .map(|n| n.rsplit('/').next().unwrap_or(n).trim())
-        .filter(|n| !n.is_empty())
-        .map_or_else(|| doc.fallback_id(), str::to_string);
-    let language =
-        conv.language_code.or(channels.language).filter(|l| !l.trim().is_empty());
+    let id = doc.id(conv.name.map(|n| n.rsplit('/').next().unwrap_or(&n).to_string()));
+    let language = named_id(conv.language_code.or(channels.language));
     Ok(Interaction { id, language, turns, platform: Some(Box::new(facts)) })
 }
 
@@ -203,7 +199,7 @@ fn upload(doc: &Doc, entries: Vec<Entry>) -> Result<Vec<Turn>, Problem> {
     let first = entries.iter().filter_map(|e| e.start_timestamp_usec).min();
     let mut turns = Vec::with_capacity(entries.len());
     for (i, e) in entries.into_iter().enumerate() {
-        let speaker = doc.speaker(&e.role, &format!("entries[{i}].role"), role)?;
+        let speaker = doc.speaker(&e.role, &|| format!("entries[{i}].role"), role)?;
         let start_ms = e.start_timestamp_usec.zip(first).map(|(t, f)| (t - f) / 1000);
         turns.push(Turn {
             turn: 0,
@@ -241,22 +237,24 @@ fn analysed(
     let first_time = times.iter().flatten().min().copied();
     let mut turns = Vec::with_capacity(segments.len());
     for (i, (seg, time)) in segments.into_iter().zip(times).enumerate() {
-        let path = format!("transcript.transcriptSegments[{i}]");
+        let path = || format!("transcript.transcriptSegments[{i}]");
         let given = seg.segment_participant.and_then(|p| p.role).filter(|r| {
             !r.trim().is_empty() && !r.eq_ignore_ascii_case("ROLE_UNSPECIFIED")
         });
         let speaker = match (given, seg.channel_tag) {
             (Some(r), _) => {
-                doc.speaker(&r, &format!("{path}.segmentParticipant.role"), role)?
+                doc.speaker(&r, &|| format!("{}.segmentParticipant.role", path()), role)?
             }
             (None, Some(ch)) if channels.customer == Some(ch) => Speaker::Customer,
             (None, Some(ch)) if channels.agent == Some(ch) => Speaker::Agent,
-            (None, Some(ch)) => {
-                doc.speaker(&format!("ch_{ch}"), &format!("{path}.channelTag"), |_| None)?
-            }
+            (None, Some(ch)) => doc.speaker(
+                &format!("ch_{ch}"),
+                &|| format!("{}.channelTag", path()),
+                |_| None,
+            )?,
             (None, None) => {
                 return Err(doc.problem(
-                    &path,
+                    &path(),
                     "missing field segmentParticipant.role (or channelTag)",
                 ))
             }
@@ -272,7 +270,7 @@ fn analysed(
             None => Ok(None),
             Some(s) => seconds_ms(s).map(Some).ok_or_else(|| {
                 doc.problem(
-                    &format!("{path}.words[].{field}"),
+                    &format!("{}.words[].{field}", path()),
                     format!("'{s}' is not a duration in seconds (\"1.5s\")"),
                 )
             }),

@@ -106,19 +106,19 @@ pub(super) fn read(doc: &Doc) -> Result<Interaction, Problem> {
         for (pi, (phrase, platform_sentiment)) in
             transcript.phrases.into_iter().zip(sentiments).enumerate()
         {
-            let path = format!("transcripts[{ti}].phrases[{pi}]");
+            let path = || format!("transcripts[{ti}].phrases[{pi}]");
             let speaker = doc.speaker(
                 &phrase.participant_purpose,
-                &format!("{path}.participantPurpose"),
+                &|| format!("{}.participantPurpose", path()),
                 purpose,
             )?;
             let Some(text) = phrase.text.or(phrase.decorated_text) else {
-                return Err(doc.problem(&path, "missing field text (or decoratedText)"));
+                return Err(doc.problem(&path(), "missing field text (or decoratedText)"));
             };
             let duration = phrase.duration.and_then(|d| d.milliseconds);
             if let Some(d) = duration.filter(|&d| d < 0) {
                 return Err(doc.problem(
-                    &format!("{path}.duration.milliseconds"),
+                    &format!("{}.duration.milliseconds", path()),
                     format!("{d} is negative"),
                 ));
             }
@@ -150,12 +150,8 @@ pub(super) fn read(doc: &Doc) -> Result<Interaction, Problem> {
             t
         })
         .collect();
-    let id = conv
-        .conversation_id
-        .filter(|s| !s.trim().is_empty())
-        .map_or_else(|| doc.fallback_id(), |s| s.trim().to_string());
     Ok(Interaction {
-        id,
+        id: doc.id(conv.conversation_id),
         language,
         turns,
         platform: Some(Box::new(PlatformFacts::default())),

@@ -157,6 +157,10 @@ impl Doc<'_> {
     /// The call's fields in the format's typed structs; a field that does
     /// not fit is a problem naming its JSON path, the line and column.
     fn parse<T: DeserializeOwned>(&self) -> Result<T, Problem> {
+        // Read again to find the path only when the plain read fails.
+        if let Ok(value) = serde_json::from_str(self.text) {
+            return Ok(value);
+        }
         let mut de = serde_json::Deserializer::from_str(self.text);
         serde_path_to_error::deserialize(&mut de).map_err(|e| {
             let inner = e.inner();
@@ -199,6 +203,11 @@ impl Doc<'_> {
         Problem { line: self.line, column: None, msg: self.at(path, msg.as_ref()) }
     }
 
+    /// The call's id: the one it names (trimmed), else [`Doc::fallback_id`].
+    fn id(&self, named: Option<String>) -> String {
+        named_id(named).unwrap_or_else(|| self.fallback_id())
+    }
+
     /// The id of a call that names none: the file's name, with the call's
     /// place when the file holds several.
     fn fallback_id(&self) -> String {
@@ -214,25 +223,30 @@ impl Doc<'_> {
     fn speaker(
         &self,
         label: &str,
-        path: &str,
+        path: &dyn Fn() -> String,
         vocabulary: fn(&str) -> Option<Speaker>,
     ) -> Result<Speaker, Problem> {
         self.speakers
             .mapped(label)
             .or_else(|| vocabulary(label))
             .or_else(|| Speaker::parse(label))
-            .ok_or_else(|| self.problem(path, unknown_speaker(label)))
+            .ok_or_else(|| self.problem(&path(), unknown_speaker(label)))
     }
 
     /// Checks a turn's times (offsets from the start of the call).
     fn check_times(
         &self,
-        path: &str,
+        path: &dyn Fn() -> String,
         start: Option<i64>,
         end: Option<i64>,
     ) -> Result<(), Problem> {
-        super::check_times(start, end).map_err(|msg| self.problem(path, msg))
+        super::check_times(start, end).map_err(|msg| self.problem(&path(), msg))
     }
+}
+
+/// An id or a language as named: trimmed, `None` when empty.
+fn named_id(named: Option<String>) -> Option<String> {
+    named.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
 /// serde's "invalid type: integer `7`, expected a string" said the way the
@@ -280,16 +294,22 @@ fn is_peakend(keys: &[String]) -> bool {
 
 /// Reads one call.
 fn read_call(doc: &Doc, expect: Accept) -> Result<Interaction, Problem> {
-    let keys = match serde_json::from_str::<Keys>(doc.text) {
-        Ok(Keys(keys)) => keys,
+    match serde_json::from_str::<Keys>(doc.text) {
+        Ok(Keys(keys)) => read_object(doc, keys, expect),
         Err(_) => {
             let got = serde_json::from_str::<serde_json::Value>(doc.text)
                 .map_or_else(|_| "something else".to_string(), |v| jsonl::describe(&v));
-            return Err(
-                doc.problem("", format!("expected a JSON object (one call), got {got}"))
-            );
+            Err(doc.problem("", format!("expected a JSON object (one call), got {got}")))
         }
-    };
+    }
+}
+
+/// Reads one call, a JSON object with these top-level keys.
+fn read_object(
+    doc: &Doc,
+    keys: Vec<String>,
+    expect: Accept,
+) -> Result<Interaction, Problem> {
     let platform = match expect {
         Accept::Only(p) => p,
         Accept::Any => match Platform::sniff(&keys) {
@@ -383,6 +403,17 @@ pub(super) fn read_calls(
     each: &mut OnCall,
 ) -> crate::error::Result<()> {
     let lines = LineCounter::new(text, first_line);
+    let doc =
+        |text, (line, column), prefix| Doc { text, line, column, prefix, stem, speakers };
+    // The common text, one object: its keys tell it (and that nothing
+    // follows), without a pass to cut the text into values.
+    let json = text.trim();
+    if json.starts_with('{') {
+        if let Ok(Keys(keys)) = serde_json::from_str::<Keys>(json) {
+            let d = doc(json, lines.place_of(json), String::new());
+            return each(d.line, read_object(&d, keys, expect), json);
+        }
+    }
     let mut stream = serde_json::Deserializer::from_str(text).into_iter::<&RawValue>();
     loop {
         let value = match stream.next() {
@@ -405,14 +436,6 @@ pub(super) fn read_calls(
         };
         let json = value.get();
         let (line, column) = lines.place_of(json);
-        let doc = |text, (line, column), prefix| Doc {
-            text,
-            line,
-            column,
-            prefix,
-            stem,
-            speakers,
-        };
         if json.starts_with('[') {
             match serde_json::from_str::<Vec<&RawValue>>(json) {
                 Ok(calls) => {

@@ -9,7 +9,7 @@
 
 use serde::Deserialize;
 
-use super::{Doc, Problem};
+use super::{named_id, Doc, Problem};
 use crate::record::{Interaction, PlatformFacts, Turn};
 
 #[derive(Deserialize)]
@@ -78,23 +78,28 @@ pub(super) fn read(doc: &Doc) -> Result<Interaction, Problem> {
     let mut turns = Vec::with_capacity(sentences.len());
     for (_, i) in order {
         let Some(s) = sentences[i].take() else { continue };
-        let path = format!("sentences[{i}]");
+        let path = || format!("sentences[{i}]");
         let role = participants
             .iter()
             .find(|p| p.channel_participant == Some(s.media_channel))
             .and_then(|p| p.role.clone());
         let speaker = match role {
-            Some(r) => doc.speaker(&r, &format!("{path}.media_channel"), |_| None)?,
+            Some(r) => {
+                doc.speaker(&r, &|| format!("{}.media_channel", path()), |_| None)?
+            }
             None => doc.speaker(
                 &format!("ch_{}", s.media_channel),
-                &format!("{path}.media_channel"),
+                &|| format!("{}.media_channel", path()),
                 |_| None,
             )?,
         };
         let time = |v: &Option<Seconds>, field: &str| match v {
             None => Ok(None),
             Some(v) => v.ms().map(Some).ok_or_else(|| {
-                doc.problem(&format!("{path}.{field}"), "expected a number of seconds")
+                doc.problem(
+                    &format!("{}.{field}", path()),
+                    "expected a number of seconds",
+                )
             }),
         };
         let (start_ms, end_ms) =
@@ -110,13 +115,9 @@ pub(super) fn read(doc: &Doc) -> Result<Interaction, Problem> {
             platform_sentiment: None,
         });
     }
-    let id = t
-        .sid
-        .filter(|s| !s.trim().is_empty())
-        .map_or_else(|| doc.fallback_id(), |s| s.trim().to_string());
     Ok(Interaction {
-        id,
-        language: t.language_code.filter(|l| !l.trim().is_empty()),
+        id: doc.id(t.sid),
+        language: named_id(t.language_code),
         turns,
         platform: Some(Box::new(PlatformFacts::default())),
     })
