@@ -603,6 +603,96 @@ mod tests {
         assert_eq!(rfc3339_ms("yesterday"), None);
     }
 
+    /// The interactions of `json` read with `speakers`, or the problems.
+    fn read(json: &str, speakers: &str) -> Result<Vec<Interaction>, Vec<String>> {
+        let speakers = Speakers::parse(speakers).unwrap();
+        let (mut ixs, mut problems) = (Vec::new(), Vec::new());
+        read_calls(json, 1, Accept::Any, "f", &speakers, &mut |_, call, _| {
+            match call {
+                Ok(ix) => ixs.push(ix),
+                Err(p) => problems.push(p.msg),
+            }
+            Ok(())
+        })
+        .unwrap();
+        if problems.is_empty() {
+            Ok(ixs)
+        } else {
+            Err(problems)
+        }
+    }
+
+    fn starts(
+        ix: &Interaction,
+    ) -> Vec<(crate::record::Speaker, Option<i64>, Option<i64>)> {
+        ix.turns.iter().map(|t| (t.speaker, t.start_ms, t.end_ms)).collect()
+    }
+
+    #[test]
+    fn sniffing_by_keys() {
+        let sniff = |keys: &[&str]| {
+            Platform::sniff(&keys.iter().map(|k| k.to_string()).collect::<Vec<_>>())
+        };
+        assert_eq!(sniff(&["JobName", "Transcript"]), Some(Platform::Transcribe));
+        assert_eq!(sniff(&["Transcript", "ContactId"]), Some(Platform::ContactLens));
+        assert_eq!(sniff(&["conversationId"]), Some(Platform::Genesys));
+        assert_eq!(sniff(&["entries"]), Some(Platform::Ccai));
+        assert_eq!(sniff(&["transcript", "name"]), Some(Platform::Ccai));
+        assert_eq!(sniff(&["sentences"]), Some(Platform::Twilio));
+        assert_eq!(sniff(&["turns", "id"]), None);
+    }
+
+    #[test]
+    fn the_less_common_shapes() {
+        use crate::record::Speaker::{Agent, Customer};
+        // CCAI chat: message times only, relative to the first.
+        let chat = r#"{"transcript": {"transcriptSegments": [
+            {"text": "hi", "segmentParticipant": {"role": "END_USER"}, "messageTime": "2024-03-01T10:00:01.500Z"},
+            {"text": "hello", "segmentParticipant": {"role": "AUTOMATED_AGENT"}, "messageTime": "2024-03-01T10:00:04Z"}]}}"#;
+        let ix = &read(chat, "").unwrap()[0];
+        assert_eq!(starts(ix), [(Customer, Some(0), None), (Agent, Some(2500), None)]);
+        assert_eq!(ix.id, "f");
+        // Genesys: two transcripts in time order; decoratedText alone.
+        let genesys = r#"{"conversationId": "g", "transcripts": [
+            {"phrases": [{"decoratedText": "b", "startTimeMs": 1700000002000, "participantPurpose": "internal"}]},
+            {"phrases": [{"text": "a", "startTimeMs": 1700000000000, "duration": {"milliseconds": 500}, "participantPurpose": "external"}]}]}"#;
+        let ix = &read(genesys, "").unwrap()[0];
+        assert_eq!(
+            starts(ix),
+            [(Customer, Some(0), Some(500)), (Agent, Some(2000), None)]
+        );
+        assert_eq!((ix.turns[0].text.as_str(), ix.turns[1].turn), ("a", 2));
+        // Twilio: seconds as strings, roles by --speakers, sentence_index order.
+        let twilio = r#"{"sentences": [
+            {"media_channel": 2, "sentence_index": 1, "start_time": "1.25", "end_time": 2, "transcript": "b"},
+            {"media_channel": 1, "sentence_index": 0, "start_time": 0, "end_time": "1", "transcript": "a"}]}"#;
+        assert_eq!(
+            read(twilio, "").unwrap_err(),
+            ["sentences[1].media_channel: ".to_string() + &unknown_speaker("ch_1")]
+        );
+        let ix = &read(twilio, "ch_1=customer,2=agent").unwrap()[0];
+        assert_eq!(
+            starts(ix),
+            [(Customer, Some(0), Some(1000)), (Agent, Some(1250), Some(2000))]
+        );
+        // Contact Lens: an id outside Participants, named by --speakers.
+        let cl = r#"{"ContactId": "c", "Participants": [], "Transcript": [
+            {"ParticipantId": "p-9", "Content": "hi", "BeginOffsetMillis": 0, "EndOffsetMillis": 10}]}"#;
+        assert!(
+            read(cl, "").unwrap_err()[0].contains("'p-9' is not among Participants[]")
+        );
+        assert_eq!(read(cl, "p-9=customer").unwrap()[0].turns[0].speaker, Customer);
+        // Several calls one after the other, and a list.
+        let two = format!("{cl}\n{cl}");
+        let ids: Vec<String> =
+            read(&two, "p-9=agent").unwrap().into_iter().map(|i| i.id).collect();
+        assert_eq!(ids, ["c", "c"]);
+        let listed = format!("[{genesys}, {chat}]");
+        let ids: Vec<String> =
+            read(&listed, "").unwrap().into_iter().map(|i| i.id).collect();
+        assert_eq!(ids, ["g", "f[1]"]);
+    }
+
     #[test]
     fn stems_and_messages() {
         assert_eq!(stem(Path::new("a/job-17.json.gz")), "job-17");
