@@ -200,7 +200,8 @@ fn upload(doc: &Doc, entries: Vec<Entry>) -> Result<Vec<Turn>, Problem> {
     let mut turns = Vec::with_capacity(entries.len());
     for (i, e) in entries.into_iter().enumerate() {
         let speaker = doc.speaker(&e.role, &|| format!("entries[{i}].role"), role)?;
-        let start_ms = e.start_timestamp_usec.zip(first).map(|(t, f)| (t - f) / 1000);
+        let start_ms =
+            e.start_timestamp_usec.zip(first).map(|(t, f)| t.saturating_sub(f) / 1000);
         turns.push(Turn {
             turn: 0,
             speaker,
@@ -280,7 +281,7 @@ fn analysed(
                 offset(&first.start_offset, "startOffset")?,
                 offset(&last.end_offset, "endOffset")?,
             ),
-            _ => (time.zip(first_time).map(|(t, f)| t - f), None),
+            _ => (time.zip(first_time).map(|(t, f)| t.saturating_sub(f)), None),
         };
         doc.check_times(&path, start_ms, end_ms)?;
         turns.push(Turn {

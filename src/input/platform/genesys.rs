@@ -144,9 +144,9 @@ pub(super) fn read(doc: &Doc) -> Result<Interaction, Problem> {
     let turns = turns
         .into_iter()
         .map(|(start, mut t)| {
-            t.start_ms = start.zip(first).map(|(s, f)| s - f);
+            t.start_ms = start.zip(first).map(|(s, f)| s.saturating_sub(f));
             // `end_ms` held the duration until now.
-            t.end_ms = t.start_ms.zip(t.end_ms).map(|(s, d)| s + d);
+            t.end_ms = t.start_ms.zip(t.end_ms).map(|(s, d)| s.saturating_add(d));
             t
         })
         .collect();

@@ -694,6 +694,50 @@ mod tests {
     }
 
     #[test]
+    fn cut_or_damaged_exports_are_problems_not_panics() {
+        let fixtures = [
+            include_str!("../../../tests/data/formats/transcribe/call-1.json"),
+            include_str!("../../../tests/data/formats/genesys/call-2.json"),
+            include_str!("../../../tests/data/formats/ccai/call-2.json"),
+            include_str!("../../../tests/data/formats/twilio/call-3.json"),
+        ];
+        for json in fixtures {
+            assert_eq!(read(json, "").map(|ixs| ixs.len()), Ok(1));
+            // Numbers beyond 64 bits.
+            let _ = read(&json.replace("1709", "9223372036854775807"), "");
+            for cut in (0..json.len()).step_by(23).filter(|&c| json.is_char_boundary(c)) {
+                let _ = read(&json[..cut], "");
+                // A digit, a quote or a bracket where something else was.
+                for with in ["7", "\"", "]"] {
+                    if json.is_char_boundary(cut + 1) {
+                        let _ = read(
+                            &format!("{}{with}{}", &json[..cut], &json[cut + 1..]),
+                            "",
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn times_at_the_ends_of_64_bits_do_not_overflow() {
+        let (min, max) = (i64::MIN, i64::MAX);
+        let genesys = format!(
+            r#"{{"conversationId": "g", "transcripts": [{{"phrases": [
+            {{"text": "a", "startTimeMs": {min}, "participantPurpose": "external"}},
+            {{"text": "b", "startTimeMs": {max}, "duration": {{"milliseconds": {max}}}, "participantPurpose": "internal"}}]}}]}}"#
+        );
+        let ix = &read(&genesys, "").unwrap()[0];
+        assert_eq!(ix.turns[1].start_ms, Some(max));
+        let upload = format!(
+            r#"{{"entries": [{{"text": "a", "role": "CUSTOMER", "start_timestamp_usec": {min}}},
+            {{"text": "b", "role": "AGENT", "start_timestamp_usec": {max}}}]}}"#
+        );
+        assert_eq!(read(&upload, "").unwrap()[0].turns[1].start_ms, Some(max / 1000));
+    }
+
+    #[test]
     fn stems_and_messages() {
         assert_eq!(stem(Path::new("a/job-17.json.gz")), "job-17");
         assert_eq!(stem(Path::new("calls.JSONL")), "calls");
