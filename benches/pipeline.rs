@@ -89,7 +89,7 @@ fn bench_peak_end(c: &mut Criterion) {
             customer: i % 2 == 0,
             valence: ((i * 37 % 19) as f64 - 9.0) / 10.0,
             duration_ms: Some(1000 + i * 10),
-            unresolved: false,
+            ..Moment::default()
         })
         .collect();
     let p = PeakEndParams::default();
@@ -113,6 +113,7 @@ fn bench_engine(c: &mut Criterion) {
                     start_ms: None,
                     end_ms: None,
                     line: 0,
+                    platform_sentiment: None,
                 })
                 .collect(),
             ..Default::default()

@@ -1,5 +1,6 @@
 //! The throughput report: one command measures, side by side, peakend with
-//! one thread and with all threads, the CSV parse floor, start-up, and
+//! one thread and with all threads (on the CSV corpus, and on the same
+//! calls as Amazon Transcribe JSON), the CSV parse floor, start-up, and
 //! vaderSentiment (Python) on the same turns, then prints a Markdown table
 //! with the ratios the project targets.
 //!
@@ -203,6 +204,23 @@ fn full_report(opts: &Options, peakend: &Path, dir: &Path) -> Result<(), String>
     let (parquet_one, parquet_all) = parquet_runs?;
     let floor = best_of(opts.runs, || csv_floor(&corpus_path))?;
 
+    // The same calls as Amazon Transcribe Call Analytics JSON, one call per
+    // line (read as such by content), into the same two CSVs.
+    let json_path = dir.join("corpus.transcribe.jsonl");
+    let json_mb = transcribe_corpus(&corpus_path, &json_path)? as f64 / 1e6;
+    let json_args = |threads: usize| -> Vec<String> {
+        let mut args = score_args(threads);
+        args[1] = json_path.display().to_string();
+        args
+    };
+    let json_score = |threads: usize| {
+        remove_outputs();
+        run_child(peakend, &json_args(threads), None)
+    };
+    let json_one = best_of(opts.runs, || json_score(1))?;
+    let json_all = best_of(opts.runs, || json_score(opts.threads))?;
+    remove_outputs();
+
     let header_only = dir.join("empty.csv");
     fs::write(&header_only, "interaction_id,speaker,text\n")
         .map_err(|e| e.to_string())?;
@@ -235,19 +253,27 @@ fn full_report(opts: &Options, peakend: &Path, dir: &Path) -> Result<(), String>
         turns_per_s(&all),
         rss(&all)
     );
-    println!(
-        "| peakend, 1 thread, both outputs Parquet | {:.1} | {:.0} | {} |",
-        mb / parquet_one.seconds,
-        turns_per_s(&parquet_one),
-        rss(&parquet_one)
-    );
-    println!(
-        "| peakend, {} threads, both outputs Parquet | {:.1} | {:.0} | {} |",
-        opts.threads,
-        mb / parquet_all.seconds,
-        turns_per_s(&parquet_all),
-        rss(&parquet_all)
-    );
+    for (threads, run) in [(1, &parquet_one), (opts.threads, &parquet_all)] {
+        println!(
+            "| peakend, {} thread{}, both outputs Parquet | {:.1} | {:.0} | {} |",
+            threads,
+            if threads == 1 { "" } else { "s" },
+            mb / run.seconds,
+            turns_per_s(run),
+            rss(run)
+        );
+    }
+    for (threads, run) in [(1, &json_one), (opts.threads, &json_all)] {
+        println!(
+            "| peakend, the same calls as Amazon Transcribe JSON ({:.0} MB, one call per line), {} thread{} | {:.1} | {:.0} | {} |",
+            json_mb,
+            threads,
+            if threads == 1 { "" } else { "s" },
+            json_mb / run.seconds,
+            turns_per_s(run),
+            rss(run)
+        );
+    }
     println!("| csv parse floor (csv crate, every byte touched, 1 thread) | {:.1} | {:.0} | - |", mb / floor.seconds, turns_per_s(&floor));
     match &vader {
         Ok(v) => println!(
@@ -310,8 +336,56 @@ fn full_report(opts: &Options, peakend: &Path, dir: &Path) -> Result<(), String>
     println!("    peakend {}", score_args(opts.threads).join(" "));
     println!("    peakend {}", parquet_args(1).join(" "));
     println!("    peakend {}", parquet_args(opts.threads).join(" "));
+    println!("    peakend {}", json_args(1).join(" "));
     println!("    peakend {}", startup_args.join(" "));
     Ok(())
+}
+
+/// Writes the calls of the corpus CSV as Amazon Transcribe Call Analytics
+/// JSON, one call per line; returns the bytes written.
+fn transcribe_corpus(csv_path: &Path, out: &Path) -> Result<u64, String> {
+    let mut rdr = csv::Reader::from_path(csv_path).map_err(|e| e.to_string())?;
+    let file = fs::File::create(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let mut w = io::BufWriter::with_capacity(1 << 20, file);
+    let (mut bytes, mut id, mut line) = (0u64, String::new(), String::new());
+    let mut flush =
+        |line: &mut String, w: &mut io::BufWriter<fs::File>| -> io::Result<()> {
+            if !line.is_empty() {
+                line.push_str("]}\n");
+                bytes += line.len() as u64;
+                w.write_all(line.as_bytes())?;
+                line.clear();
+            }
+            Ok(())
+        };
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| e.to_string())?;
+        if rec[0] != id {
+            flush(&mut line, &mut w).map_err(|e| e.to_string())?;
+            id = rec[0].to_string();
+            line.push_str(&format!(
+                "{{\"JobName\":{},\"LanguageCode\":\"en-US\",\"Transcript\":[",
+                json_string(&id)
+            ));
+        } else {
+            line.push(',');
+        }
+        let role = if &rec[2] == "customer" { "CUSTOMER" } else { "AGENT" };
+        line.push_str(&format!(
+            "{{\"ParticipantRole\":\"{role}\",\"Content\":{}",
+            json_string(&rec[3])
+        ));
+        for (name, cell) in [("BeginOffsetMillis", &rec[4]), ("EndOffsetMillis", &rec[5])]
+        {
+            if !cell.is_empty() {
+                line.push_str(&format!(",\"{name}\":{cell}"));
+            }
+        }
+        line.push('}');
+    }
+    flush(&mut line, &mut w).map_err(|e| e.to_string())?;
+    w.flush().map_err(|e| e.to_string())?;
+    Ok(bytes)
 }
 
 /// Streams a generated corpus into `peakend score -` and reports its peak

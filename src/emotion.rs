@@ -133,6 +133,43 @@ impl Emotions {
         self.0[e.index()]
     }
 
+    /// How activated the turn is on the side of its valence, in (-1, 1):
+    /// the strongest aroused category on that side minus the strongest on
+    /// the other (a mixed turn, "Great, thanks. Why was I charged twice?",
+    /// is less intense than a plain one).
+    ///
+    /// In Russell's circumplex of affect, anger, frustration and anxiety
+    /// are activated unpleasant states and happiness (delight, relief) an
+    /// activated pleasant one; disappointment, confusion and gratitude sit
+    /// nearer the calm middle and add nothing. A turn of valence 0 counts
+    /// as positive.
+    pub fn arousal(&self, valence: f64) -> f64 {
+        use Emotion::*;
+        let unpleasant =
+            self.get(Anger).max(self.get(Frustration)).max(self.get(Anxiety));
+        let pleasant = self.get(Happiness);
+        if valence < 0.0 {
+            unpleasant - pleasant
+        } else {
+            pleasant - unpleasant
+        }
+    }
+
+    /// The customer's strongest complaint (anger, frustration,
+    /// disappointment, anxiety, confusion) and its intensity, when it
+    /// reaches the threshold.
+    pub fn complaint(&self) -> Option<(Emotion, f64)> {
+        use Emotion::*;
+        let e = self.dominant_among(&[
+            Anger,
+            Frustration,
+            Disappointment,
+            Anxiety,
+            Confusion,
+        ])?;
+        Some((e, self.get(e)))
+    }
+
     /// The strongest of `among` when it reaches the threshold.
     pub fn dominant_among(&self, among: &[Emotion]) -> Option<Emotion> {
         let mut best: Option<(Emotion, f64)> = None;

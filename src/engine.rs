@@ -212,12 +212,12 @@ impl Engine {
             score_turn_by(lex, self.options, Some(t.speaker), &t.text, scratch, out);
             // Cues in the interaction's language, on the tokens just made.
             if let Some(cues) = cues {
-                let (tokens, cue_scratch) = scratch.cue_parts();
+                let (found, cue_scratch) = scratch.cue_parts();
                 let customer = t.speaker == Speaker::Customer;
                 let negates =
                     |w: &str| lex.word(w).negates() || lex.has_negation_infix(w);
                 let hits = &mut scored.outcome.cues;
-                cues.scan(tokens, &t.text, (i, customer), negates, cue_scratch, hits);
+                cues.scan(found, &t.text, (i, customer), negates, cue_scratch, hits);
             }
             if !per_turn {
                 continue;
@@ -249,6 +249,7 @@ impl Engine {
         moments.extend(ix.turns.iter().zip(&scored.turns).map(|(t, s)| Moment {
             customer: t.speaker == Speaker::Customer,
             valence: s.valence,
+            arousal: s.emotions.arousal(s.valence),
             duration_ms: t.duration_ms(),
             unresolved: s.unresolved,
         }));

@@ -16,7 +16,7 @@
 use std::sync::OnceLock;
 
 use crate::lexicon::FileKind;
-use crate::text::{pack, PackedMap};
+use crate::text::{pack, pack_prefix, PackedMap};
 
 /// One built-in lexicon file.
 #[derive(Debug)]
@@ -367,9 +367,6 @@ impl Evidence {
         // The word being read: its first 16 lowercase bytes, its length,
         // and the languages its letters point to.
         let (mut word, mut len, mut letters) = ([0u8; 16], 0usize, 0u16);
-        // The word's bytes as a number, built as they come, so that its
-        // packed form needs no copy through memory.
-        let mut key = 0u128;
         let bytes = text.as_bytes();
         let mut i = 0;
         while i <= bytes.len() {
@@ -391,7 +388,6 @@ impl Evidence {
                         for &b in l.encode_utf8(&mut utf8).as_bytes() {
                             if len < word.len() {
                                 word[len] = b;
-                                key |= u128::from(b) << (8 * len);
                             }
                             len += 1;
                         }
@@ -403,16 +399,15 @@ impl Evidence {
             if lower != NOT_WORD {
                 if len < word.len() {
                     word[len] = lower;
-                    key |= u128::from(lower) << (8 * len);
                 }
                 len += 1;
                 self.letters += u32::from(lower != b'\'');
                 continue;
             }
             if len > 0 && len <= 15 {
-                self.word(&word[..len], key | (len as u128) << 120, letters);
+                self.word(&word[..len], pack_prefix(word, len), letters);
             }
-            (len, letters, key) = (0, 0, 0);
+            (len, letters) = (0, 0);
         }
     }
 

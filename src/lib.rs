@@ -32,6 +32,7 @@
 //! let engine = Engine::new(LangChoice::Auto, None, ScoreOptions::default(), Default::default())?;
 //! let turn = |speaker, text: &str| Turn {
 //!     turn: 0, speaker, text: text.into(), start_ms: None, end_ms: None, line: 0,
+//!     platform_sentiment: None,
 //! };
 //! let ix = Interaction {
 //!     id: "call-1".into(),

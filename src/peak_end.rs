@@ -7,10 +7,18 @@
 //!
 //! - `experienced` = mean valence, weighted by turn duration when every
 //!   customer turn has timestamps (the experiencing self lives through time);
-//! - `peak` = the customer's worst moment when it is of real intensity:
-//!   the most negative turn when one is at or below [`NEGATIVE_PEAK`]
-//!   (so a mild positive opener never outranks an angry turn); otherwise
-//!   the turn that maximises |v| × (bias if v < 0); the first on ties;
+//! - `peak` = the customer's most intense moment: the turn that maximises
+//!   |v| × (bias if v < 0) + [`AROUSAL_WEIGHT`] × arousal, the first on
+//!   ties. Negative moments weigh more (the negativity bias: Baumeister et
+//!   al. 2001, "Bad is stronger than good"), and intensity is felt
+//!   activation, not only valence: `arousal` is the strongest aroused
+//!   emotion on the turn's side (anger, frustration, anxiety; happiness)
+//!   minus the strongest on the other side ([`crate::emotion::Emotions::arousal`]).
+//!   So an angry turn at −0.62 (anger 0.63: intensity 1.00) outranks a
+//!   polite opener at +0.74 that asks about a double charge ("Great,
+//!   thanks. Why was I charged twice?": happiness 0.33, anger 0.45:
+//!   intensity 0.68), while a calm negative remark does not outrank real
+//!   delight;
 //! - `positive_peak` = the best moment: the most positive customer turn,
 //!   when one is positive (above 0.05);
 //! - `end` = mean valence of the last k customer turns, k = min(`end_window`,
@@ -39,10 +47,10 @@ use crate::error::{Error, Result};
 /// A valence below this is negative (VADER's conventional neutral band).
 pub const NEGATIVE_BELOW: f64 = -0.05;
 
-/// A customer turn at or below this valence is a negative moment of real
-/// intensity: the most negative such turn is the peak, whatever the
-/// positive turns. Chosen on the USS sets (README, "Choosing the defaults").
-pub const NEGATIVE_PEAK: f64 = -0.75;
+/// What a turn's arousal adds to its intensity when choosing the peak: at
+/// 0.5, anger of 0.63 is worth 0.32 of valence. Chosen on the USS sets and
+/// the development set together (README, "Choosing the defaults").
+pub const AROUSAL_WEIGHT: f64 = 0.5;
 
 /// A valence above this is positive (VADER's neutral band).
 const POSITIVE_ABOVE: f64 = 0.05;
@@ -109,12 +117,15 @@ impl PeakEndParams {
 }
 
 /// One scored turn, as the summary needs it.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Moment {
     /// True for customer turns.
     pub customer: bool,
     /// Turn valence in [-1, 1].
     pub valence: f64,
+    /// Felt activation on the side of the valence, in (-1, 1)
+    /// ([`crate::emotion::Emotions::arousal`]); 0 when unknown.
+    pub arousal: f64,
     /// Duration in milliseconds, when known.
     pub duration_ms: Option<i64>,
     /// The turn says the problem is unresolved ([`crate::score::TurnScore::unresolved`]).
@@ -161,7 +172,7 @@ pub struct PeakEnd {
 /// ```
 /// use peakend::peak_end::{peak_end, Moment, PeakEndParams};
 ///
-/// let m = |customer, valence| Moment { customer, valence, duration_ms: None, unresolved: false };
+/// let m = |customer, valence| Moment { customer, valence, ..Moment::default() };
 /// let turns = [m(true, 0.4), m(false, 0.5), m(true, -0.8), m(true, 0.6)];
 /// let p = PeakEndParams { end_window: 1, ..PeakEndParams::default() };
 /// let s = peak_end(&turns, &p);
@@ -174,7 +185,6 @@ pub fn peak_end(turns: &[Moment], p: &PeakEndParams) -> PeakEnd {
     let (mut agent_sum, mut sum, mut weighted, mut weight) = (0.0, 0.0, 0.0, 0.0);
     let mut all_timed = true;
     let mut intense: Option<(usize, f64)> = None;
-    let mut worst: Option<(usize, f64)> = None;
     let mut best: Option<(usize, f64)> = None;
     for (i, t) in turns.iter().enumerate() {
         if !t.customer {
@@ -191,13 +201,11 @@ pub fn peak_end(turns: &[Moment], p: &PeakEndParams) -> PeakEnd {
             }
             _ => all_timed = false,
         }
-        let intensity =
-            t.valence.abs() * if t.valence < 0.0 { p.negativity_bias } else { 1.0 };
+        let intensity = t.valence.abs()
+            * if t.valence < 0.0 { p.negativity_bias } else { 1.0 }
+            + AROUSAL_WEIGHT * t.arousal;
         if intense.map_or(true, |(_, b)| intensity > b) {
             intense = Some((i, intensity));
-        }
-        if worst.map_or(true, |(_, w)| t.valence < w) {
-            worst = Some((i, t.valence));
         }
         if best.map_or(true, |(_, b)| t.valence > b) {
             best = Some((i, t.valence));
@@ -210,10 +218,7 @@ pub fn peak_end(turns: &[Moment], p: &PeakEndParams) -> PeakEnd {
     if n == 0 {
         return out;
     }
-    out.peak_index = match worst {
-        Some((i, v)) if v <= NEGATIVE_PEAK => Some(i),
-        _ => intense.map(|(i, _)| i),
-    };
+    out.peak_index = intense.map(|(i, _)| i);
     if let Some((i, v)) = best.filter(|&(_, v)| v > POSITIVE_ABOVE) {
         (out.positive_peak, out.positive_peak_index) = (Some(v), Some(i));
     }
@@ -277,13 +282,17 @@ mod tests {
     use super::*;
 
     fn c(v: f64) -> Moment {
-        Moment { customer: true, valence: v, duration_ms: None, unresolved: false }
+        Moment { customer: true, valence: v, ..Moment::default() }
+    }
+    /// A customer turn with its arousal.
+    fn felt(v: f64, arousal: f64) -> Moment {
+        Moment { arousal, ..c(v) }
     }
     fn a(v: f64) -> Moment {
-        Moment { customer: false, valence: v, duration_ms: None, unresolved: false }
+        Moment { customer: false, valence: v, ..Moment::default() }
     }
     fn timed(v: f64, ms: i64) -> Moment {
-        Moment { customer: true, valence: v, duration_ms: Some(ms), unresolved: false }
+        Moment { duration_ms: Some(ms), ..c(v) }
     }
     fn one() -> PeakEndParams {
         PeakEndParams { end_window: 1, ..PeakEndParams::default() }
@@ -333,7 +342,7 @@ mod tests {
                 true,
             ),
             (
-                "no bias picks the stronger (negative above NEGATIVE_PEAK)",
+                "no bias picks the stronger",
                 vec![c(0.7), c(-0.45)],
                 PeakEndParams { negativity_bias: 1.0, ..one() },
                 0,
@@ -341,7 +350,7 @@ mod tests {
                 true,
             ),
             (
-                "above NEGATIVE_PEAK the bias rule decides (0.62 x 1.1 < 0.74)",
+                "without emotions the bias rule decides (0.62 x 1.1 < 0.74)",
                 vec![c(0.74), a(0.2), c(-0.62), a(0.1), c(-0.3)],
                 one(),
                 0,
@@ -349,11 +358,29 @@ mod tests {
                 true,
             ),
             (
-                "a positive opener never outranks an angry turn",
-                vec![c(0.9), a(0.2), c(-0.8), a(0.1), c(-0.3)],
-                PeakEndParams { negativity_bias: 1.0, ..one() },
+                // Issue 13: "Great, thanks. Why was I charged twice?"
+                // (happiness 0.33, anger 0.45) then angry turns (anger 0.63).
+                "an angry turn outranks a polite opener that complains",
+                vec![felt(0.74, 0.33 - 0.45), a(0.2), felt(-0.62, 0.63), a(0.1), c(-0.3)],
+                one(),
                 2,
                 -0.3,
+                true,
+            ),
+            (
+                "a calm negative remark does not outrank delight",
+                vec![felt(0.8, 0.63), a(0.2), felt(-0.7, 0.0)],
+                one(),
+                0,
+                -0.7,
+                true,
+            ),
+            (
+                "arousal decides between equal valences",
+                vec![felt(-0.6, 0.2), felt(-0.6, 0.5), felt(-0.6, 0.4)],
+                one(),
+                1,
+                -0.6,
                 true,
             ),
             ("ties go to the first", vec![c(0.5), c(0.5)], one(), 0, 0.5, false),
@@ -450,7 +477,7 @@ mod tests {
     }
 
     fn unresolved(customer: bool, v: f64) -> Moment {
-        Moment { customer, valence: v, duration_ms: None, unresolved: true }
+        Moment { customer, valence: v, unresolved: true, ..Moment::default() }
     }
 
     #[test]

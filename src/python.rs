@@ -23,7 +23,7 @@ use crate::input::{Format, Keep, Reader};
 use crate::output::arrow::{Chunk, Data, Tables};
 use crate::output::schema::Type;
 use crate::peak_end::PeakEndParams;
-use crate::record::{Interaction, Speaker, Turn};
+use crate::record::{Interaction, Speaker, Speakers, Turn};
 use crate::rejects::Rejects;
 use crate::score::{ScoreOptions, Scratch};
 
@@ -206,7 +206,8 @@ fn chunk_to_py<'py>(py: Python<'py>, chunk: &Chunk) -> PyResult<Bound<'py, PyAny
     csv, *, lang = "auto", default_lang = None, no_phrases = false, negativity_bias = None,
     peak_weight = None, end_weight = None, end_window = None,
     bad_ending_drop = None, bad_ending_last = None, threads = None,
-    lexicons = None, group_unsorted = false, rejects = false, keep = None, keep_all = false
+    lexicons = None, group_unsorted = false, rejects = false, keep = None, keep_all = false,
+    speakers = None
 ))]
 #[allow(clippy::too_many_arguments)]
 fn score_csv<'py>(
@@ -227,7 +228,13 @@ fn score_csv<'py>(
     rejects: bool,
     keep: Option<Vec<String>>,
     keep_all: bool,
+    speakers: Option<String>,
 ) -> PyResult<Bound<'py, PyDict>> {
+    let speakers = match speakers.as_deref() {
+        None => Speakers::default(),
+        Some(spec) => Speakers::parse(spec)
+            .map_err(|e| PyValueError::new_err(format!("speakers: {e}")))?,
+    };
     let d = PeakEndParams::default();
     let key = EngineKey {
         lang: lang.to_string(),
@@ -259,6 +266,7 @@ fn score_csv<'py>(
         let engine = engine(key)?;
         let mut reader = Reader::from_bytes(csv, Format::Csv)
             .delimiter(Some(b','))
+            .speakers(speakers)
             .group_unsorted(group_unsorted)
             .keep(keep);
         if let Some(r) = &set_aside {
@@ -325,8 +333,9 @@ fn score_text<'py>(
             start_ms: None,
             end_ms: None,
             line: 0,
+            platform_sentiment: None,
         }],
-        meta: Vec::new(),
+        ..Default::default()
     };
     let engine = engine(key).map_err(|e| to_py(py, e, b""))?;
     let scored = engine.score(&ix, &mut Scratch::default());

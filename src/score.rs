@@ -27,7 +27,7 @@
 use rustc_hash::FxHashMap;
 
 use crate::emotion::{Accumulator, Emotion, EmotionMoment, Emotions, QUESTION_CONFUSION};
-use crate::lexicon::{flag, Cues, Lexicon, WordInfo, NO_CODE};
+use crate::lexicon::{flag, Cues, Found, Lexicon, PhraseMatch, PhraseSet, WordInfo};
 use crate::peak_end::Moment;
 use crate::record::Speaker;
 use crate::summary::cues::CueScratch;
@@ -146,8 +146,8 @@ impl TurnScore {
 pub struct Scratch {
     tokens: Tokens,
     info: Vec<WordInfo>,
-    /// The turn's word codes, for the phrase scan.
-    coded: Vec<u8>,
+    /// The turn's phrases and cues.
+    found: Found,
     phrase_at: Vec<u32>,
     emotion_phrase_at: Vec<u32>,
     /// Per token, the first token of its clause and of its sentence (all 0
@@ -192,10 +192,10 @@ impl Scratch {
         }
     }
 
-    /// The last scored turn's tokens, and the buffers of the cue scan that
-    /// reads them (effort and resolution cues, `summary::cues`).
-    pub fn cue_parts(&mut self) -> (&Tokens, &mut CueScratch) {
-        (&self.tokens, &mut self.cues)
+    /// The last scored turn's tokens and the effort and resolution cues
+    /// found in them (`summary::cues`), and the buffers of the cue rules.
+    pub fn cue_parts(&mut self) -> ((&Tokens, &[PhraseMatch]), &mut CueScratch) {
+        ((&self.tokens, self.found.of(PhraseSet::Cues)), &mut self.cues)
     }
 
     /// Forgets what the customer said: the next turns belong to another
@@ -309,6 +309,7 @@ pub fn score_turn_by(
     out.labels.clear();
     tokenize(text, lex.emoji(), lex.elisions(), &mut s.tokens);
     let n = s.tokens.len();
+    s.found.clear();
     if n == 0 {
         (out.valence, out.positive, out.negative, out.neutral) = (0.0, 0.0, 0.0, 1.0);
         out.emotions = Emotions::default();
@@ -332,26 +333,15 @@ pub fn score_turn_by(
     s.phrase_at.resize(n, NO_PHRASE);
     s.emotion_phrase_at.clear();
     s.emotion_phrase_at.resize(n, NO_PHRASE);
-    let matcher = lex.phrase_matcher().filter(|_| opts.phrases);
-    // Only the tokens from the first pair that opens a phrase to the last
-    // phrase word are coded and scanned; most turns have no such pair.
-    let opens = |i: usize, m: &crate::lexicon::PhraseMatcher| {
-        let next = s.info.get(i + 1).map_or(NO_CODE, |w| w.phrase_code);
-        s.info[i].has(flag::PHRASE_START) && m.opens_phrase(s.info[i].phrase_code, next)
-    };
-    let start = matcher.and_then(|m| (0..n).find(|&i| opens(i, m)));
-    if let (Some(matcher), Some(start)) = (matcher, start) {
-        let end = s
-            .info
-            .iter()
-            .rposition(|w| w.phrase_code != NO_CODE)
-            .map_or(n, |last| last + 1);
-        s.coded.clear();
-        for w in &s.info[start..end] {
-            matcher.push(w.phrase_code, &mut s.coded);
-        }
-        for m in matcher.find_iter(&s.coded) {
-            let (first, phrase) = (start + m.first, lex.phrase(m.phrase));
+    // One scan for the lexicon's phrases and the effort and resolution
+    // cues, which the engine reads next ([`Scratch::cue_parts`]).
+    let info = &s.info;
+    if let Some(m) = lex.phrase_matcher() {
+        m.scan(|i| info[i].phrase_code, n, &mut s.found);
+    }
+    if opts.phrases {
+        for m in s.found.of(PhraseSet::Phrases) {
+            let (first, phrase) = (m.first, lex.phrase(m.phrase));
             let last = (first + phrase.words).min(n);
             if !phrase.emotions.is_empty() {
                 s.emotion_phrase_at[first] = m.phrase as u32;
@@ -402,7 +392,7 @@ pub fn score_turn_by(
             || (i + 1 < n && info.has(flag::KIND) && s.info[i + 1].has(flag::OF))
         {
             0.0
-        } else if info.is_sentiment() {
+        } else if info.is_sentiment() && !(opts.phrases && info.has(flag::POLITE)) {
             rules.valence(i, info.valence, s.tokens.is_upper(i), Item::Word)
         } else {
             0.0
@@ -431,12 +421,23 @@ pub fn score_turn_by(
         from = to;
     }
 
+    let customer = speaker == Some(Speaker::Customer);
+    let repeat = if customer { find_repeat(s) } else { None };
+    score_emotions(lex, s, customer, repeat, out);
+    // A customer's complaint emotion is a negative moment even when no
+    // word of it has a valence ("60??", "i didnt know i had two"): it
+    // joins the sum as one more item, after the tokens.
+    let complaint =
+        if customer && opts.phrases { out.emotions.complaint() } else { None };
+    if let Some((_, intensity)) = complaint {
+        s.sentiments.push(-COMPLAINT_VALENCE * intensity);
+    }
     summarise(&s.sentiments, s.tokens.exclamations(), s.tokens.questions(), out);
     out.unresolved =
         s.phrase_at.iter().zip(&s.sentiments).any(|(&p, &v)| {
             p != NO_PHRASE && v < 0.0 && lex.phrase(p as usize).unresolved
         });
-    for (k, &v) in s.sentiments.iter().enumerate() {
+    for (k, &v) in s.sentiments.iter().enumerate().take(n) {
         if v != 0.0 {
             let label = match s.phrase_at[k] {
                 NO_PHRASE => s.tokens.label(k),
@@ -446,10 +447,26 @@ pub fn score_turn_by(
             out.push_cued_term(cue, label, k, v, None);
         }
     }
-    let customer = speaker == Some(Speaker::Customer);
-    let repeat = if customer { find_repeat(s) } else { None };
-    score_emotions(lex, s, customer, repeat, out);
+    if let Some((emotion, intensity)) = complaint {
+        let v = -COMPLAINT_VALENCE * intensity;
+        out.push_cued_term(Some("emotion"), emotion.name(), n, v, None);
+    }
 }
+
+/// What a customer's strongest complaint emotion adds to the valence sum,
+/// per unit of intensity (VADER's scale: a mild word weighs 1 to 2). At
+/// 1.0, frustration of 0.39 alone gives a valence of -0.10. Per-turn
+/// Spearman of valence against people's ratings: development set polarity
+/// 0.470 -> 0.499; USS SGD 0.416 -> 0.411, MultiWOZ 0.252 -> 0.262, ReDial
+/// 0.329 -> 0.330, CCPE 0.332 -> 0.336. 1.5 and 2.0 gain a little more per
+/// turn but cost 0.02 of `remembered` on the development set.
+const COMPLAINT_VALENCE: f64 = 1.0;
+
+/// Weight of the frustration that doubled question marks stand for
+/// ("60??", "what?!"): exasperation, not a question. On the development
+/// set it finds 12 more frustrated turns (51 -> 63 of 318) at the same
+/// precision; DailyDialog, written without it, is unchanged.
+const EXASPERATION_FRUSTRATION: f64 = 0.5;
 
 /// Weight of the frustration a repeated run of the customer's own words
 /// stands for ("I told you, my router is not working" after "my router is
@@ -559,6 +576,12 @@ fn score_emotions(
             w,
             Some(Emotion::Frustration),
         );
+    }
+    // Exasperated punctuation ("60??", "3-5 days??", "what?!").
+    if customer && s.tokens.exasperated() {
+        let w = EXASPERATION_FRUSTRATION;
+        acc.add(Emotion::Frustration, w, false, 0.0);
+        out.push_term("??", n, w, Some(Emotion::Frustration));
     }
     if (question_word && s.tokens.questions() > 0) || opens_question {
         acc.add(Emotion::Confusion, QUESTION_CONFUSION, false, 0.0);
@@ -1213,6 +1236,10 @@ mod tests {
             ("I'll have to call again", -1.0),
             ("You're not listening", -1.0),
             ("You were charged twice", -1.0),
+            ("Please book it for 3 people.", 0.0),
+            ("Could you please check my balance", 0.0),
+            ("No, that's not right. I said Friday.", -1.0),
+            ("I'd like a table for two", 0.0),
         ];
         for (text, sign) in cases {
             let v = customer(text).valence;
@@ -1235,6 +1262,18 @@ mod tests {
             assert!(s.valence >= 0.0, "{text:?}: {} {}", s.valence, terms(&s));
         }
         // Unresolved closings are marked for the peak-end rule.
+        // A complaint emotion without a valenced word is negative, and says why.
+        for text in ["3-5 days??", "i didnt know i had two accounts"] {
+            let s = customer(text);
+            assert!(
+                s.valence < 0.0 && terms(&s).contains("emotion:"),
+                "{text:?}: {} {}",
+                s.valence,
+                terms(&s)
+            );
+            assert_eq!(score(text, false).valence, 0.0, "{text:?} without phrases");
+        }
+        assert_eq!(agent("3-5 days??").valence, 0.0, "agents are not complaining");
         for text in
             ["Fine. Whatever. Bye.", "there's nothing more I can do", "still not fixed"]
         {
@@ -1273,6 +1312,16 @@ mod tests {
             ("I already told you my account number", Some(Frustration)),
             ("You're not listening", Some(Frustration)),
             ("Thanks a lot for nothing", Some(Anger)),
+            ("5 working days?? for a refund", Some(Frustration)),
+            ("you want me to pay 60?!", Some(Frustration)),
+            ("Is it today? Or tomorrow?", None),
+            ("i didnt know i had two accounts", Some(Confusion)),
+            ("can someone explain my bill pls", Some(Confusion)),
+            ("a charge for roaming which I have not used", Some(Confusion)),
+            ("I know what the charge is for", None),
+            ("they changed my email, someone has my password", Some(Anxiety)),
+            ("will I get my money back", Some(Anxiety)),
+            ("I will get it back tomorrow", None),
         ];
         for (text, want) in cases {
             let s = customer(text);

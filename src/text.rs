@@ -71,6 +71,7 @@ pub struct Tokens {
     tokens: Vec<Token>,
     exclamations: u32,
     questions: u32,
+    exasperated: bool,
 }
 
 impl Tokens {
@@ -151,11 +152,18 @@ impl Tokens {
         self.questions
     }
 
+    /// True when the text doubles a question mark (`??`, `?!`, `!?`):
+    /// exasperation rather than a question.
+    pub fn exasperated(&self) -> bool {
+        self.exasperated
+    }
+
     fn clear(&mut self) {
         self.expanded.clear();
         self.lower.clear();
         self.tokens.clear();
         self.exclamations = 0;
+        self.exasperated = false;
         self.questions = 0;
     }
 }
@@ -251,6 +259,14 @@ pub fn tokenize(
         out.exclamations += u32::from(b == b'!');
         out.questions += u32::from(b == b'?');
     }
+    // Apart from the counting loop, which stays vectorised, and only in
+    // the few texts that have a `?` and another `?` or `!`.
+    out.exasperated = out.questions >= 1
+        && out.questions + out.exclamations >= 2
+        && source
+            .as_bytes()
+            .windows(2)
+            .any(|w| matches!(w, [b'?', b'?' | b'!'] | [b'!', b'?']));
     if source.is_ascii() {
         tokenize_ascii(source, elisions, out);
         out.lower.push_str(KEY_PADDING);
@@ -655,6 +671,11 @@ mod tests {
         assert_eq!(t.lower(2), "ok?");
         assert_eq!(t.label(1), "good");
         assert_eq!(t.label(3), "!!");
+        assert!(!t.exasperated(), "one ? and !! apart");
+        for (text, doubled) in [("60??", true), ("what?!", true), ("a? b?", false)] {
+            tokenize(text, &FxHashMap::default(), &[], &mut t);
+            assert_eq!(t.exasperated(), doubled, "{text}");
+        }
     }
 
     #[test]

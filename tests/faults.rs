@@ -48,7 +48,8 @@ fn fails_cleanly(name: &str, input: &[u8], args: &[&str], want: &str) -> String 
 }
 
 const SPEAKERS: &str = "(accepted, case-insensitive: customer, caller, client, user, inbound (customer); \
-                        agent, rep, representative, advisor, system, bot, outbound (agent))";
+                        agent, rep, representative, advisor, system, bot, outbound (agent); \
+                        name other labels with --speakers, e.g. --speakers spk_0=agent,spk_1=customer)";
 
 #[test]
 fn missing_and_unreadable_inputs() {
@@ -58,12 +59,13 @@ fn missing_and_unreadable_inputs() {
         &["nope.csv"],
         "peakend: error: nope.csv: input file not found",
     );
+    // A directory stands for its transcript files: here, none.
     let c = TestCommand::new(&[]);
     std::fs::create_dir(c.path("dir.csv")).unwrap();
     let mut cmd = TestCommand::new(&["score"]);
     cmd.arg(c.path("dir.csv"));
     let err = cmd.fails();
-    assert!(err.contains("dir.csv: is a directory, not an input file"), "{err}");
+    assert!(err.contains("dir.csv: the directory holds no transcript file"), "{err}");
 }
 
 #[test]
@@ -339,17 +341,18 @@ fn bad_json_lines() {
         "calls.jsonl:1: missing field turns",
     );
     // What a new user tripped on: a JSON file that is not JSON Lines, and
-    // serde's words for a field of the wrong type.
+    // serde's words for a field of the wrong type. (Without
+    // `--input-format jsonl` such files are read: tests/formats.rs.)
     fails_cleanly(
         "calls.json",
         b"[\n  {\"id\": \"a\", \"turns\": []}\n]\n",
-        &[],
+        &["--input-format", "jsonl"],
         "calls.json:1: this looks like a JSON array; peakend reads JSON Lines: one interaction object per line",
     );
     fails_cleanly(
         "calls.json",
         b"{\n  \"id\": \"a\",\n  \"turns\": []\n}\n",
-        &[],
+        &["--input-format", "jsonl"],
         "calls.json:1: the line ends inside a JSON value: this looks like pretty-printed (multi-line) JSON",
     );
     fails_cleanly(

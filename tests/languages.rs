@@ -37,6 +37,7 @@ fn valence(engine: &Engine, text: &str) -> f64 {
             start_ms: None,
             end_ms: None,
             line: 1,
+            platform_sentiment: None,
         }],
         ..Default::default()
     };
@@ -119,6 +120,7 @@ fn interaction(turns: &[(Speaker, &str)]) -> Interaction {
                 start_ms: None,
                 end_ms: None,
                 line: i as u64 + 2,
+                platform_sentiment: None,
             })
             .collect(),
         ..Default::default()
@@ -281,4 +283,96 @@ fn negation_scope_stops_at_clause_boundaries() {
         let v = valence(&engine, text);
         assert_eq!(sign(v), want, "{code}: {text:?} gave {v}");
     }
+}
+
+/// An engine with the language given.
+fn fixed(code: &str) -> Engine {
+    Engine::new(
+        LangChoice::Fixed(lang::normalize(code).unwrap()),
+        None,
+        ScoreOptions::default(),
+        Default::default(),
+    )
+    .unwrap()
+}
+
+/// Every effort and resolution cue of every language is found when said
+/// alone, by the party it names, as a sentence of its own: the files are
+/// written as the tokenizer splits text (elisions apart, punctuation off).
+#[test]
+fn every_cue_of_every_language_is_found_as_written() {
+    let mut missed = Vec::new();
+    for code in lang::LANGUAGES.iter().map(|l| l.code).filter(|&c| c != "en") {
+        let engine = fixed(code);
+        for file in ["effort.tsv", "resolution.tsv"] {
+            let path = crate::util::data(&format!("lexicons/{code}/{file}"));
+            let text = std::fs::read_to_string(&path).unwrap();
+            for line in text.lines().filter(|l| !l.is_empty() && !l.starts_with('#')) {
+                let f: Vec<&str> = line.split('\t').collect();
+                let (cue, kind, who) = (f[0], f[1], f[2]);
+                if kind == "condition" {
+                    continue;
+                }
+                let speaker =
+                    if who == "agent" { Speaker::Agent } else { Speaker::Customer };
+                let scored = engine.score(
+                    &interaction(&[(speaker, &format!("{cue}."))]),
+                    &mut Scratch::default(),
+                );
+                let found = scored.outcome.cues.iter().any(|h| h.kind.name() == kind);
+                if !found {
+                    let got: Vec<String> = scored
+                        .outcome
+                        .cues
+                        .iter()
+                        .map(|h| format!("{}:{}", h.kind.name(), h.label))
+                        .collect();
+                    missed.push(format!(
+                        "{code}/{file}: {cue:?} ({kind}) found as {got:?}"
+                    ));
+                }
+            }
+        }
+    }
+    assert!(missed.is_empty(), "{}", missed.join("\n"));
+}
+
+/// The contact-centre pattern families of every language (thanks for
+/// nothing, still not working, already told you, how many times, third time
+/// calling, waiting for weeks, works now, problem solved, politeness and
+/// hold formulas at 0, empathy, never received, nobody answers, sarcasm, fed
+/// up): sign, dominant emotion and effort/resolution cue, per sentence of
+/// tests/data/lang/contact_centre.tsv.
+#[test]
+fn contact_centre_patterns_per_language() {
+    let path = crate::util::data("tests/data/lang/contact_centre.tsv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut engines: Vec<(&str, Engine)> = Vec::new();
+    let mut wrong = Vec::new();
+    for line in text.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')) {
+        let f: Vec<&str> = line.split('\t').collect();
+        let (code, who, said, want_sign) = (f[0], f[1], f[2], f[3]);
+        let (want_emotion, want_cue) = (f.get(4).unwrap_or(&""), f.get(5).unwrap_or(&""));
+        if !engines.iter().any(|(c, _)| *c == code) {
+            engines.push((code, fixed(code)));
+        }
+        let engine = &engines.iter().find(|(c, _)| *c == code).unwrap().1;
+        let speaker = if who == "agent" { Speaker::Agent } else { Speaker::Customer };
+        let scored =
+            engine.score(&interaction(&[(speaker, said)]), &mut Scratch::default());
+        let turn = &scored.turns[0];
+        let emotion = turn.emotions.dominant().map_or("neutral", |e| e.name());
+        let cues: Vec<&str> = scored.outcome.cues.iter().map(|h| h.kind.name()).collect();
+        if sign(turn.valence) != want_sign
+            || (!want_emotion.is_empty() && emotion != *want_emotion)
+            || (!want_cue.is_empty() && !cues.contains(want_cue))
+        {
+            wrong.push(format!(
+                "{code}: {said:?}: {:.3} {emotion} {cues:?} ({})",
+                turn.valence,
+                labels(turn).join("|")
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }

@@ -146,7 +146,7 @@ proptest! {
         bias in 0.5f64..4.0, wp in 0.0f64..3.0, we in 0.01f64..3.0, window in 1usize..6,
     ) {
         let moments: Vec<Moment> = turns.iter()
-            .map(|&(customer, valence, duration_ms)| Moment { customer, valence, duration_ms, unresolved: false })
+            .map(|&(customer, valence, duration_ms)| Moment { customer, valence, duration_ms, ..Moment::default() })
             .collect();
         let p = PeakEndParams { negativity_bias: bias, peak_weight: wp, end_weight: we, end_window: window, drop: 0.5, last_below: -0.5 };
         let s = peak_end(&moments, &p);
@@ -172,7 +172,7 @@ proptest! {
     ) {
         // An agent's refusal in the closing joins the end (peak_end.rs).
         prop_assume!(!agent.iter().any(|t| score_turn(lex(), ScoreOptions::default(), t, &mut Scratch::default()).unresolved));
-        let turn = |speaker, text: &String| Turn { turn: 0, speaker, text: text.clone(), start_ms: None, end_ms: None, line: 0 };
+        let turn = |speaker, text: &String| Turn { turn: 0, speaker, text: text.clone(), start_ms: None, end_ms: None, line: 0, platform_sentiment: None };
         // Customer turns in order, agent turns spliced in at positions from `seed`.
         let mut a: Vec<Turn> = customer.iter().map(|t| turn(Speaker::Customer, t)).collect();
         let mut b = a.clone();

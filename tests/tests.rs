@@ -6,6 +6,7 @@ mod util;
 mod browser;
 mod cli;
 mod faults;
+mod formats;
 mod golden;
 mod journey;
 mod languages;

@@ -21,7 +21,7 @@ DataFrame.
 from __future__ import annotations
 
 import io
-from typing import Any, Optional, Sequence, Tuple, Union
+from typing import Any, Mapping, Optional, Sequence, Tuple, Union
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -113,6 +113,13 @@ def _csv_bytes(table: Any) -> bytes:
     return sink.getvalue()
 
 
+def _speakers(speakers: Union[str, Mapping[str, str], None]) -> Optional[str]:
+    """``speakers=`` as the CLI's ``--speakers`` value."""
+    if speakers is None or isinstance(speakers, str):
+        return speakers
+    return ",".join(f"{label}={role}" for label, role in speakers.items())
+
+
 def score(
     table: Any,
     *,
@@ -131,6 +138,7 @@ def score(
     rejects: bool = False,
     keep: Union[str, Sequence[str], None] = None,
     keep_all: bool = False,
+    speakers: Union[str, Mapping[str, str], None] = None,
 ) -> Union[Tuple[pa.Table, pa.Table], Tuple[pa.Table, pa.Table, pa.Table]]:
     """Scores a table of turns; returns ``(interactions, turns)``.
 
@@ -140,7 +148,9 @@ def score(
     interaction are contiguous (or pass ``group_unsorted=True``).
 
     The options are the CLI's long flags with ``_`` for ``-``; ``None`` means
-    the CLI's default. ``threads`` defaults to all cores. The GIL is released
+    the CLI's default. ``speakers`` names other speaker labels, as the CLI's
+    ``--speakers``: ``"spk_0=agent,spk_1=customer"`` or
+    ``{"spk_0": "agent", "spk_1": "customer"}``. ``threads`` defaults to all cores. The GIL is released
     while scoring.
 
     ``keep`` (column names, or one comma-separated string) carries other
@@ -170,6 +180,7 @@ def score(
         rejects=rejects,
         keep=keep.split(",") if isinstance(keep, str) else None if keep is None else list(keep),
         keep_all=keep_all,
+        speakers=_speakers(speakers),
     )
     tables = (_table(out["interactions"]), _table(out["turns"]))
     if not rejects:

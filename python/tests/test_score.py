@@ -115,6 +115,23 @@ def test_a_bad_row_names_its_row_and_problem():
     assert turns.num_rows == 3 and interactions.num_rows == 2
 
 
+@pytest.mark.parametrize(
+    "speakers", ["spk_0=agent,SPK_1=customer", {"spk_0": "agent", "spk_1": "customer"}]
+)
+def test_speakers_is_the_cli_flag(tmp_path, speakers):
+    diarised = tmp_path / "diarised.csv"
+    text = EXAMPLES.read_text(encoding="utf-8")
+    diarised.write_text(
+        text.replace(",agent,", ",spk_0,").replace(",customer,", ",spk_1,"), encoding="utf-8"
+    )
+    flags = ["--speakers", "spk_0=agent,spk_1=customer"]
+    assert_same_as_cli(tmp_path, diarised, flags=flags, speakers=speakers)
+    with pytest.raises(peakend.InputError, match="--speakers"):
+        peakend.score(read_as_text(diarised))
+    with pytest.raises(ValueError, match="speakers: 'spk_0' is not LABEL=ROLE"):
+        peakend.score(read_as_text(diarised), speakers="spk_0")
+
+
 def test_a_missing_column_and_bad_options():
     with pytest.raises(peakend.InputError, match="speaker") as err:
         peakend.score(pa.table({"interaction_id": ["a"], "text": ["hi"]}))

@@ -36,14 +36,19 @@ Examples:
   peakend score examples/transcripts.csv
   peakend score calls-*.csv -o interactions.csv --turns turns.csv
   cat chats.jsonl | peakend score --input-format jsonl - > interactions.csv
+  peakend score transcribe-output/ -o interactions.csv        # platform JSON exports
+  zcat genesys.json.gz | peakend score --input-format genesys -
+  peakend score diarised.csv --speakers spk_0=agent,spk_1=customer
   peakend score calls.csv --lexicons my-lexicons --end-window 1 --negativity-bias 2
   peakend score calls.csv -o interactions.csv --report report.html
   peakend score calls.csv --keep agent_id,queue -o interactions.parquet --turns turns.parquet
   peakend score calls.csv --format jsonl --summary run.json > interactions.jsonl
 
 Input columns (CSV header, case-insensitive): interaction_id, speaker, text
-(required); turn, start_ms, end_ms, language (optional). See the README for
-every alias, the JSON Lines layout and every output column.
+(required); turn, start_ms, end_ms, language (optional). JSON is told by its
+content: peakend's JSON Lines, or the exports of Amazon Transcribe, Contact
+Lens, Genesys, Google CCAI and Twilio. See the README for every alias, each
+format and every output column.
 
 Exit status: 0 success (rows set aside with --rejects are counted on standard
 error); 1 bad input or usage (the message names the file and line), or a failed
@@ -73,10 +78,22 @@ line).";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum InputFormat {
+    /// Told by each input's content [default].
+    Auto,
     /// CSV with a header row.
     Csv,
-    /// JSON Lines, one interaction per line.
+    /// peakend's JSON Lines, one interaction per line.
     Jsonl,
+    /// Amazon Transcribe Call Analytics JSON.
+    Transcribe,
+    /// Amazon Connect Contact Lens analysis JSON.
+    ContactLens,
+    /// Genesys Cloud transcript JSON.
+    Genesys,
+    /// Google CCAI Insights conversation JSON (upload or analysed).
+    Ccai,
+    /// Twilio Conversational Intelligence sentences JSON.
+    Twilio,
 }
 
 /// The encoding of the outputs (`--format`).
@@ -92,9 +109,18 @@ pub enum OutputFormat {
 
 #[derive(Debug, Args)]
 pub struct ScoreArgs {
-    /// Transcript files (CSV, or JSON Lines for *.jsonl); none or '-' reads
-    /// standard input.
-    #[arg(value_name = "INPUT")]
+    /// Transcript files, directories or globs (CSV, JSON Lines or platform
+    /// JSON exports, gzip-compressed or not); none or '-' reads standard input.
+    #[arg(
+        value_name = "INPUT",
+        long_help = "Transcript files: CSV, peakend's JSON Lines, or the JSON exports of \
+                     Amazon Transcribe Call Analytics, Amazon Connect Contact Lens, Genesys \
+                     Cloud, Google CCAI Insights and Twilio, each told by its content (see \
+                     --input-format), gzip-compressed or not. A directory stands for the \
+                     *.csv, *.tsv, *.json, *.jsonl, *.ndjson files (and their .gz) in it \
+                     and under it, a quoted glob ('calls/*.json') for the files it matches, \
+                     both in name order. None, or '-', reads standard input."
+    )]
     pub inputs: Vec<PathBuf>,
 
     /// Write the per-interaction table here [default: standard output].
@@ -221,9 +247,34 @@ pub struct ScoreArgs {
     )]
     pub default_lang: String,
 
-    /// Input format, overriding the file extension.
-    #[arg(long, value_enum, value_name = "FORMAT")]
+    /// Input format [default: auto, told by each input's content].
+    #[arg(
+        long,
+        value_enum,
+        value_name = "FORMAT",
+        long_help = "Input format of every input. 'auto' [default] tells each input by its \
+                     content: JSON when it starts with '{' or '[' (each call recognised by \
+                     its keys: peakend's interaction, or a platform export), CSV otherwise. A \
+                     platform's name makes every call read as that platform's export, so its \
+                     errors say what is missing; 'jsonl' reads peakend's JSON Lines only."
+    )]
     pub input_format: Option<InputFormat>,
+
+    /// Who the input's speaker labels are: LABEL=ROLE,... (e.g. spk_0=agent,spk_1=customer).
+    #[arg(
+        long,
+        value_name = "LABEL=ROLE,...",
+        value_parser = parse_speakers,
+        long_help = "Who the input's speaker labels are, for labels that are not the built-in \
+                     speaker values (diarised 'spk_0', 'Speaker 1', channels): \
+                     LABEL=ROLE,... with a role among the speaker values (agent, customer, \
+                     ...), e.g. 'spk_0=agent,spk_1=customer'. Labels are case-insensitive; a \
+                     channel may be written 0, ch_0, ch0 or 'channel 0' (platform exports that \
+                     give only a channel use ch_N). The mapping applies to every input format \
+                     and wins over the built-in names; a label still unknown is an error, or a \
+                     reject with --rejects."
+    )]
+    pub speakers: Option<peakend::record::Speakers>,
 
     /// CSV delimiter: one character, or 'tab' [default: detected from the header].
     #[arg(
@@ -389,6 +440,11 @@ fn count(n: u64, noun: &str) -> String {
     }
 }
 
+/// Parses `--speakers`.
+fn parse_speakers(s: &str) -> Result<peakend::record::Speakers, String> {
+    peakend::record::Speakers::parse(s)
+}
+
 /// Parses `--delimiter`: one ASCII character other than a quote or a line
 /// end, or `tab` / `\t`.
 fn parse_delimiter(s: &str) -> Result<u8, String> {
@@ -446,5 +502,24 @@ mod tests {
         assert!(s.group_unsorted);
         assert_eq!(s.delimiter, Some(b'\t'));
         assert!(Cli::try_parse_from(["peakend", "score", "--delimiter", "ab"]).is_err());
+        let s = args(&[
+            "peakend",
+            "score",
+            "--speakers",
+            "SPK_0=agent,1=customer",
+            "--input-format",
+            "contact-lens",
+            "-",
+        ]);
+        let speakers = s.speakers.expect("parsed");
+        assert_eq!(speakers.get("spk_0"), Some(peakend::record::Speaker::Agent));
+        assert_eq!(speakers.get("ch_1"), Some(peakend::record::Speaker::Customer));
+        assert_eq!(s.input_format, Some(InputFormat::ContactLens));
+        for bad in ["spk_0", "spk_0=robot", "=agent", "a=agent,A=customer"] {
+            assert!(
+                Cli::try_parse_from(["peakend", "score", "--speakers", bad]).is_err(),
+                "{bad}"
+            );
+        }
     }
 }

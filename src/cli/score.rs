@@ -10,7 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use peakend::batch::{self, RunStats};
 use peakend::engine::{Engine, LangChoice};
-use peakend::input::{Format, Keep, Reader, Source};
+use peakend::input::{Format, Keep, Platform, Reader, Source};
 use peakend::lang;
 use peakend::output::{self, atomic::AtomicFile, Outputs, ReportSlot};
 use peakend::peak_end::PeakEndParams;
@@ -54,25 +54,19 @@ pub(crate) fn run(args: ScoreArgs) -> anyhow::Result<()> {
     let sources: Vec<Source> = if args.inputs.is_empty() {
         vec![Source::Stdin]
     } else {
-        args.inputs.iter().map(|p| Source::parse(p)).collect()
+        expand_inputs(&args.inputs)?
     };
-    for s in &sources {
-        if let Source::Path(p) = s {
-            // Not `is_file`: `<(zcat calls.csv.gz)` and FIFOs are inputs too.
-            match std::fs::metadata(p) {
-                Err(_) => anyhow::bail!("{}: input file not found", p.display()),
-                Ok(m) if m.is_dir() => {
-                    anyhow::bail!("{}: is a directory, not an input file", p.display())
-                }
-                Ok(_) => {}
-            }
-        }
-    }
     check_output_paths(&args, &sources)?;
     let total: Option<u64> = sources.iter().map(Source::size).sum();
-    let format = args.input_format.map(|f| match f {
-        InputFormat::Csv => Format::Csv,
-        InputFormat::Jsonl => Format::Jsonl,
+    let format = args.input_format.and_then(|f| match f {
+        InputFormat::Auto => None,
+        InputFormat::Csv => Some(Format::Csv),
+        InputFormat::Jsonl => Some(Format::Jsonl),
+        InputFormat::Transcribe => Some(Format::Platform(Platform::Transcribe)),
+        InputFormat::ContactLens => Some(Format::Platform(Platform::ContactLens)),
+        InputFormat::Genesys => Some(Format::Platform(Platform::Genesys)),
+        InputFormat::Ccai => Some(Format::Platform(Platform::Ccai)),
+        InputFormat::Twilio => Some(Format::Platform(Platform::Twilio)),
     });
     let keep = if args.keep_all {
         Keep::All
@@ -86,6 +80,7 @@ pub(crate) fn run(args: ScoreArgs) -> anyhow::Result<()> {
     }
     let mut reader = Reader::new(sources.clone(), format)
         .delimiter(args.delimiter)
+        .speakers(args.speakers.clone().unwrap_or_default())
         .group_unsorted(args.group_unsorted)
         .keep(keep);
     let from: Vec<String> =
@@ -159,6 +154,86 @@ pub(crate) fn run(args: ScoreArgs) -> anyhow::Result<()> {
                     run_started.elapsed()
                 )
             );
+        }
+    }
+    Ok(())
+}
+
+/// File names a directory stands for: transcripts, compressed or not.
+const INPUT_EXTENSIONS: [&str; 5] = ["csv", "tsv", "json", "jsonl", "ndjson"];
+
+/// The sources of the INPUT arguments: `-` is standard input, a directory
+/// its transcript files (recursively), a pattern that names no file the
+/// files it matches (for a glob the shell did not expand: quoted, or on
+/// Windows); each directory and pattern in name order, so that the output
+/// does not depend on the file system's order.
+fn expand_inputs(inputs: &[std::path::PathBuf]) -> anyhow::Result<Vec<Source>> {
+    let mut sources = Vec::new();
+    for input in inputs {
+        let source = Source::parse(input);
+        let Source::Path(p) = &source else {
+            sources.push(source);
+            continue;
+        };
+        // Not `is_file`: `<(zcat calls.csv.gz)` and FIFOs are inputs too.
+        match std::fs::metadata(p) {
+            Ok(m) if m.is_dir() => {
+                let before = sources.len();
+                walk(p, &mut sources).with_context(|| {
+                    format!("{}: cannot read the directory", p.display())
+                })?;
+                if sources.len() == before {
+                    anyhow::bail!(
+                        "{}: the directory holds no transcript file (*.{}, or .gz of them)",
+                        p.display(),
+                        INPUT_EXTENSIONS.join(", *.")
+                    );
+                }
+            }
+            Ok(_) => sources.push(source),
+            Err(_) if p.to_string_lossy().contains(['*', '?', '[']) => {
+                let pattern = p.to_string_lossy();
+                let paths = glob::glob(&pattern)
+                    .with_context(|| format!("{pattern}: not a valid glob pattern"))?;
+                let mut matched: Vec<_> =
+                    paths.filter_map(Result::ok).filter(|m| m.is_file()).collect();
+                if matched.is_empty() {
+                    anyhow::bail!("{pattern}: no input file matches this pattern");
+                }
+                matched.sort();
+                sources.extend(matched.into_iter().map(Source::Path));
+            }
+            Err(_) => anyhow::bail!("{}: input file not found", p.display()),
+        }
+    }
+    Ok(sources)
+}
+
+/// Adds the transcript files under `dir` (not hidden ones), in name order.
+fn walk(dir: &Path, sources: &mut Vec<Source>) -> std::io::Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<std::io::Result<_>>()?;
+    entries.sort();
+    for path in entries {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if name.starts_with('.') {
+            continue;
+        }
+        if path.is_dir() {
+            walk(&path, sources)?;
+            continue;
+        }
+        let name = name.to_ascii_lowercase();
+        let name = name.strip_suffix(".gz").unwrap_or(&name);
+        let transcript = Path::new(name)
+            .extension()
+            .is_some_and(|e| INPUT_EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)));
+        if transcript {
+            sources.push(Source::Path(path));
         }
     }
     Ok(())

@@ -27,7 +27,7 @@ pub(crate) use super::names::ID;
 use super::names::{END, LANGUAGE, SPEAKER, START, TEXT, TURN};
 use super::{check_times, decode, parse_int, Ctx, KeepAsked};
 use crate::error::{Error, ErrorKind, Result};
-use crate::record::{Interaction, Speaker, Turn, SPEAKER_VALUES};
+use crate::record::{unknown_speaker, Interaction, Speaker, Speakers, Turn};
 
 /// Delimiters recognised in a header line, the first winning ties.
 const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
@@ -508,6 +508,7 @@ impl Head {
 pub(super) fn read_chunk(
     head: &Head,
     path: &Path,
+    speakers: &Speakers,
     bytes: &mut Vec<u8>,
     lines_before: u64,
     unterminated: bool,
@@ -522,6 +523,7 @@ pub(super) fn read_chunk(
         rdr,
         head,
         path,
+        speakers,
         len,
         ends_in_line_feed,
         unterminated,
@@ -545,6 +547,7 @@ struct ChunkReader<'a> {
     rdr: &'a mut csv::Reader<Feed>,
     head: &'a Head,
     path: &'a Path,
+    speakers: &'a Speakers,
     /// Bytes in the chunk.
     len: usize,
     ends_in_line_feed: bool,
@@ -672,16 +675,13 @@ struct Cells<'a> {
 fn parse_cells<'a>(
     row: &Row<'a>,
     cols: &Columns,
+    speakers: &Speakers,
     invalid: &mut bool,
 ) -> std::result::Result<Cells<'a>, String> {
     let r = row.record;
     let speaker_cell = row.cell(cols.speaker, invalid);
-    let speaker = Speaker::parse(&speaker_cell).ok_or_else(|| {
-        format!(
-            "unknown speaker '{}' (accepted, case-insensitive: {SPEAKER_VALUES})",
-            speaker_cell.trim()
-        )
-    })?;
+    let speaker =
+        speakers.get(&speaker_cell).ok_or_else(|| unknown_speaker(&speaker_cell))?;
     let number = |col: Option<usize>, name: &str| match col.map(|i| &r[i]) {
         None => Ok(None),
         Some(cell) => plain_int(cell).map_or_else(|| any_int(cell, name), Ok),
@@ -778,13 +778,14 @@ impl ChunkReader<'_> {
                     }
                 }
             }
-            let cells = match parse_cells(&row, &self.head.cols, &mut invalid) {
-                Ok(cells) => cells,
-                Err(reason) => {
-                    ctx.reject(self.path, line, None, reason, || self.raw())?;
-                    continue;
-                }
-            };
+            let cells =
+                match parse_cells(&row, &self.head.cols, self.speakers, &mut invalid) {
+                    Ok(cells) => cells,
+                    Err(reason) => {
+                        ctx.reject(self.path, line, None, reason, || self.raw())?;
+                        continue;
+                    }
+                };
             if let Some(id) = new_id {
                 ctx.register(&id, line);
                 current = Some(Interaction {
@@ -792,6 +793,7 @@ impl ChunkReader<'_> {
                     language: None,
                     turns: Vec::with_capacity(self.last_turns.min(RESERVED_TURNS)),
                     meta: vec![String::new(); self.head.kept.len()],
+                    platform: None,
                 });
             }
             // A row is `same` only with a current interaction, and without
@@ -824,6 +826,7 @@ impl ChunkReader<'_> {
                 start_ms: cells.start_ms,
                 end_ms: cells.end_ms,
                 line,
+                platform_sentiment: None,
             });
         }
         let Some(mut ix) = current else { return Ok(None) };

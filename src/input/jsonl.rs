@@ -12,9 +12,12 @@ use std::path::Path;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{check_times, decimal_int, decode_into, names, BadNumber, Ctx, KeepAsked};
+use super::platform::{self, Accept, Platform};
+use super::{
+    check_times, decimal_int, decode_into, names, BadNumber, Ctx, KeepAsked, SourceInfo,
+};
 use crate::error::{Error, Result};
-use crate::record::{Interaction, Speaker, Turn, SPEAKER_VALUES};
+use crate::record::{unknown_speaker, Interaction, Speakers, Turn};
 
 #[derive(Deserialize)]
 struct JsonInteraction {
@@ -56,12 +59,32 @@ struct JsonTurn {
 
 /// The interaction of one JSON line, or why it cannot be scored (with the
 /// 1-based column when it helps).
-fn parse_line(
+pub(super) fn parse_line(
     text: &str,
     line_no: u64,
+    speakers: &Speakers,
 ) -> std::result::Result<Interaction, (Option<u64>, String)> {
     let raw: JsonInteraction =
         serde_json::from_str(text).map_err(|e| explain(text, &e))?;
+    interaction(raw, line_no, speakers)
+}
+
+/// The interaction of a JSON line that has its shape, or `None` (without
+/// the cost of saying why: it may be another format's call).
+fn try_line(
+    text: &str,
+    line_no: u64,
+    speakers: &Speakers,
+) -> Option<std::result::Result<Interaction, (Option<u64>, String)>> {
+    let raw: JsonInteraction = serde_json::from_str(text).ok()?;
+    Some(interaction(raw, line_no, speakers))
+}
+
+fn interaction(
+    raw: JsonInteraction,
+    line_no: u64,
+    speakers: &Speakers,
+) -> std::result::Result<Interaction, (Option<u64>, String)> {
     let id = match raw.interaction_id {
         Value::String(s) if !s.trim().is_empty() => s.trim().to_string(),
         Value::Number(n) => n.to_string(),
@@ -78,12 +101,8 @@ fn parse_line(
     let mut turns = Vec::with_capacity(raw.turns.len());
     for (pos, t) in raw.turns.into_iter().enumerate() {
         let at = |msg: String| (None, format!("turn {}: {msg}", pos + 1));
-        let speaker = Speaker::parse(&t.speaker).ok_or_else(|| {
-            at(format!(
-                "unknown speaker '{}' (accepted, case-insensitive: {SPEAKER_VALUES})",
-                t.speaker.trim()
-            ))
-        })?;
+        let speaker =
+            speakers.get(&t.speaker).ok_or_else(|| at(unknown_speaker(&t.speaker)))?;
         let ms = |v: Option<f64>, name: &str| match v {
             None => Ok(None),
             Some(x) => {
@@ -99,11 +118,12 @@ fn parse_line(
             start_ms,
             end_ms,
             line: line_no,
+            platform_sentiment: None,
         });
     }
     turns.sort_by_key(|t| t.turn);
     let language = raw.language.filter(|l| !l.trim().is_empty());
-    Ok(Interaction { id, language, turns, meta: Vec::new() })
+    Ok(Interaction { id, language, turns, meta: Vec::new(), platform: None })
 }
 
 /// True when `name` is a field of the transcript: of the interaction
@@ -137,9 +157,17 @@ fn metadata_fields(fields: &serde_json::Map<String, Value>) -> Vec<String> {
     out
 }
 
+/// The message for `--keep-all` on a platform export: its calls' fields
+/// are the transcript and the platform's figures, not metadata columns.
+pub(super) const KEEP_ALL_PLATFORM: &str =
+    "--keep-all takes the metadata columns of peakend's CSV or JSON Lines input; \
+     name the top-level fields of a platform export's calls to keep with --keep \
+     (e.g. --keep JobName)";
+
 /// Checks the kept fields `names` against the first line of a source (or,
 /// when `asked.all`, takes its metadata fields); returns the names kept. A
-/// name the line lacks is an error unless `asked.lenient`.
+/// name the line lacks is an error unless `asked.lenient`. A first line
+/// that is a platform's call is checked for the call's top-level fields.
 pub(super) fn keep(
     first: &[u8],
     names: Vec<String>,
@@ -151,12 +179,18 @@ pub(super) fn keep(
     let Ok(Value::Object(fields)) = serde_json::from_str::<Value>(&text) else {
         return Ok(names);
     };
-    let found = metadata_fields(&fields);
+    // As the reader tells them: a line with `turns` is peakend's own.
+    let keys: Vec<String> = fields.keys().cloned().collect();
+    let call = !fields.contains_key("turns") && Platform::sniff(&keys).is_some();
+    if call && asked.all {
+        return Err(Error::input(path, 1, KEEP_ALL_PLATFORM));
+    }
+    let found = if call { keys } else { metadata_fields(&fields) };
     if asked.all {
         return Ok(found);
     }
     for name in &names {
-        if transcript_field(name, false) || transcript_field(name, true) {
+        if !call && (transcript_field(name, false) || transcript_field(name, true)) {
             return Err(Error::input(
                 path,
                 1,
@@ -164,11 +198,13 @@ pub(super) fn keep(
             ));
         }
         if !asked.lenient && !found.contains(name) {
+            let of =
+                if call { "of the call" } else { "of the interaction and of its turns" };
             return Err(Error::input(
                 path,
                 1,
                 format!(
-                    "--keep: no field '{name}' in the first line (its fields, of the interaction and of its turns: {})",
+                    "--keep: no field '{name}' in the first line (its fields, {of}: {})",
                     found.join(", ")
                 ),
             ));
@@ -188,8 +224,9 @@ fn kept_text(value: &Value) -> std::borrow::Cow<'_, str> {
 }
 
 /// Fills `ix.meta` with the fields `keep` of the interaction, then of its
-/// turns in order (`text` is its line, `line` where it is).
-fn read_kept(
+/// turns in order (`text` is its JSON, `line` where it starts). A platform
+/// call has no `turns`: its own top-level fields are kept.
+pub(super) fn read_kept(
     ix: &mut Interaction,
     keep: &[String],
     text: &str,
@@ -197,7 +234,7 @@ fn read_kept(
     ctx: &mut Ctx,
 ) {
     ix.meta = vec![String::new(); keep.len()];
-    // The line was read as an interaction: it is an object.
+    // The text was read as an interaction or a call: it is an object.
     let Ok(Value::Object(fields)) = serde_json::from_str::<Value>(text) else { return };
     let turns = match fields.get("turns") {
         Some(Value::Array(turns)) => &turns[..],
@@ -349,7 +386,7 @@ fn check_fields(
 }
 
 /// A JSON value as a person would name it.
-fn describe(value: &Value) -> String {
+pub(super) fn describe(value: &Value) -> String {
     match value {
         Value::Null => "null".into(),
         Value::Bool(b) => b.to_string(),
@@ -366,7 +403,7 @@ fn describe(value: &Value) -> String {
 
 /// serde_json's message without its " at line 1 column N" (the column is
 /// ours to show).
-fn serde_message(e: &serde_json::Error) -> String {
+pub(super) fn serde_message(e: &serde_json::Error) -> String {
     let msg = e.to_string();
     let suffix = format!(" at line {} column {}", e.line(), e.column());
     msg.strip_suffix(&suffix).unwrap_or(&msg).to_string()
@@ -378,15 +415,22 @@ fn column(e: &serde_json::Error) -> Option<u64> {
 
 /// Reads the interactions of one chunk: whole lines of a JSON Lines
 /// source, after `lines_before` line feeds of the source (blank lines are
-/// skipped; a line that is not UTF-8 is decoded as Windows-1252).
+/// skipped; a line that is not UTF-8 is decoded as Windows-1252). Each
+/// line is peakend's interaction, or with `calls`, any call (or list of
+/// calls) those formats allow.
 pub(super) fn read_chunk(
-    path: &Path,
-    keep: &[String],
+    source: &SourceInfo,
+    calls: Option<Accept>,
     bytes: &[u8],
     lines_before: u64,
     ctx: &mut Ctx,
     each: &mut dyn FnMut(&Interaction),
 ) -> Result<()> {
+    let (path, keep, speakers) = (&*source.path, &*source.keep, &*source.speakers);
+    let stem = match calls {
+        Some(_) => platform::stem(path),
+        None => String::new(),
+    };
     let mut decoded = String::new();
     let mut line_no = lines_before;
     for line in bytes.split_inclusive(|&b| b == b'\n') {
@@ -404,11 +448,35 @@ pub(super) fn read_chunk(
                 decoded.as_str()
             }
         };
-        let parsed =
-            parse_line(text, line_no).and_then(|ix| match ctx.check_new(&ix.id) {
-                Ok(()) => Ok(ix),
-                Err(reason) => Err((None, reason)),
-            });
+        let own = match calls {
+            None => Some(parse_line(text, line_no, speakers)),
+            // peakend's own interaction first: the common line, one parse
+            // (not tried on a line without its `turns`: another format).
+            Some(Accept::Any)
+                if memchr::memmem::find(text.as_bytes(), b"\"turns\"").is_some() =>
+            {
+                try_line(text, line_no, speakers)
+            }
+            Some(Accept::Any) => None,
+            Some(Accept::Only(_)) => None,
+        };
+        let Some(own) = own else {
+            platform::read_calls(
+                text,
+                line_no,
+                calls.unwrap_or(Accept::Any),
+                &stem,
+                speakers,
+                &mut |line, call, raw| {
+                    platform::deliver(line, call, raw, source, ctx, each)
+                },
+            )?;
+            continue;
+        };
+        let parsed = own.and_then(|ix| match ctx.check_new(&ix.id) {
+            Ok(()) => Ok(ix),
+            Err(reason) => Err((None, reason)),
+        });
         match parsed {
             Ok(mut ix) => {
                 if !keep.is_empty() {
@@ -429,6 +497,7 @@ pub(super) fn read_chunk(
 mod tests {
     use super::*;
     use crate::input::{Format, InputWarnings};
+    use crate::record::Speaker;
 
     fn read_all(data: &[u8]) -> Result<Vec<Interaction>> {
         Ok(read_named(data)?.0)
@@ -470,7 +539,8 @@ mod tests {
                 let line = format!(
                     "{{\"{id}\":\"a\",\"{lang}\":\"en\",\"turns\":[{{\"{speaker}\":\"agent\",\"{text}\":\"hi\",\"{turn}\":3,\"{start}\":1,\"{end}\":2}}]}}"
                 );
-                let ix = parse_line(&line, 1).unwrap_or_else(|e| panic!("{line}: {e:?}"));
+                let ix = parse_line(&line, 1, &Speakers::default())
+                    .unwrap_or_else(|e| panic!("{line}: {e:?}"));
                 assert_eq!(ix.language.as_deref(), Some("en"));
                 let t = &ix.turns[0];
                 assert_eq!(

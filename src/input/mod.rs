@@ -24,8 +24,10 @@
 
 pub(crate) mod csv;
 mod jsonl;
+mod platform;
 
 pub(crate) use csv::CsvReaders;
+pub use platform::Platform;
 
 use std::borrow::Cow;
 use std::collections::VecDeque;
@@ -39,34 +41,22 @@ use std::sync::Arc;
 use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
 
 use crate::error::{Error, Result};
-use crate::record::Interaction;
+use crate::record::{Interaction, Speakers};
 use crate::rejects::{Rejected, Rejects};
 
-/// The input format.
+/// An input format, forced on every source; without one (the default),
+/// each source's content tells: JSON when it starts with `{` or `[` (each
+/// call recognised by its keys: peakend's own interaction or a platform
+/// export), CSV otherwise.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     /// CSV with a header row.
     Csv,
-    /// JSON Lines, one interaction per line.
+    /// peakend's JSON Lines, one interaction per line.
     Jsonl,
-}
-
-impl Format {
-    /// The format of `path` by its extension: `.jsonl`, `.ndjson` or
-    /// `.json` is JSON Lines (a `.json` file that holds one array or a
-    /// pretty-printed object is refused with a hint), anything else CSV.
-    pub fn from_path(path: &Path) -> Format {
-        match path.extension().and_then(|e| e.to_str()) {
-            Some(e)
-                if ["jsonl", "ndjson", "json"]
-                    .iter()
-                    .any(|j| e.eq_ignore_ascii_case(j)) =>
-            {
-                Format::Jsonl
-            }
-            _ => Format::Csv,
-        }
-    }
+    /// A platform's JSON export: one call per file, several one after the
+    /// other, or a list of them.
+    Platform(Platform),
 }
 
 /// Where input comes from.
@@ -99,9 +89,15 @@ impl Source {
         }
     }
 
-    /// Size in bytes when known (files), for progress.
+    /// Size in bytes when known (files, but not gzip-compressed ones, whose
+    /// size is not what is read), for progress.
     pub fn size(&self) -> Option<u64> {
         match self {
+            Source::Path(p)
+                if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("gz")) =>
+            {
+                None
+            }
             Source::Path(p) => std::fs::metadata(p).ok().map(|m| m.len()),
             Source::Stdin => None,
             Source::Bytes(b) => Some(b.len() as u64),
@@ -387,13 +383,20 @@ struct SourceInfo {
     format: Head,
     /// The input columns kept ([`Reader::keep`]), by name.
     keep: Arc<[String]>,
+    /// `--speakers`.
+    speakers: Arc<Speakers>,
 }
 
 /// A source's format, with the CSV header once read.
 #[derive(Debug)]
 enum Head {
     Csv(csv::Head),
+    /// peakend's JSON Lines only (`--input-format jsonl`).
     Jsonl,
+    /// JSON values one per line: each line is read on its own.
+    JsonLines(platform::Accept),
+    /// JSON that spreads over lines: the whole source is one chunk.
+    JsonDocuments(platform::Accept),
 }
 
 impl SourceInfo {
@@ -450,6 +453,7 @@ impl Chunk {
                     Head::Csv(head) => csv::read_chunk(
                         head,
                         &source.path,
+                        &source.speakers,
                         bytes,
                         *lines_before,
                         *unterminated,
@@ -457,9 +461,20 @@ impl Chunk {
                         ctx,
                         each,
                     ),
-                    Head::Jsonl => jsonl::read_chunk(
-                        &source.path,
-                        &source.keep,
+                    Head::Jsonl => {
+                        jsonl::read_chunk(source, None, bytes, *lines_before, ctx, each)
+                    }
+                    Head::JsonLines(expect) => jsonl::read_chunk(
+                        source,
+                        Some(*expect),
+                        bytes,
+                        *lines_before,
+                        ctx,
+                        each,
+                    ),
+                    Head::JsonDocuments(expect) => platform::read_chunk(
+                        source,
+                        *expect,
                         bytes,
                         *lines_before,
                         ctx,
@@ -515,6 +530,7 @@ pub struct Reader {
     /// [`Keep::All`] resolved from the first source: a source may lack a
     /// column.
     keep_lenient: bool,
+    speakers: Arc<Speakers>,
     chunk_bytes: usize,
     group: bool,
     grouped: Option<std::vec::IntoIter<Interaction>>,
@@ -540,7 +556,7 @@ const SPARE_BUFFERS: usize = 64;
 
 impl Reader {
     /// A reader over `sources`; `format` forces the format of all of them
-    /// (otherwise each file's extension decides).
+    /// (otherwise each source's content decides, see [`Format`]).
     pub fn new(sources: Vec<Source>, format: Option<Format>) -> Reader {
         let names = sources.iter().map(Source::display_path).collect();
         Reader {
@@ -551,6 +567,7 @@ impl Reader {
             delimiter: None,
             keep: Keep::Nothing,
             keep_lenient: false,
+            speakers: Arc::default(),
             chunk_bytes: CHUNK_BYTES,
             group: false,
             grouped: None,
@@ -606,6 +623,13 @@ impl Reader {
             Keep::Columns(names) => names.clone(),
             Keep::Nothing | Keep::All => Vec::new(),
         })
+    }
+
+    /// Who the speaker labels of the input are (`--speakers`), before the
+    /// built-in names.
+    pub fn speakers(mut self, speakers: Speakers) -> Reader {
+        self.speakers = Arc::new(speakers);
+        self
     }
 
     /// Groups rows by interaction id in memory (in order of first
@@ -835,16 +859,20 @@ impl Reader {
             Source::Stdin => Box::new(io::stdin()),
             Source::Bytes(b) => Box::new(io::Cursor::new(Arc::clone(b))),
         };
-        let format = self.forced.unwrap_or(match &source {
-            Source::Path(p) => Format::from_path(p),
-            Source::Stdin | Source::Bytes(_) => Format::Csv,
-        });
+        let input = gunzip_if_gzipped(input).map_err(|e| Error::io(&path, e))?;
         let keep: Arc<[String]> = match &self.keep {
             Keep::Columns(names) => names.as_slice().into(),
             Keep::Nothing | Keep::All => Arc::new([]),
         };
+        let speakers = Arc::clone(&self.speakers);
         let mut open = Open {
-            info: Arc::new(SourceInfo { index, path, format: Head::Jsonl, keep }),
+            info: Arc::new(SourceInfo {
+                index,
+                path,
+                format: Head::Jsonl,
+                keep,
+                speakers,
+            }),
             input,
             buf: self.spare.pop().unwrap_or_default(),
             eof: false,
@@ -855,7 +883,7 @@ impl Reader {
             readers: CsvReaders::default(),
         };
         let keep = KeepAsked { all: self.keep == Keep::All, lenient: self.keep_lenient };
-        open.start(format, self.delimiter, keep, self.chunk_bytes, &self.bytes)?;
+        open.start(self.forced, self.delimiter, keep, self.chunk_bytes, &self.bytes)?;
         if keep.all {
             self.keep = Keep::Columns(open.info.keep.to_vec());
             self.keep_lenient = true;
@@ -902,65 +930,81 @@ impl Open {
 
     /// Reads what comes before the rows: a byte order mark, and the CSV
     /// header (a JSON Lines source must have a line that is not blank).
+    /// Without a `format`, the content tells: JSON when it starts with `{`
+    /// or `[`, read line by line when its first line is a whole JSON value,
+    /// as one document otherwise; CSV else.
     fn start(
         &mut self,
-        format: Format,
+        format: Option<Format>,
         delimiter: Option<u8>,
         keep: KeepAsked,
         chunk_bytes: usize,
         count: &AtomicU64,
     ) -> Result<()> {
         let path = self.info.path.clone();
-        let mut kept = self.info.keep.to_vec();
+        let kept = self.info.keep.to_vec();
         let mut want = chunk_bytes.min(READ_STEP).max(BOM.len());
         self.fill(want, count)?;
         if self.buf.starts_with(BOM) {
             self.buf.drain(..BOM.len());
         }
         let (head, body) = loop {
-            match format {
-                Format::Csv => {
-                    if let Some((mut head, body)) =
-                        csv::Head::parse(&self.buf, self.eof, delimiter, &path)?
-                    {
-                        kept = head.keep(kept, keep, &path)?;
-                        break (Head::Csv(head), body);
-                    }
-                }
-                Format::Jsonl => {
-                    if self.buf.iter().any(|b| !b.is_ascii_whitespace()) {
-                        if keep.all || !kept.is_empty() {
-                            // The first line names the fields.
-                            let Some(end) = self.first_line_end() else {
-                                want = want.saturating_mul(2).max(self.buf.len() + 1);
-                                self.fill(want, count)?;
-                                continue;
-                            };
-                            kept = jsonl::keep(&self.buf[..end], kept, keep, &path)?;
-                        }
-                        break (Head::Jsonl, 0);
-                    }
-                    if self.eof {
-                        return Err(Error::input(
-                            path,
-                            1,
-                            "the file is empty: expected one JSON object per line",
-                        ));
-                    }
-                }
+            if let Some(found) = self.head(format, delimiter, &path)? {
+                break found;
             }
             want = want.saturating_mul(2).max(self.buf.len() + 1);
             self.fill(want, count)?;
         };
+        let (head, kept) = self.kept(head, kept, keep, &mut want, count)?;
         self.lines_before = memchr::memchr_iter(b'\n', &self.buf[..body]).count() as u64;
         self.buf.drain(..body);
         if let Head::Csv(h) = &head {
             self.quotes = Some(h.quotes());
         }
-        let keep = kept.into();
-        self.info =
-            Arc::new(SourceInfo { index: self.info.index, path, format: head, keep });
+        let (keep, speakers) = (kept.into(), Arc::clone(&self.info.speakers));
+        self.info = Arc::new(SourceInfo {
+            index: self.info.index,
+            path,
+            format: head,
+            keep,
+            speakers,
+        });
         Ok(())
+    }
+
+    /// The columns kept from this source, `kept` checked against what its
+    /// start shows (or, when `keep.all`, found there): the CSV header, the
+    /// first JSON line. The calls of a JSON document are not read ahead:
+    /// a kept field one lacks is left empty, and `--keep-all` needs
+    /// peakend's own columns or fields, so it is an error there.
+    fn kept(
+        &mut self,
+        mut head: Head,
+        kept: Vec<String>,
+        keep: KeepAsked,
+        want: &mut usize,
+        count: &AtomicU64,
+    ) -> Result<(Head, Vec<String>)> {
+        let path = &self.info.path;
+        let kept = match &mut head {
+            Head::Csv(h) => h.keep(kept, keep, path)?,
+            Head::Jsonl | Head::JsonLines(_) if keep.all || !kept.is_empty() => {
+                // The first line names the fields; it is there (not blank).
+                let end = loop {
+                    if let Some(end) = self.first_line_end() {
+                        break end;
+                    }
+                    *want = want.saturating_mul(2).max(self.buf.len() + 1);
+                    self.fill(*want, count)?;
+                };
+                jsonl::keep(&self.buf[..end], kept, keep, &self.info.path)?
+            }
+            Head::JsonDocuments(_) if keep.all => {
+                return Err(Error::input(path, 1, jsonl::KEEP_ALL_PLATFORM));
+            }
+            Head::Jsonl | Head::JsonLines(_) | Head::JsonDocuments(_) => kept,
+        };
+        Ok((head, kept))
     }
 
     /// The end of the first line of `buf` that is not blank (the end of
@@ -971,6 +1015,61 @@ impl Open {
             Some(i) => Some(start + i),
             None => self.eof.then_some(self.buf.len()),
         }
+    }
+
+    /// The source's format and where its rows start in `buf`, once `buf`
+    /// shows them (see [`Open::start`]).
+    fn head(
+        &self,
+        format: Option<Format>,
+        delimiter: Option<u8>,
+        path: &Path,
+    ) -> Result<Option<(Head, usize)>> {
+        let first = self.buf.iter().position(|b| !b.is_ascii_whitespace());
+        let json = match (format, first) {
+            (Some(Format::Csv), _) => false,
+            (Some(_), _) => true,
+            (None, Some(i)) => matches!(self.buf[i], b'{' | b'['),
+            // Empty: the message of the format its name says.
+            (None, None) if self.eof => path.extension().is_some_and(|e| {
+                ["json", "jsonl", "ndjson"].iter().any(|j| e.eq_ignore_ascii_case(j))
+            }),
+            (None, None) => return Ok(None),
+        };
+        if !json {
+            let head = csv::Head::parse(&self.buf, self.eof, delimiter, path)?;
+            return Ok(head.map(|(head, body)| (Head::Csv(head), body)));
+        }
+        let Some(first) = first else {
+            if !self.eof {
+                return Ok(None);
+            }
+            let what = match format {
+                Some(Format::Platform(p)) => format!("a {} export", p.name()),
+                _ => "one JSON object per line".to_string(),
+            };
+            return Err(Error::input(
+                path,
+                1,
+                format!("the file is empty: expected {what}"),
+            ));
+        };
+        let expect = match format {
+            Some(Format::Jsonl) => return Ok(Some((Head::Jsonl, 0))),
+            Some(Format::Platform(p)) => platform::Accept::Only(p),
+            _ => platform::Accept::Any,
+        };
+        let Some(end) = self.first_line_end() else {
+            return Ok(None);
+        };
+        // A first line that is a whole value: JSON Lines (of any calls).
+        let whole =
+            serde_json::from_slice::<serde::de::IgnoredAny>(&self.buf[first..end])
+                .is_ok();
+        Ok(Some((
+            if whole { Head::JsonLines(expect) } else { Head::JsonDocuments(expect) },
+            0,
+        )))
     }
 
     /// The next chunk of at least `chunk_bytes` (unless the source ends),
@@ -1033,9 +1132,14 @@ impl Open {
     /// Where the chunk that starts `buf` ends: at the first interaction
     /// that starts after `target` bytes. `None` when `buf` does not show it.
     fn find_cut(&mut self, target: usize) -> Option<usize> {
-        let Head::Csv(head) = &self.info.format else {
+        let head = match &self.info.format {
+            Head::Csv(head) => head,
             // A line is an interaction.
-            return memchr::memchr(b'\n', &self.buf[target - 1..]).map(|i| target + i);
+            Head::Jsonl | Head::JsonLines(_) => {
+                return memchr::memchr(b'\n', &self.buf[target - 1..]).map(|i| target + i)
+            }
+            // The whole source is one chunk.
+            Head::JsonDocuments(_) => return None,
         };
         let quotes = self.quotes.as_mut()?;
         let line_end = match self.line_end {
@@ -1060,6 +1164,30 @@ impl Open {
         };
         head.cut_after(&mut self.readers, &self.buf, line_end, self.eof)
     }
+}
+
+/// `input`, decompressed when it starts with the gzip magic bytes (a
+/// `.gz` file, or `zcat`'s input piped in): one stream or several
+/// concatenated, as `gzip -d` reads them.
+fn gunzip_if_gzipped(
+    mut input: Box<dyn Read + Send>,
+) -> io::Result<Box<dyn Read + Send>> {
+    let mut magic = [0u8; 2];
+    let mut n = 0;
+    while n < magic.len() {
+        match input.read(&mut magic[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let whole = io::Cursor::new(magic[..n].to_vec()).chain(input);
+    Ok(if magic[..n] == [0x1f, 0x8b] {
+        Box::new(flate2::read::MultiGzDecoder::new(whole))
+    } else {
+        Box::new(whole)
+    })
 }
 
 /// The UTF-8 byte order mark.
@@ -1229,12 +1357,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn formats_by_extension() {
-        assert_eq!(Format::from_path(Path::new("a.jsonl")), Format::Jsonl);
-        assert_eq!(Format::from_path(Path::new("a.JSONL")), Format::Jsonl);
-        assert_eq!(Format::from_path(Path::new("a.json")), Format::Jsonl);
-        assert_eq!(Format::from_path(Path::new("a.csv")), Format::Csv);
-        assert_eq!(Format::from_path(Path::new("a")), Format::Csv);
+    fn stdin_is_a_dash() {
         assert_eq!(Source::parse(Path::new("-")), Source::Stdin);
     }
 

@@ -341,12 +341,13 @@ impl Builder {
             "clause" => flag::CLAUSE,
             "sarcasm" => flag::SARCASM,
             "irony" => flag::IRONY,
+            "polite" => flag::POLITE,
             "of" => flag::OF,
             other => {
                 return Err(format!(
                     "unknown rule role '{other}' (known: negation, negation-contains, booster, \
                      contrast, idiom, no, or-nor, never, so-this, without, doubt, least, \
-                     least-exception, kind, of, question, clause, sarcasm, irony, elision, option negate-once)"
+                     least-exception, kind, of, question, clause, sarcasm, irony, polite, elision, option negate-once)"
                 ))
             }
         };
@@ -444,7 +445,12 @@ impl Builder {
                 unresolved: entry.unresolved,
             })
             .collect();
-        let matcher = PhraseMatcher::build(&phrases)?;
+        // The effort and resolution cues of the language share the codes,
+        // so each token is coded once for both scans.
+        let cues = crate::summary::cues::CueLexicon::builtin(&self.lang);
+        let texts: Vec<&str> = phrases.iter().map(|p| &*p.text).collect();
+        let cue_texts: Vec<&str> = cues.map(|c| c.texts().collect()).unwrap_or_default();
+        let matcher = PhraseMatcher::build([&texts, &cue_texts])?;
         for ngram in self.idioms.iter().chain(&self.booster_ngrams) {
             if let Some(first) = ngram.words.first() {
                 let info = self.words.entry(first.clone()).or_insert(WordInfo::EMPTY);

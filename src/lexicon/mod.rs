@@ -6,9 +6,11 @@
 //! - `words`: one hash entry per lowercase word with its valence (if any), its
 //!   booster increment (if any) and its rule flags (negator, contrast word,
 //!   VADER's named words). A token costs one look-up, whatever rules fire.
-//! - `phrases`: multi-word entries, found by one leftmost-longest
-//!   Aho-Corasick scan per turn over its tokens' word codes
-//!   ([`PhraseMatcher`]), so a match always covers whole tokens.
+//! - `phrases`: multi-word entries, found by one Aho-Corasick scan per turn
+//!   over its tokens' word codes ([`PhraseMatcher`]), so a match always
+//!   covers whole tokens. The language's effort and resolution cues
+//!   (`summary::cues`) are found by the same scan: one look-up per token
+//!   and one scan serve both.
 //! - `emoji`: emoji to their text descriptions (VADER's emoji lexicon).
 //! - `emotions`: the emotion cues of words (by surface form, and by Snowball
 //!   stem for words whose surface form is not listed) and phrases; phrases
@@ -20,7 +22,7 @@ mod load;
 mod phrases;
 
 pub use load::{FileKind, LexiconSource};
-pub use phrases::{PhraseMatch, PhraseMatcher, NO_CODE};
+pub use phrases::{Found, PhraseMatch, PhraseMatcher, Set as PhraseSet, NO_CODE};
 
 use rustc_hash::FxHashMap;
 
@@ -70,10 +72,9 @@ pub mod flag {
     /// [`super::Lexicon::token_info`] so the infix search runs once per
     /// distinct word, not once per rule.
     pub const NEGATION_INFIX: u64 = 1 << 17;
-    /// The token's form is the first word of a phrase (marked by
-    /// [`super::Lexicon::token_info`]): turns without one skip the phrase
-    /// scan.
-    pub const PHRASE_START: u64 = 1 << 18;
+    /// A politeness marker ("please", "kindly"): with phrases on it marks
+    /// a request, not praise, and weighs 0 (`rules.tsv` role `polite`).
+    pub const POLITE: u64 = 1 << 18;
     /// A word that opens a new clause after a comma ("it's", "thanks",
     /// "but"): negation, boosters and "no" before the comma do not reach
     /// past it (`rules.tsv` role `clause`).
@@ -136,7 +137,7 @@ pub struct WordInfo {
     /// Emotion cues of the surface form.
     pub emotions: Cues,
     /// The [`PhraseMatcher`] code of the token's form (set by
-    /// [`Lexicon::token_info`]), [`NO_CODE`] when no phrase has it.
+    /// [`Lexicon::token_info`]), [`NO_CODE`] when no phrase or cue has it.
     pub phrase_code: u32,
 }
 
@@ -332,8 +333,7 @@ impl Lexicon {
     /// Everything the lexicon says of one lowercase token: its entry as
     /// written; for words not listed as written, the valence (outside
     /// English) and emotion cues of their Snowball stem; and the
-    /// [`flag::NEGATION_INFIX`] and [`flag::PHRASE_START`] marks and the
-    /// phrase code of its form. A pure function of the token, which
+    /// [`flag::NEGATION_INFIX`] mark and the phrase code of its form. A pure function of the token, which
     /// [`crate::score::Scratch`] caches per worker.
     pub fn token_info(&self, lower: &str) -> WordInfo {
         let mut info = *self.word(lower);
@@ -343,9 +343,6 @@ impl Lexicon {
         }
         if let Some(matcher) = &self.matcher {
             info.phrase_code = matcher.code(crate::text::trim_punct(lower));
-            if matcher.starts_phrase(info.phrase_code) {
-                info.flags |= flag::PHRASE_START;
-            }
         }
         let known = info.is_sentiment() && !info.emotions.is_empty();
         if self.has_stems()

@@ -603,7 +603,8 @@ pub(crate) fn shown_terms<'a>(
 /// A term's label as an explanation cell writes it: a `|` inside it
 /// (emoticons like `:|`) becomes `¦`, so that entries split.
 pub(crate) fn cell_label(label: &str) -> std::borrow::Cow<'_, str> {
-    if label.contains('|') {
+    // A plain loop: labels are a few bytes, too short for `memchr`.
+    if label.bytes().any(|b| b == b'|') {
         label.replace('|', "\u{a6}").into()
     } else {
         label.into()
@@ -658,6 +659,13 @@ mod tests {
         let figures = [Some(0.12345), Some(-0.00001), Some(-0.5), None, Some(1.0)];
         let values: Vec<Value<'_>> = figures.into_iter().map(Value::Figure).collect();
         assert_eq!(record(&values), "0.1235,0.0000,-0.5000,,1.0000\n");
+        // Zero has a path of its own: what the number formatting writes.
+        for zero in [0.0, -0.0] {
+            let mut plain = Vec::new();
+            number::push_fixed(&mut plain, zero, 4);
+            plain.push(b'\n');
+            assert_eq!(record(&[Value::Figure(Some(zero))]).as_bytes(), plain);
+        }
     }
 
     #[test]
@@ -674,6 +682,12 @@ mod tests {
             "\"",
             "é,\u{2019}",
             "x|y:z",
+            // From 32 bytes on, the search is memchr's, not a loop.
+            "a turn long enough for the other path, no special bytes",
+            "a turn long enough for the other path, with a comma",
+            "a turn long enough for the other path with \"quotes\"",
+            "a turn long enough for the other path, across\r\ntwo lines",
+            "a turn long enough for the other path ending in a quote\"",
         ];
         let values: Vec<Value<'_>> = texts.into_iter().map(Value::Text).collect();
         let mut wtr = csv::Writer::from_writer(Vec::new());

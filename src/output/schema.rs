@@ -9,7 +9,7 @@
 
 use crate::emotion::Emotion;
 use crate::engine::Scored;
-use crate::record::{Interaction, Speaker, Turn};
+use crate::record::{Interaction, PlatformFacts, Speaker, Turn};
 use crate::score::{Term, TurnScore};
 
 /// What a column holds, for encodings that declare types.
@@ -145,6 +145,11 @@ pub struct TurnRow<'a> {
 }
 
 impl InteractionRow<'_> {
+    /// What the platform export said about the interaction.
+    fn platform(&self) -> Option<&PlatformFacts> {
+        self.ix.platform.as_deref()
+    }
+
     /// The `turn` number of the `i`-th turn.
     fn turn_no(&self, i: Option<usize>) -> Option<i64> {
         i.map(|i| self.ix.turns[i].turn)
@@ -345,6 +350,48 @@ pub static INTERACTION: &[InteractionColumn] = &[
         "each silence of 10 s or more that is not a hold, as turn:ms",
         |r| Value::Text(&r.scored.outcome.silences)
     ),
+    column!(
+        "platform",
+        Text,
+        "the platform export read: transcribe, contact-lens, genesys, ccai, twilio (empty for CSV and JSON Lines)",
+        |r| Value::Text(r.platform().map_or("", |p| p.name))
+    ),
+    column!(
+        "platform_customer_sentiment",
+        Figure,
+        "the platform's overall customer sentiment, on its scale",
+        |r| Value::Figure(r.platform().and_then(|p| p.customer_sentiment))
+    ),
+    column!(
+        "platform_agent_sentiment",
+        Figure,
+        "the platform's overall agent sentiment, on its scale",
+        |r| Value::Figure(r.platform().and_then(|p| p.agent_sentiment))
+    ),
+    column!(
+        "platform_customer_trend",
+        Figure,
+        "the platform's customer sentiment trend (Amazon: last quarter minus first)",
+        |r| Value::Figure(r.platform().and_then(|p| p.customer_trend))
+    ),
+    column!("platform_duration_ms", Int, "the platform's length of the conversation", |r| {
+        Value::Int(r.platform().and_then(|p| p.duration_ms))
+    }),
+    column!("platform_talk_ms", Int, "the platform's talk time", |r| {
+        Value::Int(r.platform().and_then(|p| p.talk_ms))
+    }),
+    column!(
+        "platform_non_talk_ms",
+        Int,
+        "the platform's non-talk (silence) time",
+        |r| Value::Int(r.platform().and_then(|p| p.non_talk_ms))
+    ),
+    column!(
+        "platform_interruptions",
+        Int,
+        "the platform's count of interruptions",
+        |r| Value::Int(r.platform().and_then(|p| p.interruptions))
+    ),
 ];
 
 /// The per-turn column of one emotion's intensity.
@@ -404,6 +451,12 @@ pub static TURN: &[TurnColumn] = &[
         r.terms(true)
     )),
     column!("text", Text, "the turn's text", |r| Value::Text(&r.turn.text)),
+    column!(
+        "platform_sentiment",
+        Figure,
+        "the platform's own sentiment of the turn, on its scale (empty when the input has none)",
+        |r| Value::Figure(r.turn.platform_sentiment)
+    ),
 ];
 
 /// Header names of a table, in order.

@@ -538,6 +538,7 @@ mod tests {
             start_ms: Some(start),
             end_ms: Some(start + 1_000),
             line: 0,
+            platform_sentiment: None,
         }
     }
 

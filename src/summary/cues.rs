@@ -4,8 +4,10 @@
 //! embedded in the binary): `phrase<TAB>kind<TAB>speaker`. They are matched
 //! on the tokens that scoring already made ([`crate::text::Tokens`], the
 //! forms: lowercase, surrounding punctuation stripped), by one
-//! leftmost-longest scan over word codes with the lexicon's own
-//! [`PhraseMatcher`], so a cue always covers whole tokens.
+//! leftmost-longest search over word codes, the lexicon's own scan
+//! (`PhraseMatcher`, whose [`crate::lexicon::PhraseSet::Cues`] the lexicon builds from
+//! [`CueLexicon::texts`]): scoring finds its phrases and these cues in one
+//! pass, and a cue always covers whole tokens.
 //!
 //! What a match means depends on its context, decided here once so that
 //! effort and resolution see only facts:
@@ -25,8 +27,8 @@ use std::sync::OnceLock;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::error::{Error, Result};
-use crate::lexicon::{Phrase, PhraseMatcher, NO_CODE};
-use crate::text::{pack, trim_punct, PackedMap, Tokens};
+use crate::lexicon::PhraseMatch;
+use crate::text::{trim_punct, Tokens};
 
 /// What a cue says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -121,7 +123,6 @@ enum Who {
 #[derive(Clone, Debug)]
 struct Cue {
     text: Box<str>,
-    words: usize,
     kind: CueKind,
     who: Who,
 }
@@ -129,14 +130,11 @@ struct Cue {
 /// The cue phrases of one language.
 #[derive(Debug)]
 pub struct CueLexicon {
+    /// In the order of the patterns of [`PhraseSet::Cues`].
     cues: Vec<Cue>,
     /// The `condition` words (not phrases: they are looked for only before
     /// a match, so they do not make every turn with an "if" scanned).
     conditions: FxHashSet<Box<str>>,
-    matcher: PhraseMatcher,
-    /// The matcher's code of every cue word of up to 15 bytes, by its
-    /// packed form: a few hundred words, so the table stays in cache.
-    codes: PackedMap<u32>,
 }
 
 /// One cue that counts, found in a turn.
@@ -152,17 +150,40 @@ pub struct CueHit {
     pub negated: bool,
 }
 
+/// The built-in cue files of one language.
+macro_rules! cue_files {
+    ($code:literal) => {
+        (
+            $code,
+            &[
+                (
+                    "effort.tsv",
+                    include_str!(concat!("../../lexicons/", $code, "/effort.tsv")),
+                ),
+                (
+                    "resolution.tsv",
+                    include_str!(concat!("../../lexicons/", $code, "/resolution.tsv")),
+                ),
+            ],
+        )
+    };
+}
+
 /// The built-in cue files, per language.
-const BUILTIN: &[(&str, &[(&str, &str)])] = &[(
-    "en",
-    &[
-        ("effort.tsv", include_str!("../../lexicons/en/effort.tsv")),
-        ("resolution.tsv", include_str!("../../lexicons/en/resolution.tsv")),
-    ],
-)];
+const BUILTIN: &[(&str, &[(&str, &str)])] = &[
+    cue_files!("en"),
+    cue_files!("fr"),
+    cue_files!("de"),
+    cue_files!("es"),
+    cue_files!("it"),
+    cue_files!("pt"),
+    cue_files!("nl"),
+    cue_files!("ro"),
+];
 
 /// Loaded built-in lexicons, in the order of [`BUILTIN`].
-static LOADED: [OnceLock<CueLexicon>; 1] = [OnceLock::new()];
+static LOADED: [OnceLock<CueLexicon>; BUILTIN.len()] =
+    [const { OnceLock::new() }; BUILTIN.len()];
 
 impl CueLexicon {
     /// The built-in cues of a language; `None` for a language without cue
@@ -233,54 +254,30 @@ impl CueLexicon {
                     )));
                 }
                 seen.insert(text.clone(), cues.len());
-                cues.push(Cue { words: words.len(), text, kind, who });
+                cues.push(Cue { text, kind, who });
             }
         }
-        let phrases: Vec<Phrase> = cues
-            .iter()
-            .map(|c| Phrase {
-                text: c.text.clone(),
-                words: c.words,
-                valence: None,
-                emotions: Default::default(),
-                negated: false,
-                unresolved: false,
-            })
-            .collect();
-        let matcher = PhraseMatcher::build(&phrases)?
-            .ok_or_else(|| Error::config("cue files hold no cue"))?;
-        let mut codes = PackedMap::default();
-        for word in cues.iter().flat_map(|c| c.text.split(' ')) {
-            if let Some(key) = pack(word.as_bytes()) {
-                codes.insert(key, matcher.code(word));
-            }
+        if cues.is_empty() {
+            return Err(Error::config("cue files hold no cue"));
         }
-        Ok(CueLexicon { cues, conditions, matcher, codes })
+        Ok(CueLexicon { cues, conditions })
     }
 
-    /// The matcher's code of token `i`'s form.
-    #[inline]
-    fn code(&self, toks: &Tokens, i: usize) -> u32 {
-        let form = toks.form(i);
-        let key = match toks.key(i) {
-            // The lowercase form is the form (no punctuation kept on it).
-            Some(key) if form.len() == toks.lower(i).len() => Some(key),
-            _ => pack(form.as_bytes()),
-        };
-        match key {
-            Some(key) => self.codes.get(key).unwrap_or(NO_CODE),
-            None => self.matcher.code(form),
-        }
+    /// The cue phrases (lowercase words joined by single spaces), for the
+    /// lexicon's [`crate::lexicon::PhraseSet::Cues`].
+    pub fn texts(&self) -> impl Iterator<Item = &str> {
+        self.cues.iter().map(|c| &*c.text)
     }
 
     /// Appends the cues of one turn that count to `out`.
     ///
-    /// `toks` are the turn's tokens, `text` its text (for the question
-    /// rule), `negates` tells whether a lowercase token is a negator (the
-    /// scoring lexicon's rule words).
+    /// `toks` are the turn's tokens and `found` the cues the lexicon's
+    /// scan found in them (`PhraseSet::Cues`); `text` is the turn's text
+    /// (for the question rule); `negates` tells whether a lowercase token
+    /// is a negator (the scoring lexicon's rule words).
     pub fn scan(
         &'static self,
-        toks: &Tokens,
+        (toks, found): (&Tokens, &[PhraseMatch]),
         text: &str,
         (turn, customer): (usize, bool),
         negates: impl Fn(&str) -> bool,
@@ -288,25 +285,10 @@ impl CueLexicon {
         out: &mut Vec<CueHit>,
     ) {
         let n = toks.len();
-        s.codes.clear();
-        s.codes.extend((0..n).map(|i| self.code(toks, i)));
-        // Only the tokens from the first pair that opens a cue to the last
-        // cue word are coded and scanned; many turns have no such pair.
-        let codes = &s.codes;
-        let opens = |i: usize| {
-            let next = codes.get(i + 1).copied().unwrap_or(NO_CODE);
-            self.matcher.opens_phrase(codes[i], next)
-        };
-        let Some(start) = (0..n).find(|&i| opens(i)) else { return };
-        let end = codes.iter().rposition(|&c| c != NO_CODE).map_or(n, |last| last + 1);
-        s.coded.clear();
-        for &code in &s.codes[start..end] {
-            self.matcher.push(code, &mut s.coded);
-        }
         let mut words = std::mem::take(&mut s.words);
-        for m in self.matcher.find_iter(&s.coded) {
+        for m in found {
             let cue = &self.cues[m.phrase];
-            let first = start + m.first;
+            let first = m.first;
             let said = match cue.who {
                 Who::Customer => customer,
                 Who::Agent => !customer,
@@ -396,8 +378,6 @@ fn boundary_between(
 /// A worker's buffers for [`CueLexicon::scan`], reused for every turn.
 #[derive(Debug, Default)]
 pub struct CueScratch {
-    codes: Vec<u32>,
-    coded: Vec<u8>,
     /// The turn's words, read from its text on demand.
     words: Vec<(usize, usize)>,
 }
@@ -405,7 +385,7 @@ pub struct CueScratch {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::lexicon::Lexicon;
+    use crate::lexicon::{Found, Lexicon, PhraseSet};
     use crate::text::tokenize;
 
     /// The cues that count in `text`, said by the customer or the agent.
@@ -415,9 +395,13 @@ pub(crate) mod tests {
         let cues = CueLexicon::builtin("en").unwrap();
         let mut toks = Tokens::default();
         tokenize(text, lex.emoji(), lex.elisions(), &mut toks);
+        let codes: Vec<_> =
+            (0..toks.len()).map(|i| lex.token_info(toks.lower(i)).phrase_code).collect();
+        let mut found = Found::default();
+        lex.phrase_matcher().unwrap().scan(|i| codes[i], codes.len(), &mut found);
         let mut out = Vec::new();
         cues.scan(
-            &toks,
+            (&toks, found.of(PhraseSet::Cues)),
             text,
             (0, customer),
             |w| lex.token_info(w).negates(),

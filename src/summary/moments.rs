@@ -213,12 +213,8 @@ pub fn remember_holds(
     for (i, m) in moments.iter().enumerate() {
         while let Some(h) = next.next_if(|h| h.before <= i) {
             let valence = -hold_intensity(h.ms);
-            all.push(Moment {
-                customer: true,
-                valence,
-                duration_ms: None,
-                unresolved: false,
-            });
+            // Waiting is endured, not an aroused emotion.
+            all.push(Moment { customer: true, valence, ..Moment::default() });
             origin.push((i, Some(h.ms)));
         }
         all.push(*m);
@@ -357,12 +353,7 @@ mod tests {
 
     #[test]
     fn a_long_hold_is_the_peak_and_the_end() {
-        let m = |customer, valence| Moment {
-            customer,
-            valence,
-            duration_ms: None,
-            unresolved: false,
-        };
+        let m = |customer, valence| Moment { customer, valence, ..Moment::default() };
         // Customer, agent (announces a hold), [11-minute hold], agent, customer.
         let moments = [m(true, 0.2), m(false, 0.1), m(false, 0.0), m(true, 0.1)];
         let p = PeakEndParams { end_window: 1, ..PeakEndParams::default() };

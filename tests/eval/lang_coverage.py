@@ -13,7 +13,9 @@ Usage (from the project root, after `cargo build --release`):
 DIR is the unpacked chatterbot-corpus wheel (`pip download --no-deps chatterbot-corpus==1.3.3`,
 then unzip); without it the script downloads it into a temporary folder with pip.
 Each distinct word is scored alone with `--lang LANG`; it is known when the per-turn `terms` or
-`emotion_terms` name it. The engine decides; nothing is cached.
+`emotion_terms` name it. "In context" scores each line whole instead: a running content word counts
+when a term or emotion cue of its line (a word, or a phrase such as "ne marche toujours pas")
+contains it, so phrases count too. The engine decides; nothing is cached.
 """
 import csv, glob, os, re, subprocess, sys, tempfile, zipfile
 from collections import Counter
@@ -54,15 +56,39 @@ def content_words(lines, stop):
     return counts
 
 
-def known(binary, lang, words, tmp):
-    src, turns = os.path.join(tmp, "w.csv"), os.path.join(tmp, "t.csv")
+def score_lines(binary, lang, texts, tmp):
+    """The per-turn row of each of `texts`, scored alone as a customer turn with `--lang LANG`
+    (None for a text the engine rejected), in the order of `texts`."""
+    src, turns = os.path.join(tmp, "in.csv"), os.path.join(tmp, "turns.csv")
     with open(src, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["interaction_id", "speaker", "text"])
-        w.writerows((f"w{i}", "customer", word) for i, word in enumerate(words))
+        w.writerows((f"t{i}", "customer", text) for i, text in enumerate(texts))
     subprocess.run([binary, "score", src, "--lang", lang, "-q", "-o", os.devnull, "--turns", turns], check=True)
-    return {words[int(r["interaction_id"][1:])] for r in csv.DictReader(open(turns, encoding="utf-8"))
-            if r["terms"] or r["emotion_terms"]}
+    rows = {r["interaction_id"]: r for r in csv.DictReader(open(turns, encoding="utf-8"))}
+    return [rows.get(f"t{i}") for i in range(len(texts))]
+
+
+def known(binary, lang, words, tmp):
+    rows = score_lines(binary, lang, words, tmp)
+    return {word for word, r in zip(words, rows) if r and (r["terms"] or r["emotion_terms"])}
+
+
+def in_context(binary, lang, lines, stop, tmp):
+    """Running content words covered by a term or cue of their own line, and all of them."""
+    covered = total = 0
+    for line, r in zip(lines, score_lines(binary, lang, lines, tmp)):
+        if r is None:
+            continue
+        # Labels are "term:value", "term:category:weight" or "cue:term:...": every word of them.
+        words = set()
+        for label in (r["terms"] + "|" + r["emotion_terms"]).split("|"):
+            for part in label.split(":"):
+                words.update(part.split(" "))
+        counts = content_words([line], stop)
+        total += sum(counts.values())
+        covered += sum(n for w, n in counts.items() if w in words)
+    return covered, total
 
 
 def main():
@@ -80,16 +106,18 @@ def main():
         sources = {lang: ("chatterbot-corpus", chatterbot_lines(corpus, folder)) for lang, folder in CHATTERBOT.items()}
         for lang, path in texts.items():
             sources[lang] = (os.path.basename(path), open(path, encoding="utf-8").read().splitlines())
-        print("| language | text | content words (distinct) | known (running words) | known (distinct) |")
-        print("|---|---|---:|---:|---:|")
+        print("| language | text | content words (distinct) | known (running words) | known (distinct) "
+              "| in context (running words) |")
+        print("|---|---|---:|---:|---:|---:|")
         for lang, (name, lines) in sorted(sources.items()):
             counts = content_words(lines, stop)
             words = sorted(counts)
             k = known(binary, lang, words, tmp)
             running = sum(counts.values())
             known_running = sum(counts[w] for w in k)
+            covered, total = in_context(binary, lang, lines, stop, tmp)
             print(f"| {lang} | {name} | {running} ({len(words)}) | {known_running / running:.3f} "
-                  f"| {len(k) / len(words):.3f} |")
+                  f"| {len(k) / len(words):.3f} | {covered / total:.3f} |")
 
 
 if __name__ == "__main__":

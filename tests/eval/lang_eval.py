@@ -16,7 +16,10 @@ Per language, from the engine's own output (nothing cached):
     30 code-switched ones (`cs-*`) apart;
   - emotion: share of the messages with an agreed emotion whose dominant `emotion` is it
     (language given; `neutral` included);
-  - sign per turn: customer turns of ml_turn_labels.csv with an agreed polarity.
+  - sign per turn: customer turns of ml_turn_labels.csv with an agreed polarity (and their
+    dominant emotion against an agreed emotion, all languages together);
+  - emotion per category (all languages, one-line messages, language given): recall, precision
+    and F1 of each agreed label, and the macro-F1 over the seven customer categories.
 """
 import csv, os, subprocess, sys, tempfile
 from collections import defaultdict
@@ -65,6 +68,7 @@ def main():
     given_v = {r["interaction_id"]: r["valence"] for r in given_turns}
     given_e = {r["interaction_id"]: r["emotion"] for r in given_turns}
     stats = defaultdict(lambda: defaultdict(int))
+    per_emotion = defaultdict(lambda: defaultdict(int))
     for r in lines:
         s = stats[r["language"]]
         s["lines"] += 1
@@ -76,6 +80,9 @@ def main():
         if r["emotion"] != "":
             s["emotion_labelled"] += 1
             s["emotion_right"] += given_e[r["id"]] == r["emotion"]
+            per_emotion[r["emotion"]]["gold"] += 1
+            per_emotion[given_e[r["id"]]]["said"] += 1
+            per_emotion[r["emotion"]]["right"] += given_e[r["id"]] == r["emotion"]
     gold_lang = {(r["interaction_id"], r["turn"]): r["language"] for r in dialogues}
     # A build without the per-turn column: every turn in its interaction's language.
     ix_lang = {r["interaction_id"]: r["language"] for r in dia_ix}
@@ -94,11 +101,16 @@ def main():
             s = stats[lab["language"]]
             s["turn_labelled"] += 1
             s["turn_sign"] += sign(t["valence"]) == int(lab["polarity"])
+        if lab and lab["emotion"] != "":
+            stats["all"]["turn_emotion_labelled"] += 1
+            stats["all"]["turn_emotion"] += t["emotion"] == lab["emotion"]
     print("| language | detection, one line (auto) | sign, one line (auto) | sign, one line (language given) "
           "| emotion, one line (language given) | turn language, one-language calls | turn language, code-switched calls "
           "| sign, dialogue turns (auto) |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     total = defaultdict(int)
+    turn_emotion = share(stats["all"]["turn_emotion"], stats["all"]["turn_emotion_labelled"])
+    del stats["all"]
     for lang in langs + sorted(set(stats) - set(langs)):
         s = stats[lang]
         for k, v in s.items():
@@ -112,6 +124,22 @@ def main():
           f"| {share(s['sign_given'], s['labelled'])} | {share(s['emotion_right'], s['emotion_labelled'])} "
               f"| {share(s['mono_right'], s['mono_turns'])} "
           f"| {share(s['cs_right'], s['cs_turns'])} | {share(s['turn_sign'], s['turn_labelled'])} |")
+
+    print()
+    print(f"Emotion of the dialogues' customer turns (auto, agreed labels): {turn_emotion}")
+    print()
+    print("| emotion (one line, language given) | agreed | recall | precision | F1 |")
+    print("|---|---:|---:|---:|---:|")
+    f1s = []
+    for e in ["anger", "frustration", "disappointment", "anxiety", "confusion", "happiness", "gratitude", "neutral"]:
+        c = per_emotion[e]
+        recall = c["right"] / c["gold"] if c["gold"] else 0.0
+        precision = c["right"] / c["said"] if c["said"] else 0.0
+        f1 = 2 * recall * precision / (recall + precision) if recall + precision else 0.0
+        if e != "neutral":
+            f1s.append(f1)
+        print(f"| {e} | {c['gold']} | {recall:.2f} | {precision:.2f} | {f1:.2f} |")
+    print(f"| macro-F1, 7 customer categories | | | | {sum(f1s) / len(f1s):.3f} |")
 
 
 if __name__ == "__main__":
