@@ -168,6 +168,64 @@ fn keep_reads_json_lines_fields_of_the_interaction_and_of_its_turns() {
 }
 
 #[test]
+fn keep_reads_the_top_level_fields_of_platform_calls() {
+    let dir = data("tests/data/formats/transcribe");
+    let mut c = TestCommand::new(&["score", "-q", "--keep", "Channel,AccountId,Nope"]);
+    c.arg(&dir);
+    let rows = csv_rows(&c.stdout());
+    let h = &rows[0];
+    assert_eq!(h[schema::INTERACTION.len()..], ["Channel", "AccountId", "Nope"]);
+    for row in &rows[1..] {
+        // A document's calls are not read ahead: a field none has is empty.
+        let kept =
+            [&row[col(h, "Channel")], &row[col(h, "AccountId")], &row[col(h, "Nope")]];
+        assert_eq!(kept, ["VOICE", "123456789012", ""]);
+    }
+    // A field that is not a string is kept as its JSON.
+    let mut c = TestCommand::new(&["score", "-q", "--keep", "participants,mediaType"]);
+    c.arg(data("tests/data/formats/genesys/call-1.json"));
+    let rows = csv_rows(&c.stdout());
+    let h = &rows[0];
+    assert_eq!(rows[1][col(h, "mediaType")], "call");
+    assert!(rows[1][col(h, "participants")].starts_with('['));
+
+    // One call per line: the first line's fields are checked, as for
+    // peakend's own JSON Lines.
+    let calls: String = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|f| {
+            let json: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(f.unwrap().path()).unwrap())
+                    .unwrap();
+            format!("{json}\n")
+        })
+        .collect();
+    let mut c = TestCommand::new(&["score", "-q", "--keep", "Channel"]);
+    let path = c.file("calls.jsonl", &calls);
+    c.arg(path);
+    let rows = csv_rows(&c.stdout());
+    assert_eq!(rows.len(), 4);
+    assert!(rows[1..].iter().all(|r| r[col(&rows[0], "Channel")] == "VOICE"));
+    let mut c = TestCommand::new(&["score", "--keep", "Nope"]);
+    let path = c.file("calls.jsonl", &calls);
+    c.arg(path);
+    let err = c.fails();
+    assert!(
+        err.contains("calls.jsonl:1: --keep: no field 'Nope' in the first line (its fields, of the call: JobName, "),
+        "{err}"
+    );
+
+    // --keep-all: a call's fields are its transcript and the platform's
+    // figures, so the fields are named instead.
+    for input in [dir, c.path("calls.jsonl")] {
+        let mut c = TestCommand::new(&["score", "--keep-all"]);
+        c.arg(input);
+        let err = c.fails();
+        assert!(err.contains(":1: --keep-all takes the metadata columns of peakend's CSV or JSON Lines input; name the top-level fields of a platform export's calls to keep with --keep"), "{err}");
+    }
+}
+
+#[test]
 fn a_run_with_keep_feeds_the_report_filters() {
     let mut c = score(
         WITH_META,
@@ -219,21 +277,53 @@ fn turn_types() -> Vec<Type> {
     schema::TURN.iter().map(|c| c.ty).collect()
 }
 
-/// The per-interaction and per-turn CSVs of the bundled examples.
-fn csv_outputs() -> (Vec<Vec<String>>, Vec<Vec<String>>) {
+/// The inputs the typed outputs are checked on: the bundled examples (CSV),
+/// and platform exports, whose `platform_` columns have values (one call
+/// of each of three formats: the fixtures of every format share three ids).
+fn typed_inputs() -> [Vec<std::path::PathBuf>; 2] {
+    let calls = ["transcribe/call-1", "ccai/call-2", "genesys/call-3"];
+    [
+        vec![data("examples/transcripts.csv")],
+        calls.iter().map(|c| data(&format!("tests/data/formats/{c}.json"))).collect(),
+    ]
+}
+
+/// The per-interaction and per-turn CSVs of `inputs`.
+fn csv_outputs(inputs: &[std::path::PathBuf]) -> (Vec<Vec<String>>, Vec<Vec<String>>) {
     let mut c = TestCommand::new(&["score", "-q", "--turns", "t.csv"]);
-    c.arg(data("examples/transcripts.csv"));
+    c.args(inputs);
     let ix = csv_rows(&c.stdout());
     let turns = csv_rows(&std::fs::read_to_string(c.path("t.csv")).unwrap());
     (ix, turns)
 }
 
 #[test]
+fn platform_columns_have_values_in_the_typed_checks() {
+    let [_, platforms] = typed_inputs();
+    let (ix, turns) = csv_outputs(&platforms);
+    let filled = |rows: &[Vec<String>], name: &str| {
+        let i = col(&rows[0], name);
+        rows[1..].iter().filter(|r| !r[i].is_empty()).count()
+    };
+    assert_eq!(filled(&ix, "platform"), 3);
+    for name in ["platform_customer_sentiment", "platform_duration_ms"] {
+        assert!(filled(&ix, name) > 0, "{name}");
+    }
+    assert!(filled(&turns, "platform_sentiment") > 0);
+}
+
+#[test]
 fn jsonl_rows_are_the_csv_rows_with_typed_values() {
-    let (csv_ix, csv_turns) = csv_outputs();
+    for inputs in typed_inputs() {
+        jsonl_rows_are_the_csv_rows(&inputs);
+    }
+}
+
+fn jsonl_rows_are_the_csv_rows(inputs: &[std::path::PathBuf]) {
+    let (csv_ix, csv_turns) = csv_outputs(inputs);
     let mut c =
         TestCommand::new(&["score", "-q", "--format", "jsonl", "--turns", "t.out"]);
-    c.arg(data("examples/transcripts.csv"));
+    c.args(inputs);
     let ix = c.stdout();
     let turns = std::fs::read_to_string(c.path("t.out")).unwrap();
     let tables = [(ix, csv_ix, interaction_types()), (turns, csv_turns, turn_types())];
@@ -277,10 +367,16 @@ fn read_parquet(path: &std::path::Path) -> Vec<RecordBatch> {
 
 #[test]
 fn parquet_has_the_schema_types_and_the_csv_values() {
-    let (csv_ix, csv_turns) = csv_outputs();
+    for inputs in typed_inputs() {
+        parquet_values_are_the_csv_values(&inputs);
+    }
+}
+
+fn parquet_values_are_the_csv_values(inputs: &[std::path::PathBuf]) {
+    let (csv_ix, csv_turns) = csv_outputs(inputs);
     let mut c =
         TestCommand::new(&["score", "-q", "-o", "ix.parquet", "--turns", "t.parquet"]);
-    c.arg(data("examples/transcripts.csv"));
+    c.args(inputs);
     assert_eq!(c.stdout(), "", "the name chose Parquet, to files");
     let tables = [
         ("ix.parquet", csv_ix, interaction_types()),

@@ -43,6 +43,11 @@ impl TestCommand {
         self
     }
 
+    pub fn args<A: AsRef<std::ffi::OsStr>>(&mut self, args: &[A]) -> &mut Self {
+        self.cmd.args(args);
+        self
+    }
+
     pub fn stdin(&mut self, data: impl Into<Vec<u8>>) -> &mut Self {
         self.stdin = Some(data.into());
         self
