@@ -160,8 +160,8 @@ pub struct ScoreArgs {
         conflicts_with = "keep_all",
         long_help = "Input columns to carry to the per-interaction output, comma-separated, by \
                      their input names (CSV headers case-insensitively; JSON Lines: fields of the \
-                     interaction object or of its turns): agent_id, queue, channel, customer_id, \
-                     start_time... They follow the score columns, in the order given, as text: \
+                     interaction object or of its turns; platform exports: top-level fields of \
+                     each call): agent_id, queue, channel, customer_id, start_time... They follow the score columns, in the order given, as text: \
                      each interaction's first non-empty value. A later value that differs is \
                      counted in the summary, with the first example (file, line, column, both \
                      values); the first is kept. A column the input lacks is an error that lists \
@@ -176,7 +176,8 @@ pub struct ScoreArgs {
         long_help = "Carry every input column that is not part of the transcript (id, speaker, \
                      text, turn, times, language) to the per-interaction output, as --keep does, \
                      in input order: the columns of the first input's header (JSON Lines: the \
-                     fields of its first line). A later input that lacks one leaves it empty."
+                     fields of its first line). A later input that lacks one leaves it empty. \
+                     Not for platform exports: name their fields with --keep."
     )]
     pub keep_all: bool,
 

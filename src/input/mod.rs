@@ -112,7 +112,9 @@ pub enum Keep {
     #[default]
     Nothing,
     /// These, by their input names (CSV headers case-insensitively, JSON
-    /// fields exactly); each must exist in every input.
+    /// fields exactly, a platform call's top-level ones); each must exist in
+    /// every input, as far as its start shows (a CSV header, a first JSON
+    /// line; a JSON document's calls are not read ahead).
     Columns(Vec<String>),
     /// Every column of the first input that is not part of the transcript,
     /// in input order (`--keep-all`); an input that lacks one leaves it
