@@ -185,6 +185,12 @@ impl Speakers {
         self.labels.is_empty()
     }
 
+    /// The mapped labels (as [`Speakers::key`] writes them) and who they
+    /// are, in the order given.
+    pub fn labels(&self) -> impl Iterator<Item = (&str, Speaker)> + '_ {
+        self.labels.iter().map(|(label, who)| (label.as_str(), *who))
+    }
+
     /// Who spoke under `label`: the mapping first, then the built-in names.
     pub fn get(&self, label: &str) -> Option<Speaker> {
         self.mapped(label).or_else(|| Speaker::parse(label))

@@ -488,6 +488,30 @@ fn parquet_goes_to_a_pipe_and_keeps_columns_as_nullable_strings() {
 }
 
 #[test]
+fn summary_names_the_input_format_and_speakers_as_the_options_take_them() {
+    let mut c = TestCommand::new(&[
+        "score",
+        "-q",
+        "--input-format",
+        "contact-lens",
+        "--speakers",
+        "spk_0=agent,Channel 1=customer",
+        "--summary",
+        "run.json",
+    ]);
+    c.arg(data("tests/data/formats/contact-lens"));
+    c.stdout();
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(c.path("run.json")).unwrap()).unwrap();
+    assert_eq!(summary["options"]["input_format"], "contact-lens");
+    assert_eq!(
+        summary["options"]["speakers"],
+        serde_json::json!({"spk_0": "agent", "ch_1": "customer"})
+    );
+    assert_eq!(summary["inputs"].as_array().unwrap().len(), 3, "the folder's files");
+}
+
+#[test]
 fn summary_needs_a_file() {
     let err = score(WITH_META, &["--summary", "-"]).fails();
     assert!(

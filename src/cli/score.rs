@@ -6,6 +6,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::Context;
+use clap::ValueEnum;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use peakend::batch::{self, RunStats};
@@ -369,7 +370,15 @@ fn run_summary(
         "options": {
             "lang": args.lang,
             "default_lang": default_lang,
-            "input_format": args.input_format.map(|f| format!("{f:?}").to_lowercase()),
+            // The names --input-format takes (`contact-lens`).
+            "input_format": args
+                .input_format
+                .and_then(|f| f.to_possible_value())
+                .map(|v| v.get_name().to_string()),
+            "speakers": args.speakers.as_ref().map(|s| {
+                s.labels().map(|(label, who)| (label.to_string(), json!(who.as_str())))
+                    .collect::<serde_json::Map<_, _>>()
+            }),
             "delimiter": args.delimiter.map(|d| char::from(d).to_string()),
             "threads": threads,
             "no_phrases": args.no_phrases,
