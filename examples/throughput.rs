@@ -151,10 +151,6 @@ fn full_report(opts: &Options, peakend: &Path, dir: &Path) -> Result<(), String>
     let tag = format!("peakend-throughput-{}", std::process::id());
     let ix = out_dir.join(format!("{tag}-interactions.csv"));
     let turns = out_dir.join(format!("{tag}-turns.csv"));
-    let remove_outputs = || {
-        let _ = fs::remove_file(&ix);
-        let _ = fs::remove_file(&turns);
-    };
     let score_args = |threads: usize| -> Vec<String> {
         vec![
             "score".into(),
@@ -168,23 +164,10 @@ fn full_report(opts: &Options, peakend: &Path, dir: &Path) -> Result<(), String>
             "--quiet".into(),
         ]
     };
-    let score = |threads: usize| {
-        remove_outputs();
-        run_child(peakend, &score_args(threads), None)
-    };
-    let runs = best_of(opts.runs, || score(1))
-        .and_then(|one| Ok((one, best_of(opts.runs, || score(opts.threads))?)));
-    if !opts.keep {
-        remove_outputs();
-    }
-    let (one, all) = runs?;
+    let (one, all) = one_and_all(opts, peakend, &score_args, &[&ix, &turns], opts.keep)?;
     // The same runs with both outputs as Parquet (`--format parquet`).
     let parquet_ix = out_dir.join(format!("{tag}-interactions.parquet"));
     let parquet_turns = out_dir.join(format!("{tag}-turns.parquet"));
-    let remove_parquet = || {
-        let _ = fs::remove_file(&parquet_ix);
-        let _ = fs::remove_file(&parquet_turns);
-    };
     let parquet_args = |threads: usize| -> Vec<String> {
         let mut args = score_args(threads);
         for (i, path) in [(5, &parquet_ix), (7, &parquet_turns)] {
@@ -192,16 +175,9 @@ fn full_report(opts: &Options, peakend: &Path, dir: &Path) -> Result<(), String>
         }
         args
     };
-    let parquet = |threads: usize| {
-        remove_parquet();
-        run_child(peakend, &parquet_args(threads), None)
-    };
-    let parquet_runs = best_of(opts.runs, || parquet(1))
-        .and_then(|one| Ok((one, best_of(opts.runs, || parquet(opts.threads))?)));
-    if !opts.keep {
-        remove_parquet();
-    }
-    let (parquet_one, parquet_all) = parquet_runs?;
+    let parquet_outputs = [&*parquet_ix, &*parquet_turns];
+    let (parquet_one, parquet_all) =
+        one_and_all(opts, peakend, &parquet_args, &parquet_outputs, opts.keep)?;
     let floor = best_of(opts.runs, || csv_floor(&corpus_path))?;
 
     // The same calls as Amazon Transcribe Call Analytics JSON, one call per
@@ -213,13 +189,8 @@ fn full_report(opts: &Options, peakend: &Path, dir: &Path) -> Result<(), String>
         args[1] = json_path.display().to_string();
         args
     };
-    let json_score = |threads: usize| {
-        remove_outputs();
-        run_child(peakend, &json_args(threads), None)
-    };
-    let json_one = best_of(opts.runs, || json_score(1))?;
-    let json_all = best_of(opts.runs, || json_score(opts.threads))?;
-    remove_outputs();
+    let (json_one, json_all) =
+        one_and_all(opts, peakend, &json_args, &[&ix, &turns], false)?;
 
     let header_only = dir.join("empty.csv");
     fs::write(&header_only, "interaction_id,speaker,text\n")
@@ -451,6 +422,33 @@ fn rss(r: &Run) -> String {
 }
 
 /// The fastest of `n` runs, with the largest peak memory of them all.
+/// The best of `opts.runs` runs of peakend with `args(threads)` on one
+/// thread and on `opts.threads`; `outputs` are removed before each run and,
+/// unless `keep`, after the last.
+fn one_and_all(
+    opts: &Options,
+    peakend: &Path,
+    args: &dyn Fn(usize) -> Vec<String>,
+    outputs: &[&Path],
+    keep: bool,
+) -> Result<(Run, Run), String> {
+    let remove = || {
+        for path in outputs {
+            let _ = fs::remove_file(path);
+        }
+    };
+    let run = |threads: usize| {
+        remove();
+        run_child(peakend, &args(threads), None)
+    };
+    let runs = best_of(opts.runs, || run(1))
+        .and_then(|one| Ok((one, best_of(opts.runs, || run(opts.threads))?)));
+    if !keep {
+        remove();
+    }
+    runs
+}
+
 fn best_of(n: usize, mut f: impl FnMut() -> Result<Run, String>) -> Result<Run, String> {
     let mut best = Run { seconds: f64::INFINITY, max_rss_kb: 0 };
     for _ in 0..n {
