@@ -10,6 +10,7 @@
 use std::path::Path;
 
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 use super::platform::{self, Accept, Platform};
@@ -223,6 +224,17 @@ fn kept_text(value: &Value) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// An object's fields with their values unparsed: a call's transcript is
+/// only stepped over, not built, when one of its other fields is kept.
+type RawFields<'a> = std::collections::HashMap<String, &'a RawValue>;
+
+/// [`kept_text`] of a value not parsed yet.
+fn raw_kept_text(raw: &RawValue) -> String {
+    serde_json::from_str::<Value>(raw.get())
+        .map(|v| kept_text(&v).into_owned())
+        .unwrap_or_default()
+}
+
 /// Fills `ix.meta` with the fields `keep` of the interaction, then of its
 /// turns in order (`text` is its JSON, `line` where it starts). A platform
 /// call has no `turns`: its own top-level fields are kept.
@@ -235,19 +247,19 @@ pub(super) fn read_kept(
 ) {
     ix.meta = vec![String::new(); keep.len()];
     // The text was read as an interaction or a call: it is an object.
-    let Ok(Value::Object(fields)) = serde_json::from_str::<Value>(text) else { return };
-    let turns = match fields.get("turns") {
-        Some(Value::Array(turns)) => &turns[..],
-        _ => &[],
-    };
+    let Ok(fields) = serde_json::from_str::<RawFields>(text) else { return };
+    let turns: Vec<RawFields> = fields
+        .get("turns")
+        .and_then(|turns| serde_json::from_str(turns.get()).ok())
+        .unwrap_or_default();
     for (k, name) in keep.iter().enumerate() {
         if let Some(v) = fields.get(name) {
-            ctx.keep(&mut ix.meta, k, &kept_text(v), (path, line), || name.clone());
+            ctx.keep(&mut ix.meta, k, &raw_kept_text(v), (path, line), || name.clone());
         }
         for (i, turn) in turns.iter().enumerate() {
             if let Some(v) = turn.get(name) {
                 let at = || format!("turns[{i}].{name}");
-                ctx.keep(&mut ix.meta, k, &kept_text(v), (path, line), at);
+                ctx.keep(&mut ix.meta, k, &raw_kept_text(v), (path, line), at);
             }
         }
     }
