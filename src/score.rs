@@ -163,10 +163,14 @@ pub struct Scratch {
     emotion_moments: Vec<EmotionMoment>,
     cues: CueScratch,
     /// Hashes of the word triples the customer has said so far in the
-    /// interaction ([`Scratch::start_interaction`] clears them).
-    said: rustc_hash::FxHashSet<u64>,
-    /// This turn's triples, added to `said` after the turn.
-    said_next: Vec<u64>,
+    /// interaction, each with the number of the customer turn that said it
+    /// first ([`Scratch::start_interaction`] clears them).
+    said: FxHashMap<u64, u32>,
+    /// Customer turns read so far in the interaction.
+    customer_turns: u32,
+    /// The words of the customer turn being read, as numbers, and whether
+    /// each is long ([`find_repeat`]).
+    words: Vec<(u64, bool)>,
 }
 
 impl Scratch {
@@ -202,6 +206,7 @@ impl Scratch {
     /// interaction (repetition is a cue within one interaction only).
     pub fn start_interaction(&mut self) {
         self.said.clear();
+        self.customer_turns = 0;
     }
 
     /// Reused buffers for an interaction's peak-end and emotion moments.
@@ -477,31 +482,34 @@ const REPEAT_FRUSTRATION: f64 = 0.5;
 /// an earlier turn of the interaction (a run with a word of 5 bytes or
 /// more, so "i want to" does not count), and records this turn's runs.
 fn find_repeat(s: &mut Scratch) -> Option<usize> {
-    let n = s.tokens.len();
-    let long = |i: usize| s.tokens.form(i).len() >= 5;
+    let toks = &s.tokens;
     // A word as a number: its packed bytes folded, or (past 15 bytes) its
     // hash; no string is hashed for the common short words.
-    let word = |i: usize| match s.tokens.key(i) {
+    let word = |i: usize| match toks.key(i) {
         Some(k) => (k as u64) ^ ((k >> 64) as u64).rotate_left(17),
         None => {
             use std::hash::BuildHasher;
-            rustc_hash::FxBuildHasher.hash_one(s.tokens.lower(i))
+            rustc_hash::FxBuildHasher.hash_one(toks.lower(i))
         }
     };
+    s.words.clear();
+    s.words.extend((0..toks.len()).map(|i| (word(i), toks.form(i).len() >= 5)));
+    s.customer_turns = s.customer_turns.wrapping_add(1);
+    let turn = s.customer_turns;
+    let mix =
+        |h: u64, w: u64| (h.rotate_left(23) ^ w).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     let mut found = None;
-    for i in 0..n.saturating_sub(2) {
-        if !(long(i) || long(i + 1) || long(i + 2)) {
+    for (i, run) in s.words.windows(3).enumerate() {
+        if !run.iter().any(|&(_, long)| long) {
             continue;
         }
-        let mix =
-            |h: u64, w: u64| (h.rotate_left(23) ^ w).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        let key = mix(mix(mix(0, word(i)), word(i + 1)), word(i + 2));
-        if found.is_none() && s.said.contains(&key) {
-            found = (i..i + 3).find(|&k| long(k));
+        let key = run.iter().fold(0, |h, &(w, _)| mix(h, w));
+        // One probe: a run said in an earlier turn keeps that turn's number.
+        let first = *s.said.entry(key).or_insert(turn);
+        if found.is_none() && first != turn {
+            found = run.iter().position(|&(_, long)| long).map(|k| i + k);
         }
-        s.said_next.push(key);
     }
-    s.said.extend(s.said_next.drain(..));
     found
 }
 
