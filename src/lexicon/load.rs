@@ -450,7 +450,7 @@ impl Builder {
         let cues = crate::summary::cues::CueLexicon::builtin(&self.lang);
         let texts: Vec<&str> = phrases.iter().map(|p| &*p.text).collect();
         let cue_texts: Vec<&str> = cues.map(|c| c.texts().collect()).unwrap_or_default();
-        let matcher = PhraseMatcher::build([&texts, &cue_texts])?;
+        let matcher = PhraseMatcher::build([&texts, &cue_texts]);
         for ngram in self.idioms.iter().chain(&self.booster_ngrams) {
             if let Some(first) = ngram.words.first() {
                 let info = self.words.entry(first.clone()).or_insert(WordInfo::EMPTY);

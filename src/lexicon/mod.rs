@@ -6,7 +6,7 @@
 //! - `words`: one hash entry per lowercase word with its valence (if any), its
 //!   booster increment (if any) and its rule flags (negator, contrast word,
 //!   VADER's named words). A token costs one look-up, whatever rules fire.
-//! - `phrases`: multi-word entries, found by one Aho-Corasick scan per turn
+//! - `phrases`: multi-word entries, found by one walk of a trie per turn
 //!   over its tokens' word codes ([`PhraseMatcher`]), so a match always
 //!   covers whole tokens. The language's effort and resolution cues
 //!   (`summary::cues`) are found by the same scan: one look-up per token
@@ -14,7 +14,7 @@
 //! - `emoji`: emoji to their text descriptions (VADER's emoji lexicon).
 //! - `emotions`: the emotion cues of words (by surface form, and by Snowball
 //!   stem for words whose surface form is not listed) and phrases; phrases
-//!   share the one automaton with valence phrases.
+//!   share the one trie with valence phrases.
 //! - `idioms` and `booster_ngrams`: VADER's special cases, checked by its own
 //!   rule at fixed offsets, kept exactly for parity.
 
