@@ -137,7 +137,7 @@ fn bench_engine(c: &mut Criterion) {
     g.finish();
 }
 
-/// Start-up: the built-in English lexicon loaded and its automaton built.
+/// Start-up: the built-in English lexicon loaded and its phrase trie built.
 fn bench_startup(c: &mut Criterion) {
     let mut g = c.benchmark_group("startup");
     g.sample_size(20);

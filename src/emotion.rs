@@ -216,9 +216,10 @@ impl Accumulator {
         Some((e, w))
     }
 
-    /// Intensities: 1 − e^(−sum).
+    /// Intensities: 1 − e^(−sum); 0 for a category without a cue (most
+    /// of them, in most turns) without computing e^0.
     pub fn finish(&self) -> Emotions {
-        Emotions(self.0.map(|s| 1.0 - (-s).exp()))
+        Emotions(self.0.map(|s| if s == 0.0 { 0.0 } else { 1.0 - (-s).exp() }))
     }
 }
 
