@@ -249,30 +249,21 @@ pub fn tokenize(
 ) {
     out.clear();
     let mut expanded = std::mem::take(&mut out.expanded);
-    let source = if text.is_ascii() || emoji.is_empty() {
+    let ascii = text.is_ascii();
+    let source = if ascii || emoji.is_empty() {
         text
     } else {
         expand_emoji(text, emoji, &mut expanded);
         expanded.as_str()
     };
-    for b in source.bytes() {
-        out.exclamations += u32::from(b == b'!');
-        out.questions += u32::from(b == b'?');
-    }
-    // Apart from the counting loop, which stays vectorised, and only in
-    // the few texts that have a `?` and another `?` or `!`.
-    out.exasperated = out.questions >= 1
-        && out.questions + out.exclamations >= 2
-        && source
-            .as_bytes()
-            .windows(2)
-            .any(|w| matches!(w, [b'?', b'?' | b'!'] | [b'!', b'?']));
-    if source.is_ascii() {
+    // Emoji descriptions are ASCII: most texts with emoji are ASCII now.
+    if ascii || source.is_ascii() {
         tokenize_ascii(source, elisions, out);
         out.lower.push_str(KEY_PADDING);
         out.expanded = expanded;
         return;
     }
+    count_marks(source.as_bytes(), out);
     for word in source.split(is_py_space) {
         if word.is_empty() {
             continue;
@@ -287,6 +278,19 @@ pub fn tokenize(
     }
     out.lower.push_str(KEY_PADDING);
     out.expanded = expanded;
+}
+
+/// Adds the `!` and `?` of `bytes` to the counts, and whether two of them
+/// stand together (`??`, `?!`, `!?`: [`Tokens::exasperated`]). White space
+/// is neither, so the text's counts are the sums of its words'.
+fn count_marks(bytes: &[u8], out: &mut Tokens) {
+    for &b in bytes {
+        out.exclamations += u32::from(b == b'!');
+        out.questions += u32::from(b == b'?');
+    }
+    out.exasperated |= out.questions >= 1
+        && out.questions + out.exclamations >= 2
+        && bytes.windows(2).any(|w| matches!(w, [b'?', b'?' | b'!'] | [b'!', b'?']));
 }
 
 /// A word of at most 15 bytes in one number, for look-ups that need no
@@ -420,7 +424,8 @@ const KEY_PADDING: &str = "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0";
 /// The common case, ASCII text, a byte at a time: the same tokens as the
 /// general path (`tests::ascii_path_matches_general_path`), without
 /// decoding characters. The whole text is lowercased once, so a token's
-/// lowercase form is a range of it, at the token's own offsets.
+/// lowercase form is a range of it, at the token's own offsets; `!` and `?`
+/// are counted in the few words that have one.
 fn tokenize_ascii(text: &str, elisions: &[Box<str>], out: &mut Tokens) {
     out.lower.push_str(text);
     out.lower.make_ascii_lowercase();
@@ -439,15 +444,18 @@ fn tokenize_ascii(text: &str, elisions: &[Box<str>], out: &mut Tokens) {
             seen |= class(bytes[i]);
             i += 1;
         }
+        if seen & MARK != 0 {
+            count_marks(&bytes[start..i], out);
+        }
         if !elisions.is_empty() {
             if let Some((article, _)) = split_elision(&text[start..i], elisions) {
                 let cut = start + article.len();
-                push_ascii_token(out, bytes, start, cut);
-                push_ascii_token(out, bytes, cut, i);
+                push_ascii_token(out, text, start, cut);
+                push_ascii_token(out, text, cut, i);
                 continue;
             }
         }
-        push_ascii_word(out, bytes, start, i, seen);
+        push_ascii_word(out, text, start, i, seen);
     }
 }
 
@@ -456,11 +464,13 @@ const SPACE: u8 = 1;
 const PUNCT: u8 = 2;
 const UPPER: u8 = 4;
 const LOWER: u8 = 8;
+/// `!` or `?` (punctuation too).
+const MARK: u8 = 16;
 
 #[inline]
 fn class(b: u8) -> u8 {
-    const TABLE: [u8; 128] = {
-        let mut t = [0u8; 128];
+    const TABLE: [u8; 256] = {
+        let mut t = [0u8; 256];
         let mut b = 0;
         while b < 128 {
             let c = b as u8;
@@ -469,6 +479,8 @@ fn class(b: u8) -> u8 {
                 b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | 0x1c..=0x1f
             ) {
                 SPACE
+            } else if c == b'!' || c == b'?' {
+                PUNCT | MARK
             } else if c.is_ascii_punctuation() {
                 PUNCT
             } else if c.is_ascii_uppercase() {
@@ -482,20 +494,21 @@ fn class(b: u8) -> u8 {
         }
         t
     };
-    TABLE[(b & 0x7f) as usize]
+    TABLE[usize::from(b)]
 }
 
 /// [`push_ascii_word`] for a part of a word (an elided article, or what
 /// follows it).
-fn push_ascii_token(out: &mut Tokens, bytes: &[u8], start: usize, end: usize) {
-    let seen = bytes[start..end].iter().fold(0, |seen, &b| seen | class(b));
-    push_ascii_word(out, bytes, start, end, seen);
+fn push_ascii_token(out: &mut Tokens, text: &str, start: usize, end: usize) {
+    let seen = text.as_bytes()[start..end].iter().fold(0, |seen, &b| seen | class(b));
+    push_ascii_word(out, text, start, end, seen);
 }
 
-/// [`push_token`] for the ASCII word `bytes[start..end]`, whose byte
+/// [`push_token`] for the ASCII word `text[start..end]`, whose byte
 /// classes together are `seen`.
 #[inline(always)]
-fn push_ascii_word(out: &mut Tokens, bytes: &[u8], start: usize, end: usize, seen: u8) {
+fn push_ascii_word(out: &mut Tokens, text: &str, start: usize, end: usize, seen: u8) {
+    let bytes = text.as_bytes();
     let (mut s, mut e) = (start, end);
     if seen & PUNCT != 0 {
         while s < e && class(bytes[s]) & PUNCT != 0 {
@@ -515,11 +528,7 @@ fn push_ascii_word(out: &mut Tokens, bytes: &[u8], start: usize, end: usize, see
         form_start: s as u32,
         form_end: e as u32,
         upper: seen & UPPER != 0 && seen & LOWER == 0,
-        close: if e < end {
-            Close::of(std::str::from_utf8(&bytes[e..end]).unwrap_or(""))
-        } else {
-            Close::Nothing
-        },
+        close: if e < end { Close::of(&text[e..end]) } else { Close::Nothing },
         quoted: s > start
             && e < end
             && is_quote(bytes[start])
@@ -709,6 +718,7 @@ mod tests {
             "Hello, World!! I don't know :) <3 (great) good,bad it. is ... ?? ",
             "L'attente n'est PAS finie, GREAT job!!! a\u{1c}b \t\x0b\x0c x",
             "'' '' ,, a, ab, abc, ABC! A1! :D :-( -- --- 'l'avis' n'",
+            "what?! ok?? a? b! !? l'?! 60?? ?",
         ];
         for text in texts {
             let mut fast = Tokens::default();
@@ -723,6 +733,9 @@ mod tests {
                 &mut slow,
             );
             assert_eq!(fast.len() + 1, slow.len(), "{text}");
+            assert_eq!(fast.exclamations(), slow.exclamations(), "{text}");
+            assert_eq!(fast.questions(), slow.questions(), "{text}");
+            assert_eq!(fast.exasperated(), slow.exasperated(), "{text}");
             for i in 0..fast.len() {
                 assert_eq!(fast.lower(i), slow.lower(i), "{text}");
                 assert_eq!(fast.is_upper(i), slow.is_upper(i), "{text} {i}");
