@@ -493,7 +493,7 @@ fn find_repeat(s: &mut Scratch) -> Option<usize> {
         }
     };
     s.words.clear();
-    s.words.extend((0..toks.len()).map(|i| (word(i), toks.form(i).len() >= 5)));
+    s.words.extend((0..toks.len()).map(|i| (word(i), toks.form_len(i) >= 5)));
     s.customer_turns = s.customer_turns.wrapping_add(1);
     let turn = s.customer_turns;
     let mix =

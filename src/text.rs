@@ -69,6 +69,8 @@ pub struct Tokens {
     expanded: String,
     lower: String,
     tokens: Vec<Token>,
+    /// Per token, [`Tokens::key`].
+    keys: Vec<Option<u128>>,
     exclamations: u32,
     questions: u32,
     exasperated: bool,
@@ -93,18 +95,11 @@ impl Tokens {
     }
 
     /// Token `i`'s lowercase form packed by [`pack`]; `None` for forms
-    /// longer than 15 bytes.
+    /// longer than 15 bytes. Packed once per token (the word cache and the
+    /// repetition cue both read it).
     #[inline]
     pub fn key(&self, i: usize) -> Option<u128> {
-        let t = &self.tokens[i];
-        let (start, len) =
-            (t.lower_start as usize, (t.lower_end - t.lower_start) as usize);
-        if len > 15 {
-            return None;
-        }
-        // In bounds: the buffer ends with 16 bytes of padding.
-        let bytes: [u8; 16] = self.lower.as_bytes()[start..start + 16].try_into().ok()?;
-        Some(pack_prefix(bytes, len))
+        self.keys[i]
     }
 
     /// True when token `i` is ALL CAPS (Python's `str.isupper`).
@@ -119,6 +114,13 @@ impl Tokens {
     pub fn form(&self, i: usize) -> &str {
         let t = &self.tokens[i];
         &self.lower[t.form_start as usize..t.form_end as usize]
+    }
+
+    /// The length in bytes of [`Tokens::form`].
+    #[inline]
+    pub fn form_len(&self, i: usize) -> usize {
+        let t = &self.tokens[i];
+        (t.form_end - t.form_start) as usize
     }
 
     /// The form shown in explanations: [`Tokens::form`], or the lowercase
@@ -158,10 +160,27 @@ impl Tokens {
         self.exasperated
     }
 
+    /// Ends a turn's tokens: pads the lowercase forms so that 16 bytes can
+    /// be read from any token's start, and packs them ([`Tokens::key`]).
+    fn finish(&mut self) {
+        self.lower.push_str(KEY_PADDING);
+        let lower = self.lower.as_bytes();
+        self.keys.extend(self.tokens.iter().map(|t| {
+            let (start, len) =
+                (t.lower_start as usize, (t.lower_end - t.lower_start) as usize);
+            if len > 15 {
+                return None;
+            }
+            let bytes: [u8; 16] = lower.get(start..start + 16)?.try_into().ok()?;
+            Some(pack_prefix(bytes, len))
+        }));
+    }
+
     fn clear(&mut self) {
         self.expanded.clear();
         self.lower.clear();
         self.tokens.clear();
+        self.keys.clear();
         self.exclamations = 0;
         self.exasperated = false;
         self.questions = 0;
@@ -259,7 +278,7 @@ pub fn tokenize(
     // Emoji descriptions are ASCII: most texts with emoji are ASCII now.
     if ascii || source.is_ascii() {
         tokenize_ascii(source, elisions, out);
-        out.lower.push_str(KEY_PADDING);
+        out.finish();
         out.expanded = expanded;
         return;
     }
@@ -276,7 +295,7 @@ pub fn tokenize(
             None => push_token(out, word),
         }
     }
-    out.lower.push_str(KEY_PADDING);
+    out.finish();
     out.expanded = expanded;
 }
 
@@ -417,7 +436,7 @@ const KEY_MASKS: [u128; 16] = {
     masks
 };
 
-/// Appended to the lowercase buffer so that [`Tokens::key`] can read 16
+/// Appended to the lowercase buffer so that [`Tokens::finish`] can read 16
 /// bytes from any token's start.
 const KEY_PADDING: &str = "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0";
 
