@@ -45,11 +45,33 @@ fn bundled_example() {
     assert_eq!(get("C-1001", "channels"), "chat|call|email");
     assert_eq!(get("C-1001", "repeat_contacts"), "2");
     assert_eq!(get("C-1001", "failed_again"), "true");
-    assert_eq!(get("C-1001", "failed_again_contacts"), "j-102|j-103");
+    assert_eq!(get("C-1001", "failed_again_contacts"), "j-101|j-102|j-103");
     assert_eq!(get("C-1001", "end_contact"), "j-103");
     assert_eq!(get("C-3003", "failed_again"), "false");
     assert_eq!(get("C-3003", "resolved"), "true");
     assert_eq!(get("C-4004", "repeat_contacts"), "0");
+}
+
+/// The bundled per-interaction example is what `score --keep` writes for the
+/// bundled transcripts today, so the journey example follows the scorer.
+#[test]
+fn bundled_example_is_the_scorers_output() {
+    let mut c = TestCommand::new(&[
+        "score",
+        "-q",
+        "--keep",
+        "customer_id,started_at,channel",
+        "-o",
+        "-",
+    ]);
+    c.arg(data("examples/journey_transcripts.csv"));
+    let want =
+        std::fs::read_to_string(data("examples/journey_interactions.csv")).unwrap();
+    assert_eq!(
+        c.stdout(),
+        want,
+        "regenerate: peakend score examples/journey_transcripts.csv --keep customer_id,started_at,channel -o examples/journey_interactions.csv"
+    );
 }
 
 #[test]
