@@ -22,3 +22,21 @@ fn small_transcript() {
         eqnice!(want, got);
     }
 }
+
+/// The README's "Sample output" is what `peakend score
+/// examples/transcripts.csv` writes today (its first 14 columns).
+#[test]
+fn readme_sample_output() {
+    let readme = std::fs::read_to_string(data("README.md")).unwrap();
+    let from = readme.find("```\ninteraction_id,language,turns").expect("sample") + 4;
+    let sample = &readme[from..from + readme[from..].find("```").unwrap()];
+    let mut c = TestCommand::new(&["score", "-q"]);
+    c.arg(data("examples/transcripts.csv"));
+    let out = c.stdout();
+    let got: Vec<String> = out
+        .lines()
+        .take(sample.lines().count())
+        .map(|l| l.split(',').take(14).collect::<Vec<_>>().join(","))
+        .collect();
+    assert_eq!(sample.lines().collect::<Vec<_>>(), got);
+}
