@@ -13,4 +13,5 @@ mod languages;
 mod output;
 mod parity;
 mod properties;
+mod readme;
 mod report;
