@@ -142,6 +142,13 @@ fn bad_input_names_the_file_and_line() {
         let err = journey(&input, &[]).fails();
         assert!(err.contains(place) && err.contains(what), "{err}");
     }
+    // A file saved by Excel (CRLF): the same line, not one short.
+    let crlf = format!(
+        "{HEAD}a,0.1,0.1,false,0,true,k1,2026-03-01,x\nb,high,0.1,false,0,true,k2,2026-03-02,x\n"
+    )
+    .replace('\n', "\r\n");
+    let err = journey(&crlf, &[]).fails();
+    assert!(err.contains("ix.csv:3: peak 'high'"), "{err}");
     let err = journey(HEAD, &["--channel", "nope"]).fails();
     assert!(err.contains("ix.csv:1"), "{err}");
     assert!(err.contains("no 'nope' column (given by --channel)"), "{err}");

@@ -20,7 +20,7 @@
 
 use std::borrow::Cow;
 use std::fs::File;
-use std::io::{self, Read};
+use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use csv::{ByteRecord, ReaderBuilder};
@@ -167,9 +167,12 @@ pub struct TurnRow {
 
 /// One of score's CSVs, read a record at a time into one reused record.
 struct CsvFile {
-    rdr: csv::Reader<Box<dyn Read>>,
+    rdr: csv::Reader<BufReader<Box<dyn Read>>>,
     path: PathBuf,
     record: ByteRecord,
+    /// The header ends in CRLF (a file saved by Excel): the csv crate then
+    /// counts each record's line one short, as the transcript reader knows.
+    crlf: bool,
 }
 
 impl CsvFile {
@@ -182,11 +185,14 @@ impl CsvFile {
             Source::Stdin => Box::new(io::stdin()),
             Source::Bytes(b) => Box::new(io::Cursor::new(b.clone())),
         };
-        let mut rdr = ReaderBuilder::new()
-            .has_headers(true)
-            .flexible(false)
-            .buffer_capacity(1 << 16)
-            .from_reader(raw);
+        let mut raw = BufReader::with_capacity(1 << 16, raw);
+        let start = raw.fill_buf().map_err(|e| Error::io(&path, e))?;
+        let crlf = start
+            .iter()
+            .position(|&b| b == b'\n')
+            .is_some_and(|at| at > 0 && start[at - 1] == b'\r');
+        let mut rdr =
+            ReaderBuilder::new().has_headers(true).flexible(false).from_reader(raw);
         let header = rdr.byte_headers().map_err(|e| Error::csv(&path, e))?;
         if header.is_empty() || (header.len() == 1 && header[0].is_empty()) {
             return Err(Error::input(
@@ -196,7 +202,7 @@ impl CsvFile {
             ));
         }
         let names = header_names(header);
-        Ok((CsvFile { rdr, path, record: ByteRecord::new() }, names))
+        Ok((CsvFile { rdr, path, record: ByteRecord::new(), crlf }, names))
     }
 
     /// Reads the next record into `self.record`; its line, or `None` at the
@@ -209,7 +215,7 @@ impl CsvFile {
         {
             return Ok(None);
         }
-        Ok(Some(self.record.position().map_or(0, |p| p.line())))
+        Ok(Some(self.record.position().map_or(0, |p| p.line()) + u64::from(self.crlf)))
     }
 
     /// An error on `line` of this file.
