@@ -1269,6 +1269,20 @@ mod tests {
             let s = agent(text);
             assert!(s.valence >= 0.0, "{text:?}: {} {}", s.valence, terms(&s));
         }
+        // ... and are the agent's empathy, not a complaint of theirs.
+        for text in [
+            "how frustrating that must be for you",
+            "oh how annoying that must have been",
+        ] {
+            let s = agent(text);
+            assert!(s.valence > 0.0, "{text:?}: {} {}", s.valence, terms(&s));
+            assert_eq!(
+                s.emotions.dominant(),
+                Some(Emotion::Empathy),
+                "{}",
+                emotion_terms(&s)
+            );
+        }
         // Unresolved closings are marked for the peak-end rule.
         // A complaint emotion without a valenced word is negative, and says why.
         for text in ["3-5 days??", "i didnt know i had two accounts"] {
