@@ -530,7 +530,17 @@ impl Cells<'_> {
             | Value::Flag(None)
             | Value::Kept(None) => {}
             Value::Terms(terms) if terms.is_empty() => {}
-            Value::Terms(terms) => push_text(out, self.terms(terms)),
+            Value::Terms(terms) => {
+                // Formatted in place: a label is the only part that can
+                // need quotes, and `append_terms` says when one does.
+                let start = out.len();
+                if append_terms(out, self.strengths, terms) {
+                    self.cell.clear();
+                    self.cell.extend_from_slice(&out[start..]);
+                    out.truncate(start);
+                    push_text(out, self.cell);
+                }
+            }
         }
     }
 
@@ -619,22 +629,50 @@ pub(crate) fn push_terms(
     strengths: &mut Vec<f64>,
     terms: TermList<'_>,
 ) {
+    append_terms(cell, strengths, terms);
+}
+
+/// [`push_terms`] onto the end of `out`, whatever it holds; true when the
+/// cell written needs CSV quotes (a label holds `,` `"` or a line break:
+/// the separators, figures and emotion names never do). Formatting the
+/// cell in the row saves a copy and a second scan of it.
+fn append_terms(
+    out: &mut Vec<u8>,
+    strengths: &mut Vec<f64>,
+    terms: TermList<'_>,
+) -> bool {
     let (kept, more) = shown_terms(terms, strengths);
-    for (score, term) in kept {
-        if !cell.is_empty() {
-            cell.push(b'|');
+    let mut quote = false;
+    for (i, (score, term)) in kept.enumerate() {
+        if i > 0 {
+            out.push(b'|');
         }
-        cell.extend_from_slice(cell_label(score.label(term)).as_bytes());
-        cell.push(b':');
+        quote |= push_label(out, score.label(term));
+        out.push(b':');
         if let Some(e) = term.emotion {
-            cell.extend_from_slice(e.name().as_bytes());
-            cell.push(b':');
+            out.extend_from_slice(e.name().as_bytes());
+            out.push(b':');
         }
-        number::push_fixed(cell, term.contribution, 2);
+        number::push_fixed(out, term.contribution, 2);
     }
     if more > 0 {
-        cell.extend_from_slice(format!("|+{more} more").as_bytes());
+        out.extend_from_slice(b"|+");
+        number::push_int(out, more as i64);
+        out.extend_from_slice(b" more");
     }
+    quote
+}
+
+/// Appends [`cell_label`] of `label`; true when it needs CSV quotes. One
+/// scan of the label finds both (labels are a few bytes: a plain loop).
+fn push_label(out: &mut Vec<u8>, label: &str) -> bool {
+    let special = |b: &u8| matches!(b, b'|' | b',' | b'"' | b'\n' | b'\r');
+    if !label.as_bytes().iter().any(special) {
+        out.extend_from_slice(label.as_bytes());
+        return false;
+    }
+    out.extend_from_slice(cell_label(label).as_bytes());
+    label.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
 }
 
 #[cfg(test)]
@@ -665,6 +703,22 @@ mod tests {
             number::push_fixed(&mut plain, zero, 4);
             plain.push(b'\n');
             assert_eq!(record(&[Value::Figure(Some(zero))]).as_bytes(), plain);
+        }
+    }
+
+    #[test]
+    fn labels_say_when_their_cell_needs_quotes() {
+        for label in
+            ["great", ":|", "a,b", "say \"no\"", "x\ny", "|,", "\r", "", "caf\u{e9}"]
+        {
+            let mut out = b"a:1.00|".to_vec();
+            let quote = push_label(&mut out, label);
+            let mut plain = b"a:1.00|".to_vec();
+            plain.extend_from_slice(cell_label(label).as_bytes());
+            assert_eq!(out, plain, "{label:?}");
+            let mut quoted = Vec::new();
+            push_text(&mut quoted, &plain);
+            assert_eq!(quote, quoted != plain, "{label:?}");
         }
     }
 
