@@ -137,10 +137,19 @@ impl Builder {
                 continue;
             }
             let at = |msg: String| Error::lexicon(&source.path, idx as u64 + 1, msg);
-            let fields: Vec<&str> = line.split('\t').collect();
+            // No kind reads past the third field: the rest (VADER's raters'
+            // scores, the longest part of its lines) stays one unscanned
+            // field, and no line allocates.
+            let mut split = [""; 4];
+            let mut n = 0;
+            for (slot, field) in split.iter_mut().zip(line.splitn(4, '\t')) {
+                *slot = field;
+                n += 1;
+            }
+            let fields = &split[..n];
             match source.kind {
                 FileKind::VaderValence | FileKind::Valence => {
-                    let (term, value) = match fields.as_slice() {
+                    let (term, value) = match fields {
                         [t, v, ..] if !t.trim().is_empty() => (t.trim(), *v),
                         _ => {
                             return Err(at(format!(
@@ -171,7 +180,7 @@ impl Builder {
                     }
                 }
                 FileKind::Emoji => {
-                    let (key, description) = match fields.as_slice() {
+                    let (key, description) = match fields {
                         [k, d, ..] if !k.is_empty() => (*k, d.trim()),
                         _ => {
                             return Err(at(format!(
@@ -185,8 +194,8 @@ impl Builder {
                         self.emoji.insert(c, description.into());
                     }
                 }
-                FileKind::Rules => self.add_rule(&fields).map_err(at)?,
-                FileKind::Emotion => self.add_emotion(&fields).map_err(at)?,
+                FileKind::Rules => self.add_rule(fields).map_err(at)?,
+                FileKind::Emotion => self.add_emotion(fields).map_err(at)?,
             }
         }
         Ok(())
