@@ -9,14 +9,14 @@ use std::path::Path;
 use std::time::Duration;
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
-use peakend::batch;
-use peakend::engine::{Engine, LangChoice};
-use peakend::input::{Format, Reader};
-use peakend::lexicon::Lexicon;
-use peakend::output::Outputs;
-use peakend::peak_end::{peak_end, Moment, PeakEndParams};
-use peakend::score::{score_turn, ScoreOptions, Scratch};
-use peakend::text::{tokenize, Tokens};
+use peakend::internals::{tokenize, Tokens};
+use peakend::pipeline;
+use peakend::pipeline::Outputs;
+use peakend::pipeline::{Format, Reader};
+use peakend::Lexicon;
+use peakend::{peak_end, Moment, PeakEndParams};
+use peakend::{score_turn, ScoreOptions, Scratch};
+use peakend::{Engine, LangChoice};
 
 /// Turns in the style of the bundled examples.
 const TURNS: &[&str] = &[
@@ -52,7 +52,7 @@ fn bench_tokenize(c: &mut Criterion) {
         b.iter(|| {
             let mut n = 0;
             for t in &turns {
-                tokenize(t, lex.emoji(), lex.elisions(), &mut toks);
+                tokenize(t, &lex, &mut toks);
                 n += toks.len();
             }
             black_box(n)
@@ -99,7 +99,7 @@ fn bench_peak_end(c: &mut Criterion) {
 }
 
 fn bench_engine(c: &mut Criterion) {
-    use peakend::record::{Interaction, Speaker, Turn};
+    use peakend::{Interaction, Speaker, Turn};
     let engine = default_engine();
     let ixs: Vec<Interaction> = (0..256)
         .map(|k| Interaction {
@@ -162,7 +162,7 @@ fn bench_batch(c: &mut Criterion) {
                 let sink = Some(Path::new("/dev/null"));
                 let out = Outputs::create(sink, sink).unwrap();
                 black_box(
-                    batch::run(reader, &engine, out, threads, &|_| {}).unwrap().turns,
+                    pipeline::run(reader, &engine, out, threads, &|_| {}).unwrap().turns,
                 )
             })
         });

@@ -610,9 +610,9 @@ fn peakend_scoring_only(
     n: usize,
     runs: usize,
 ) -> Result<f64, String> {
-    use peakend::score::{score_turn_into, ScoreOptions, Scratch, TurnScore};
+    use peakend::{score_turn_into, ScoreOptions, Scratch, TurnScore};
     let texts = first_turns(corpus_path, n)?;
-    let lex = peakend::lexicon::Lexicon::load("en", None).map_err(|e| e.to_string())?;
+    let lex = peakend::Lexicon::load("en", None).map_err(|e| e.to_string())?;
     let (mut scratch, mut score) = (Scratch::default(), TurnScore::default());
     let mut best = f64::INFINITY;
     for _ in 0..runs {

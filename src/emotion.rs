@@ -103,7 +103,7 @@ impl Emotion {
 
     /// What a negated cue of this category becomes: "not happy" is some
     /// disappointment; "not angry" is nothing.
-    pub fn negated(self) -> Option<(Emotion, f64)> {
+    pub(crate) fn negated(self) -> Option<(Emotion, f64)> {
         match self {
             Emotion::Happiness | Emotion::Gratitude => {
                 Some((Emotion::Disappointment, 0.5))

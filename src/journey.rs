@@ -14,7 +14,7 @@
 //!   the one before;
 //! - `effort` = 1 − Π(1 − effortᵢ) × (1 − 0.4)^repeat_contacts: the
 //!   contacts' efforts and every repeat contact (weighted as a
-//!   `repeat_contact` cue is, [`crate::summary::effort::REPEAT_CONTACT`])
+//!   `repeat_contact` cue is, `crate::summary::effort::REPEAT_CONTACT`)
 //!   combined by the same noisy OR as one contact's effort;
 //! - `failed_again` = the latest contact went wrong (`bad_ending` true or
 //!   `resolved` false) after an earlier one that did too; then
@@ -59,7 +59,7 @@ pub struct JourneyParams {
 
 /// One contact, as the journey needs it.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Contact {
+pub(crate) struct Contact {
     /// `interaction_id`.
     pub id: String,
     /// The time as written.
@@ -89,7 +89,7 @@ impl Contact {
 
 /// One customer's journey.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Journey {
+pub(crate) struct Journey {
     /// Number of contacts.
     pub contacts: usize,
     /// Channels in order of first use, joined by `|`.
@@ -116,21 +116,7 @@ pub struct Journey {
 }
 
 /// The journey of one customer's `contacts` (in time order; at least one).
-///
-/// # Example
-///
-/// ```
-/// use peakend::journey::{journey, Contact};
-///
-/// let c = |id: &str, t, end, resolved| Contact {
-///     id: id.into(), time: t, peak: Some(end), end: Some(end),
-///     resolved: Some(resolved), ..Contact::default()
-/// };
-/// let j = journey(&[c("a", 0.0, -0.6, false), c("b", 86_400.0, -0.4, false)], 7.0);
-/// assert_eq!(j.repeat_contacts, 1);
-/// assert_eq!(j.failed_again, ["a", "b"]);
-/// ```
-pub fn journey(contacts: &[Contact], repeat_days: f64) -> Journey {
+pub(crate) fn journey(contacts: &[Contact], repeat_days: f64) -> Journey {
     let bias = PeakEndParams::default().negativity_bias;
     let mut j = Journey { contacts: contacts.len(), ..Journey::default() };
     let mut best = f64::NEG_INFINITY;
@@ -186,7 +172,7 @@ pub fn journey(contacts: &[Contact], repeat_days: f64) -> Journey {
 /// Seconds since 1970 of a time written as ISO 8601 (`2026-03-01`,
 /// `2026-03-01T10:15[:30[.5]]`, a space for the `T`, `Z` or `±hh:mm`
 /// after it) or as epoch seconds (epoch milliseconds from 10¹¹ on).
-pub fn parse_time(s: &str) -> Option<f64> {
+pub(crate) fn parse_time(s: &str) -> Option<f64> {
     let s = s.trim();
     if let Ok(v) = s.parse::<f64>() {
         return v.is_finite().then(|| if v.abs() >= 1e11 { v / 1000.0 } else { v });
@@ -541,5 +527,23 @@ mod tests {
         for (text, want) in cases {
             assert_eq!(parse_time(text), want, "{text}");
         }
+    }
+
+    /// The example of [`journey`].
+    #[test]
+    fn journey_example() {
+        use crate::journey::{journey, Contact};
+
+        let c = |id: &str, t, end, resolved| Contact {
+            id: id.into(),
+            time: t,
+            peak: Some(end),
+            end: Some(end),
+            resolved: Some(resolved),
+            ..Contact::default()
+        };
+        let j = journey(&[c("a", 0.0, -0.6, false), c("b", 86_400.0, -0.4, false)], 7.0);
+        assert_eq!(j.repeat_contacts, 1);
+        assert_eq!(j.failed_again, ["a", "b"]);
     }
 }

@@ -20,7 +20,7 @@ use crate::text::{pack, pack_prefix, PackedMap};
 
 /// One built-in lexicon file.
 #[derive(Debug)]
-pub struct BuiltinFile {
+pub(crate) struct BuiltinFile {
     /// The file's name in `lexicons/<code>/`.
     pub name: &'static str,
     /// Its layout.
@@ -40,15 +40,15 @@ pub struct Language {
     /// and native names (with and without diacritics).
     pub aliases: &'static [&'static str],
     /// The language in whatlang's trigram model.
-    pub detector: whatlang::Lang,
+    pub(crate) detector: whatlang::Lang,
     /// The Snowball stemmer that finds inflected forms of lexicon words.
-    pub stemmer: rust_stemmers::Algorithm,
+    pub(crate) stemmer: rust_stemmers::Algorithm,
     /// The built-in lexicon files, in loading order (later ones override).
-    pub files: &'static [BuiltinFile],
+    pub(crate) files: &'static [BuiltinFile],
     /// Writes compounds as one word (`Kundenservicekatastrophe`,
     /// `klantonvriendelijk`): a word the lexicon does not know is looked up
     /// by its head, the longest known final part.
-    pub compounds: bool,
+    pub(crate) compounds: bool,
 }
 
 macro_rules! file {
@@ -124,10 +124,10 @@ pub const DEFAULT: &str = LANGUAGES[0].code;
 
 /// Bytes of an interaction's text (all turns, in order) that its language
 /// is detected from: a bounded cost per interaction, and plenty for a guess.
-pub const SAMPLE_BYTES: usize = 256;
+pub(crate) const SAMPLE_BYTES: usize = 256;
 
 /// Bytes of one turn read to check whether the turn switches language.
-pub const TURN_BYTES: usize = 200;
+pub(crate) const TURN_BYTES: usize = 200;
 
 /// The supported language with this ISO 639-1 code.
 pub fn get(code: &str) -> Option<&'static Language> {
@@ -328,7 +328,7 @@ fn share(score: &mut [f32; COUNT], mask: u16, weight: f32) {
 
 /// How much each supported language is supported by some text.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct Evidence {
+pub(crate) struct Evidence {
     /// Whether the words lexicons know are counted (else only function
     /// words and letters: the cheap first look).
     lexicons: bool,
@@ -571,7 +571,7 @@ fn trim_apostrophes(word: &[u8]) -> &[u8] {
 }
 
 /// The first at most `max` bytes of `text`, cut at a character boundary.
-pub fn prefix(text: &str, max: usize) -> &str {
+pub(crate) fn prefix(text: &str, max: usize) -> &str {
     let mut end = text.len().min(max);
     while !text.is_char_boundary(end) {
         end -= 1;
@@ -579,7 +579,7 @@ pub fn prefix(text: &str, max: usize) -> &str {
     &text[..end]
 }
 
-/// Detects the language of `text` (at most [`SAMPLE_BYTES`] of it are
+/// Detects the language of `text` (at most `SAMPLE_BYTES` of it are
 /// read; the caller bounds it).
 pub fn detect(text: &str) -> Detected {
     if let Some(code) = Evidence::glance(text).settled() {

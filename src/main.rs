@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    peakend::handle_signals();
+    peakend::pipeline::handle_signals();
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
@@ -28,7 +28,7 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             eprintln!("peakend: error: {err:#}");
-            if peakend::discarded_outputs() > 0 {
+            if peakend::pipeline::discarded_outputs() > 0 {
                 eprintln!("peakend: no output written (removed temporary files)");
             }
             ExitCode::from(1)

@@ -170,7 +170,7 @@ pub struct PeakEnd {
 /// # Example
 ///
 /// ```
-/// use peakend::peak_end::{peak_end, Moment, PeakEndParams};
+/// use peakend::{peak_end, Moment, PeakEndParams};
 ///
 /// let m = |customer, valence| Moment { customer, valence, ..Moment::default() };
 /// let turns = [m(true, 0.4), m(false, 0.5), m(true, -0.8), m(true, 0.6)];

@@ -135,7 +135,7 @@ impl Speakers {
     /// number may be written `0`, `ch_0`, `ch0` or `channel 0`.
     ///
     /// ```
-    /// use peakend::record::{Speaker, Speakers};
+    /// use peakend::{Speaker, Speakers};
     ///
     /// let s = Speakers::parse("spk_0=agent, ch_1=customer")?;
     /// assert_eq!(s.get("SPK_0"), Some(Speaker::Agent));

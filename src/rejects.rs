@@ -89,7 +89,7 @@ impl Rejects {
     }
 
     /// Sets one row aside.
-    pub fn add(&self, row: Rejected) -> Result<()> {
+    pub(crate) fn add(&self, row: Rejected) -> Result<()> {
         let mut inner = self.lock();
         inner.count += 1;
         match &mut inner.target {

@@ -175,7 +175,7 @@ pub struct Scratch {
 
 impl Scratch {
     /// A reused text buffer (language detection).
-    pub fn text_buffer(&mut self) -> &mut String {
+    pub(crate) fn text_buffer(&mut self) -> &mut String {
         &mut self.text
     }
 
@@ -187,7 +187,7 @@ impl Scratch {
 
     /// Makes `turns` `n` long, moving turn scores to and from a spare list
     /// rather than dropping and allocating them.
-    pub fn resize_turns(&mut self, turns: &mut Vec<TurnScore>, n: usize) {
+    pub(crate) fn resize_turns(&mut self, turns: &mut Vec<TurnScore>, n: usize) {
         while turns.len() > n {
             self.spare_turns.extend(turns.pop());
         }
@@ -198,19 +198,21 @@ impl Scratch {
 
     /// The last scored turn's tokens and the effort and resolution cues
     /// found in them (`summary::cues`), and the buffers of the cue rules.
-    pub fn cue_parts(&mut self) -> ((&Tokens, &[PhraseMatch]), &mut CueScratch) {
+    pub(crate) fn cue_parts(&mut self) -> ((&Tokens, &[PhraseMatch]), &mut CueScratch) {
         ((&self.tokens, self.found.of(PhraseSet::Cues)), &mut self.cues)
     }
 
     /// Forgets what the customer said: the next turns belong to another
     /// interaction (repetition is a cue within one interaction only).
-    pub fn start_interaction(&mut self) {
+    pub(crate) fn start_interaction(&mut self) {
         self.said.clear();
         self.customer_turns = 0;
     }
 
     /// Reused buffers for an interaction's peak-end and emotion moments.
-    pub fn moment_buffers(&mut self) -> (&mut Vec<Moment>, &mut Vec<EmotionMoment>) {
+    pub(crate) fn moment_buffers(
+        &mut self,
+    ) -> (&mut Vec<Moment>, &mut Vec<EmotionMoment>) {
         (&mut self.moments, &mut self.emotion_moments)
     }
 }
@@ -266,7 +268,7 @@ impl WordCache {
 /// # Example
 ///
 /// ```
-/// use peakend::{lexicon::Lexicon, score::{score_turn, Scratch, ScoreOptions}};
+/// use peakend::{score_turn, Lexicon, ScoreOptions, Scratch};
 ///
 /// let lex = Lexicon::load("en", None).unwrap();
 /// let mut scratch = Scratch::default();

@@ -140,7 +140,7 @@ impl Tokens {
 
     /// What the punctuation after token `i` closes.
     #[inline]
-    pub fn close(&self, i: usize) -> Close {
+    pub(crate) fn close(&self, i: usize) -> Close {
         self.tokens[i].close
     }
 
@@ -219,7 +219,7 @@ fn is_strip_punct(c: char) -> bool {
         )
 }
 
-/// Strips [`is_strip_punct`] characters from both ends.
+/// Strips `is_strip_punct` characters from both ends.
 #[inline]
 pub fn trim_punct(s: &str) -> &str {
     s.trim_matches(is_strip_punct)

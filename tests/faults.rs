@@ -203,7 +203,9 @@ fn rows_that_are_not_contiguous() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("--group-unsorted: reading all input into memory"), "{err}");
     assert!(
-        err.contains("1 interactions had rows that were not contiguous and were grouped"),
+        err.contains(
+            "; 1 interaction had rows that were not contiguous and were grouped"
+        ),
         "{err}"
     );
     let rows = csv_rows(std::str::from_utf8(&o.stdout).unwrap());
@@ -454,9 +456,7 @@ fn windows_1252_is_decoded_and_counted() {
     assert!(o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
-        err.contains(
-            "warning: 2 rows had invalid UTF-8 and were decoded as Windows-1252"
-        ),
+        err.contains("warning: 2 rows had invalid UTF-8, decoded as Windows-1252"),
         "{err}"
     );
     let turns = csv_rows(&std::fs::read_to_string(c.path("turns.csv")).unwrap());
@@ -468,7 +468,9 @@ fn windows_1252_is_decoded_and_counted() {
         TestCommand::new(&["score", "--input-format", "jsonl", "--turns", "turns.csv"]);
     c.stdin(&b"{\"id\":\"a\",\"turns\":[{\"speaker\":\"customer\",\"text\":\"d\xe9\xe7u\"}]}\n"[..]);
     let o = c.output();
-    assert!(String::from_utf8_lossy(&o.stderr).contains("1 rows had invalid UTF-8"));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("warning: 1 row had invalid UTF-8,")
+    );
     let turns = csv_rows(&std::fs::read_to_string(c.path("turns.csv")).unwrap());
     assert_eq!(turns[1][col(&turns[0], "text")], "déçu");
 }
@@ -537,7 +539,7 @@ e,1,agent,swallowed,0\n";
         let err = String::from_utf8_lossy(&o.stderr).into_owned();
         assert!(o.status.success(), "{err}");
         assert!(err.contains("9 rows rejected (listed in rejects.csv)"), "{err}");
-        assert!(err.contains("1 rows had invalid UTF-8"), "{err}");
+        assert!(err.contains("warning: 1 row had invalid UTF-8,"), "{err}");
         let turns = csv_rows(&std::fs::read_to_string(c.path("turns.csv")).unwrap());
         let rejects = csv_rows(&std::fs::read_to_string(c.path("rejects.csv")).unwrap());
         assert_eq!(rejects[0], ["line", "reason", "raw", "file"]);

@@ -2,10 +2,10 @@
 //! sentences written for peakend (tests/data/lang/<lang>.tsv, labelled by
 //! their authors), plus rule checks per language.
 
-use peakend::engine::{Engine, LangChoice};
 use peakend::lang::{self, Detected};
-use peakend::record::{Interaction, Speaker, Turn};
-use peakend::score::{ScoreOptions, Scratch};
+use peakend::{Engine, LangChoice};
+use peakend::{Interaction, Speaker, Turn};
+use peakend::{ScoreOptions, Scratch};
 
 /// Labelled sentences of a language: (text, label, note).
 fn sentences(code: &str) -> Vec<(String, String, String)> {
@@ -128,7 +128,7 @@ fn interaction(turns: &[(Speaker, &str)]) -> Interaction {
 }
 
 /// The words and phrases behind a turn's score.
-fn labels(score: &peakend::score::TurnScore) -> Vec<&str> {
+fn labels(score: &peakend::TurnScore) -> Vec<&str> {
     score.terms.iter().map(|t| score.label(t)).collect()
 }
 

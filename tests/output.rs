@@ -8,7 +8,7 @@ use arrow_array::types::{Float64Type, Int64Type};
 use arrow_array::{Array, RecordBatch};
 use arrow_schema::DataType;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-use peakend::output::schema::{self, Type};
+use peakend::schema::{self, Type};
 
 use crate::util::{col, csv_rows, data, TestCommand};
 

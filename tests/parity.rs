@@ -1,8 +1,8 @@
 //! VADER parity: with phrases off, `valence` must equal vaderSentiment
 //! 3.3.2's `compound` within 0.001 for at least 99% of sentences.
 
-use peakend::lexicon::Lexicon;
-use peakend::score::{score_turn, ScoreOptions, Scratch};
+use peakend::Lexicon;
+use peakend::{score_turn, ScoreOptions, Scratch};
 
 const TOLERANCE: f64 = 0.001;
 const REQUIRED: f64 = 0.99;

@@ -4,16 +4,16 @@
 
 use std::sync::OnceLock;
 
-use peakend::batch;
-use peakend::engine::{Engine, LangChoice};
-use peakend::error::ErrorKind;
-use peakend::input::{Format, Reader};
-use peakend::lexicon::Lexicon;
-use peakend::output::Outputs;
-use peakend::peak_end::{peak_end, Moment, PeakEndParams};
-use peakend::record::{Interaction, Speaker, Turn};
-use peakend::rejects::Rejects;
-use peakend::score::{score_turn, ScoreOptions, Scratch};
+use peakend::pipeline;
+use peakend::pipeline::Outputs;
+use peakend::pipeline::Rejects;
+use peakend::pipeline::{Format, Reader};
+use peakend::ErrorKind;
+use peakend::Lexicon;
+use peakend::{peak_end, Moment, PeakEndParams};
+use peakend::{score_turn, ScoreOptions, Scratch};
+use peakend::{Engine, LangChoice};
+use peakend::{Interaction, Speaker, Turn};
 use proptest::prelude::*;
 
 fn lex() -> &'static Lexicon {
@@ -276,7 +276,7 @@ fn read_outcome(
     format!("{out}{:?}\n{end}\n{rejected:?}", reader.warnings())
 }
 
-/// The input through the whole batch engine ([`batch::run`]) in chunks of
+/// The input through the whole batch engine ([`pipeline::run`]) in chunks of
 /// `chunk` bytes on `threads` threads: both outputs (or the error), the
 /// rejected rows and the run's counts.
 fn run_outcome(
@@ -294,7 +294,7 @@ fn run_outcome(
         reader = reader.rejects(r.clone());
     }
     let outputs = Outputs::create(Some(&ix), Some(&turns)).unwrap();
-    let end = match batch::run(reader, engine(), outputs, threads, &|_| {}) {
+    let end = match pipeline::run(reader, engine(), outputs, threads, &|_| {}) {
         Ok(stats) => format!(
             "{}\n{}\n{} {} {:?}",
             std::fs::read_to_string(&ix).unwrap(),
@@ -435,7 +435,7 @@ fn more_threads_than_chunks_start_none() {
     let most = std::sync::atomic::AtomicUsize::new(0);
     let dir = tempfile::tempdir().unwrap();
     let outputs = Outputs::create(Some(&dir.path().join("ix.csv")), None).unwrap();
-    let stats = batch::run(
+    let stats = pipeline::run(
         Reader::from_bytes(data, Format::Csv),
         engine(),
         outputs,

@@ -279,7 +279,7 @@ fn turns_of_other_runs_are_reported_missing() {
     assert!(o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
-        err.contains("warning: 20 drawn interactions have no rows in the per-turn CSV"),
+        err.contains("warning: no rows in the per-turn CSV for 20 drawn interactions"),
         "{err}"
     );
 }
@@ -293,7 +293,12 @@ fn ranking_uses_the_weights_and_warns_when_they_differ() {
     let o = c.output();
     assert!(o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("interactions' remembered does not follow from --peak-weight 1 --end-weight 3"), "{err}");
+    assert!(
+        err.contains(
+            "remembered does not follow from --peak-weight 1 --end-weight 3 in "
+        ),
+        "{err}"
+    );
     assert!(String::from_utf8_lossy(&o.stdout).contains("class=\"warning\""));
 
     // Scored and reported with the same weights: no warning.

@@ -4,12 +4,12 @@
 
 use std::sync::OnceLock;
 
-use peakend::engine::{Engine, LangChoice};
-use peakend::error::ErrorKind;
-use peakend::input::{Format, Reader};
-use peakend::output::Outputs;
-use peakend::rejects::Rejects;
-use peakend::score::Scratch;
+use peakend::{Engine, LangChoice};
+use peakend::ErrorKind;
+use peakend::pipeline::{Format, Reader};
+use peakend::pipeline::Outputs;
+use peakend::pipeline::Rejects;
+use peakend::Scratch;
 
 pub fn engine() -> &'static Engine {
     static E: OnceLock<Engine> = OnceLock::new();

@@ -7,4 +7,4 @@ use libfuzzer_sys::fuzz_target;
 #[path = "common.rs"]
 mod common;
 
-fuzz_target!(|data: &[u8]| common::run(data, peakend::input::Format::Csv));
+fuzz_target!(|data: &[u8]| common::run(data, peakend::pipeline::Format::Csv));

@@ -5,12 +5,12 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use peakend::lexicon::Lexicon;
-use peakend::score::{score_turn, ScoreOptions, Scratch};
+use peakend::Lexicon;
+use peakend::{score_turn, ScoreOptions, Scratch};
 
 fn lexicons() -> &'static Vec<Lexicon> {
     static L: OnceLock<Vec<Lexicon>> = OnceLock::new();
-    L.get_or_init(|| peakend::lang::SUPPORTED.iter().map(|c| Lexicon::load(c, None).unwrap()).collect())
+    L.get_or_init(|| peakend::lang::LANGUAGES.iter().map(|l| Lexicon::load(l.code, None).unwrap()).collect())
 }
 
 fuzz_target!(|data: &[u8]| {

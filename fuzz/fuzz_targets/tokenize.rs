@@ -6,8 +6,8 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use peakend::lexicon::Lexicon;
-use peakend::text::{tokenize, Tokens};
+use peakend::Lexicon;
+use peakend::internals::{tokenize, Tokens};
 
 fn lexicons() -> &'static [Lexicon; 2] {
     static L: OnceLock<[Lexicon; 2]> = OnceLock::new();
@@ -18,12 +18,12 @@ fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let mut tokens = Tokens::default();
     for lex in lexicons() {
-        tokenize(&text, lex.emoji(), lex.elisions(), &mut tokens);
+        tokenize(&text, lex, &mut tokens);
         for i in 0..tokens.len() {
             let _ = (tokens.label(i), tokens.is_upper(i));
             // The form is the lowercase form without its surrounding
             // punctuation.
-            assert_eq!(tokens.form(i), peakend::text::trim_punct(tokens.lower(i)));
+            assert_eq!(tokens.form(i), peakend::internals::trim_punct(tokens.lower(i)));
         }
     }
 });

@@ -79,7 +79,11 @@ pub(crate) fn run(args: JourneyArgs) -> anyhow::Result<()> {
     let stats = journey::run(&args.interactions, args.output.as_deref(), &params)
         .context("journey")?;
     if !args.quiet {
-        eprintln!("peakend: {} contacts, {} customers", stats.contacts, stats.customers);
+        eprintln!(
+            "peakend: {}, {}",
+            super::count(stats.contacts, "contact"),
+            super::count(stats.customers, "customer")
+        );
     }
     Ok(())
 }

@@ -275,7 +275,7 @@ pub struct ScoreArgs {
                      and wins over the built-in names; a label still unknown is an error, or a \
                      reject with --rejects."
     )]
-    pub speakers: Option<peakend::record::Speakers>,
+    pub speakers: Option<peakend::Speakers>,
 
     /// CSV delimiter: one character, or 'tab' [default: detected from the header].
     #[arg(
@@ -323,7 +323,7 @@ pub struct ScoreArgs {
     pub no_phrases: bool,
 
     /// How much more a negative moment weighs when choosing the peak.
-    #[arg(long, value_name = "F", default_value_t = peakend::peak_end::PeakEndParams::default().negativity_bias)]
+    #[arg(long, value_name = "F", default_value_t = peakend::PeakEndParams::default().negativity_bias)]
     pub negativity_bias: f64,
 
     /// Weight of the peak in 'remembered'.
@@ -335,15 +335,15 @@ pub struct ScoreArgs {
     pub end_weight: f64,
 
     /// The most final customer turns that make the end (at most a third of them).
-    #[arg(long, value_name = "N", default_value_t = peakend::peak_end::PeakEndParams::default().end_window)]
+    #[arg(long, value_name = "N", default_value_t = peakend::PeakEndParams::default().end_window)]
     pub end_window: usize,
 
     /// 'bad_ending' also when the end falls this far below the customer's earlier mean.
-    #[arg(long, value_name = "D", default_value_t = peakend::peak_end::PeakEndParams::default().drop)]
+    #[arg(long, value_name = "D", default_value_t = peakend::PeakEndParams::default().drop)]
     pub bad_ending_drop: f64,
 
     /// 'bad_ending' also when the last customer turn is at or below this valence.
-    #[arg(long, value_name = "V", allow_negative_numbers = true, default_value_t = peakend::peak_end::PeakEndParams::default().last_below)]
+    #[arg(long, value_name = "V", allow_negative_numbers = true, default_value_t = peakend::PeakEndParams::default().last_below)]
     pub bad_ending_last: f64,
 
     /// Also write the coach report (HTML) here, from this run's outputs.
@@ -442,8 +442,8 @@ fn count(n: u64, noun: &str) -> String {
 }
 
 /// Parses `--speakers`.
-fn parse_speakers(s: &str) -> Result<peakend::record::Speakers, String> {
-    peakend::record::Speakers::parse(s)
+fn parse_speakers(s: &str) -> Result<peakend::Speakers, String> {
+    peakend::Speakers::parse(s)
 }
 
 /// Parses `--delimiter`: one ASCII character other than a quote or a line
@@ -513,8 +513,8 @@ mod tests {
             "-",
         ]);
         let speakers = s.speakers.expect("parsed");
-        assert_eq!(speakers.get("spk_0"), Some(peakend::record::Speaker::Agent));
-        assert_eq!(speakers.get("ch_1"), Some(peakend::record::Speaker::Customer));
+        assert_eq!(speakers.get("spk_0"), Some(peakend::Speaker::Agent));
+        assert_eq!(speakers.get("ch_1"), Some(peakend::Speaker::Customer));
         assert_eq!(s.input_format, Some(InputFormat::ContactLens));
         for bad in ["spk_0", "spk_0=robot", "=agent", "a=agent,A=customer"] {
             assert!(

@@ -1,7 +1,7 @@
 //! `peakend report`: the coach's HTML page from score's two CSVs.
 
-use peakend::input::Source;
-use peakend::report::{self, rank::Weights};
+use peakend::pipeline::Source;
+use peakend::report::{self, Weights};
 
 use super::ReportArgs;
 
@@ -38,7 +38,7 @@ pub(crate) fn run(args: ReportArgs) -> anyhow::Result<()> {
     };
     let mut report = report::build(&interactions, turns.as_ref(), &options)?;
     if let Some(source) = &journeys {
-        report.journeys = Some(report::read_journeys(source, args.top)?);
+        report.set_journeys(report::read_journeys(source, args.top)?);
     }
     report::write(&report, args.output.as_deref())?;
     if !args.quiet {
@@ -59,31 +59,34 @@ pub(crate) fn summary(
     };
     let mut line = format!(
         "peakend: report of {} ({}), {} drawn, {:.2} s: {out}",
-        super::count(r.glance.interactions, "interaction"),
-        super::count(r.glance.bad_endings, "bad ending"),
-        r.worst.len(),
+        super::count(r.interactions(), "interaction"),
+        super::count(r.bad_endings(), "bad ending"),
+        r.drawn(),
         took.as_secs_f64()
     );
-    if let Some(j) = &r.journeys {
+    if let Some(j) = r.journeys() {
         line += &format!(
             "; journeys: {}, {} failed again",
-            super::count(j.customers, "customer"),
-            j.failed_again
+            super::count(j.customers(), "customer"),
+            j.failed_again()
         );
     }
     let missing = r.missing_turns();
     if missing > 0 {
         line += &format!(
-            "; warning: {missing} drawn interactions have no rows in the per-turn CSV (not from the same run?)"
+            "; warning: no rows in the per-turn CSV for {} (not from the same run?)",
+            super::count(missing as u64, "drawn interaction")
         );
     }
-    if !r.has_turns {
+    if !r.has_turns() {
         line += "; no --turns: the page has no arcs";
     }
-    if r.glance.weight_mismatch > 0 {
+    if r.weight_mismatch() > 0 {
         line += &format!(
-            "; warning: {} interactions' remembered does not follow from --peak-weight {} --end-weight {} (pass the weights they were scored with)",
-            r.glance.weight_mismatch, r.weights.peak, r.weights.end
+            "; warning: remembered does not follow from --peak-weight {} --end-weight {} in {} (pass the weights they were scored with)",
+            r.weights().peak,
+            r.weights().end,
+            super::count(r.weight_mismatch(), "interaction")
         );
     }
     line

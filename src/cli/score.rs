@@ -9,15 +9,13 @@ use anyhow::Context;
 use clap::ValueEnum;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use peakend::batch::{self, RunStats};
-use peakend::engine::{Engine, LangChoice};
-use peakend::input::{Format, Keep, Platform, Reader, Source};
 use peakend::lang;
-use peakend::output::{self, atomic::AtomicFile, Outputs, ReportSlot};
-use peakend::peak_end::PeakEndParams;
-use peakend::rejects::Rejects;
-use peakend::report::{self, rank::Weights};
-use peakend::score::ScoreOptions;
+use peakend::pipeline::{
+    self, AtomicFile, Format, Keep, Outputs, Platform, Reader, RunStats,
+};
+use peakend::pipeline::{Rejects, ReportSlot, Source, Spec};
+use peakend::report::{self, Weights};
+use peakend::{Engine, LangChoice, PeakEndParams, ScoreOptions};
 
 use super::{InputFormat, OutputFormat, ScoreArgs};
 
@@ -87,11 +85,11 @@ pub(crate) fn run(args: ScoreArgs) -> anyhow::Result<()> {
     let from: Vec<String> =
         sources.iter().map(|s| s.display_path().display().to_string()).collect();
     let report_slot = ReportSlot::default();
-    let spec = output::Spec {
+    let spec = Spec {
         format: args.format.map(|f| match f {
-            OutputFormat::Csv => output::Format::Csv,
-            OutputFormat::Jsonl => output::Format::Jsonl,
-            OutputFormat::Parquet => output::Format::Parquet,
+            OutputFormat::Csv => pipeline::OutputFormat::Csv,
+            OutputFormat::Jsonl => pipeline::OutputFormat::Jsonl,
+            OutputFormat::Parquet => pipeline::OutputFormat::Parquet,
         }),
         kept: reader.kept_columns()?,
     };
@@ -127,7 +125,7 @@ pub(crate) fn run(args: ScoreArgs) -> anyhow::Result<()> {
         }
     };
     let run_started = std::time::Instant::now();
-    let stats = batch::run(reader, &engine, outputs, threads, &progress)?;
+    let stats = pipeline::run(reader, &engine, outputs, threads, &progress)?;
     if let Some(r) = &rejects {
         r.commit()?;
     }
@@ -304,10 +302,7 @@ fn check_output_paths(args: &ScoreArgs, sources: &[Source]) -> anyhow::Result<()
 
 /// Refuses Parquet on standard output when that is a terminal: it is
 /// binary, and would only garble the screen. A pipe or a file is fine.
-fn refuse_binary_to_terminal(
-    args: &ScoreArgs,
-    spec: &output::Spec,
-) -> anyhow::Result<()> {
+fn refuse_binary_to_terminal(args: &ScoreArgs, spec: &Spec) -> anyhow::Result<()> {
     if !std::io::stdout().is_terminal() {
         return Ok(());
     }
@@ -317,8 +312,9 @@ fn refuse_binary_to_terminal(
         ("--turns", args.turns.as_deref(), args.turns.is_some()),
     ];
     for (flag, path, given) in outputs {
-        let format = spec.format.unwrap_or_else(|| output::Format::from_path(path));
-        if given && to_stdout(path) && format == output::Format::Parquet {
+        let format =
+            spec.format.unwrap_or_else(|| pipeline::OutputFormat::from_path(path));
+        if given && to_stdout(path) && format == pipeline::OutputFormat::Parquet {
             anyhow::bail!(
                 "{flag}: Parquet is binary and standard output is a terminal: name a file (-o interactions.parquet) or redirect standard output"
             );
@@ -340,7 +336,7 @@ struct Timings {
 fn run_summary(
     args: &ScoreArgs,
     sources: &[Source],
-    spec: &output::Spec,
+    spec: &Spec,
     s: &RunStats,
     default_lang: &str,
     threads: usize,
@@ -350,14 +346,12 @@ fn run_summary(
     let path =
         |p: &Option<std::path::PathBuf>| p.as_ref().map(|p| p.display().to_string());
     let format = |p: Option<&Path>| {
-        spec.format.unwrap_or_else(|| output::Format::from_path(p)).name()
+        spec.format.unwrap_or_else(|| pipeline::OutputFormat::from_path(p)).name()
     };
     let lexicon_files: Vec<String> = match &args.lexicons {
-        Some(dir) => lang::LANGUAGES
+        Some(dir) => pipeline::user_lexicon_files(dir)
             .iter()
-            .filter_map(|l| peakend::lexicon::LexiconSource::user_dir(dir, l.code).ok())
-            .flatten()
-            .map(|f| f.path.display().to_string())
+            .map(|p| p.display().to_string())
             .collect(),
         None => Vec::new(),
     };
@@ -497,8 +491,8 @@ fn warnings(s: &RunStats, default_lang: &str) -> Vec<String> {
     }
     if s.warnings.invalid_utf8 > 0 {
         out.push(format!(
-            "{} rows had invalid UTF-8 and were decoded as Windows-1252",
-            s.warnings.invalid_utf8
+            "{} had invalid UTF-8, decoded as Windows-1252",
+            super::count(s.warnings.invalid_utf8, "row")
         ));
     }
     if let Some(first) = &s.warnings.first_conflict {
@@ -527,15 +521,15 @@ fn summary(s: &RunStats, rejects: Option<&Path>, default_lang: &str) -> String {
     }
     if let Some(path) = rejects {
         line += &format!(
-            "; {} rows rejected (listed in {})",
-            s.warnings.rejected,
+            "; {} rejected (listed in {})",
+            super::count(s.warnings.rejected, "row"),
             path.display()
         );
     }
     if s.warnings.regrouped > 0 {
         line += &format!(
-            "; {} interactions had rows that were not contiguous and were grouped (--group-unsorted)",
-            s.warnings.regrouped
+            "; {} had rows that were not contiguous and were grouped (--group-unsorted)",
+            super::count(s.warnings.regrouped, "interaction")
         );
     }
     line

@@ -520,7 +520,7 @@ impl Chunk {
 }
 
 /// Reads interactions from several sources in turn, as chunks of whole
-/// interactions ([`Reader::next_chunk`], to read them in parallel) or one
+/// interactions (`Reader::next_chunk`, to read them in parallel) or one
 /// at a time ([`Reader::next_interaction`]).
 pub struct Reader {
     sources: Vec<Source>,
@@ -589,7 +589,7 @@ impl Reader {
     /// A reader over bytes in memory, in `format`.
     ///
     /// ```
-    /// use peakend::input::{Format, Reader};
+    /// use peakend::pipeline::{Format, Reader};
     ///
     /// let mut r = Reader::from_bytes(&b"id,speaker,text\na,customer,hi\n"[..], Format::Csv);
     /// assert_eq!(r.next_interaction()?.unwrap().turns.len(), 1);
@@ -651,7 +651,7 @@ impl Reader {
         self
     }
 
-    /// The input bytes per chunk, at least (default [`CHUNK_BYTES`]); the
+    /// The input bytes per chunk, at least (default `CHUNK_BYTES`); the
     /// interactions read do not depend on it.
     pub fn chunk_bytes(mut self, bytes: usize) -> Reader {
         self.chunk_bytes = bytes.max(1);
@@ -659,7 +659,7 @@ impl Reader {
     }
 
     /// How many ids the contiguity check remembers (default
-    /// [`TRACKED_IDS`]); no effect when grouping.
+    /// `TRACKED_IDS`); no effect when grouping.
     pub fn tracked_ids(mut self, ids: usize) -> Reader {
         if let Some(seen) = &mut self.seen {
             *seen = IdWindow::new(ids);

@@ -91,6 +91,7 @@ pub mod flag {
     pub const SARCASTIC: u64 = 1 << 22;
     /// Bits 23 and up: what the token says of its language, for the
     /// per-turn language check ([`crate::lang::word_flags`]).
+    #[cfg_attr(not(test), allow(dead_code))] // The layout; lang's tests check it.
     pub const LANGUAGE_BITS: u64 = !((1 << 23) - 1);
 }
 
@@ -253,6 +254,18 @@ impl std::fmt::Debug for StemmerBox {
     }
 }
 
+/// The files of a user's lexicon folder (`--lexicons DIR`) that are read,
+/// for every supported language, in the table's order: what a run's
+/// summary lists.
+pub fn user_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    crate::lang::LANGUAGES
+        .iter()
+        .filter_map(|l| LexiconSource::user_dir(dir, l.code).ok())
+        .flatten()
+        .map(|f| f.path)
+        .collect()
+}
+
 impl Lexicon {
     /// The built-in lexicon of `lang`, with the entries of `user` on top.
     ///
@@ -282,46 +295,47 @@ impl Lexicon {
 
     /// Looks up a lowercase word.
     #[inline]
-    pub fn word(&self, lower: &str) -> &WordInfo {
+    pub(crate) fn word(&self, lower: &str) -> &WordInfo {
         self.words.get(lower).unwrap_or(&WordInfo::EMPTY)
     }
 
     /// True when `lower` contains a negation infix such as `n't`.
     #[inline]
-    pub fn has_negation_infix(&self, lower: &str) -> bool {
+    pub(crate) fn has_negation_infix(&self, lower: &str) -> bool {
         has_infix(&self.negation_infixes, lower)
     }
 
     /// The emoji descriptions.
-    pub fn emoji(&self) -> &FxHashMap<char, Box<str>> {
+    pub(crate) fn emoji(&self) -> &FxHashMap<char, Box<str>> {
         &self.emoji
     }
 
     /// The phrase matcher, if there are phrases.
-    pub fn phrase_matcher(&self) -> Option<&PhraseMatcher> {
+    pub(crate) fn phrase_matcher(&self) -> Option<&PhraseMatcher> {
         self.matcher.as_ref()
     }
 
     /// A phrase by index ([`PhraseMatch::phrase`]).
-    pub fn phrase(&self, pattern: usize) -> &Phrase {
+    pub(crate) fn phrase(&self, pattern: usize) -> &Phrase {
         &self.phrases[pattern]
     }
 
     /// Number of phrases.
-    pub fn phrase_count(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn phrase_count(&self) -> usize {
         self.phrases.len()
     }
 
     /// The emotion cues of an entry.
     #[inline]
-    pub fn cues(&self, c: Cues) -> &[(Emotion, f64)] {
+    pub(crate) fn cues(&self, c: Cues) -> &[(Emotion, f64)] {
         &self.emotion_cues[c.start as usize..(c.start + c.len) as usize]
     }
 
     /// What the lexicon knows of a word through its Snowball stem: used for
     /// words not listed by their surface form. Stemming allocates when the
     /// stemmer changes the word, so [`crate::score::Scratch`] caches answers.
-    pub fn stem_hit(&self, lower: &str) -> StemHit {
+    pub(crate) fn stem_hit(&self, lower: &str) -> StemHit {
         match &self.stemmer {
             Some(s) if !self.stems.is_empty() => {
                 self.stems.get(s.1.stem(lower).as_ref()).copied().unwrap_or_default()
@@ -335,7 +349,7 @@ impl Lexicon {
     /// English) and emotion cues of their Snowball stem; and the
     /// [`flag::NEGATION_INFIX`] mark and the phrase code of its form. A pure function of the token, which
     /// [`crate::score::Scratch`] caches per worker.
-    pub fn token_info(&self, lower: &str) -> WordInfo {
+    pub(crate) fn token_info(&self, lower: &str) -> WordInfo {
         let mut info = *self.word(lower);
         info.flags |= crate::lang::word_flags(lower);
         if self.has_negation_infix(lower) {
@@ -390,38 +404,39 @@ impl Lexicon {
     }
 
     /// This lexicon's identity (unique per load).
-    pub fn id(&self) -> u64 {
+    pub(crate) fn id(&self) -> u64 {
         self.id
     }
 
     /// True when some words are found through their stems.
-    pub fn has_stems(&self) -> bool {
+    pub(crate) fn has_stems(&self) -> bool {
         !self.stems.is_empty()
     }
 
     /// True when several negators before one word negate it once ("ne ...
     /// pas", "no ... ningún"): languages with negative concord.
-    pub fn negate_once(&self) -> bool {
+    pub(crate) fn negate_once(&self) -> bool {
         self.negate_once
     }
 
     /// Elided prefixes split off a word (`l'`, `dell'`), lowercase.
-    pub fn elisions(&self) -> &[Box<str>] {
+    pub(crate) fn elisions(&self) -> &[Box<str>] {
         &self.elisions
     }
 
     /// Number of words with a valence.
-    pub fn word_count(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn word_count(&self) -> usize {
         self.words.values().filter(|w| w.is_sentiment()).count()
     }
 
     /// VADER's special-case idioms.
-    pub fn idioms(&self) -> &[Ngram] {
+    pub(crate) fn idioms(&self) -> &[Ngram] {
         &self.idioms
     }
 
     /// Multi-word boosters ("kind of", "sort of").
-    pub fn booster_ngrams(&self) -> &[Ngram] {
+    pub(crate) fn booster_ngrams(&self) -> &[Ngram] {
         &self.booster_ngrams
     }
 }

@@ -195,6 +195,7 @@ impl Cell {
 
 /// Both tables of some scored interactions.
 #[derive(Debug)]
+#[cfg_attr(not(feature = "python"), allow(dead_code))] // The Python module's.
 pub struct Tables {
     /// The per-interaction table.
     pub interactions: Chunk,
@@ -211,6 +212,7 @@ impl Default for Tables {
     }
 }
 
+#[cfg_attr(not(feature = "python"), allow(dead_code))] // The Python module's.
 impl Tables {
     /// Empty tables, the per-interaction one with the kept input columns
     /// `kept` (the values of [`Interaction::meta`]).

@@ -286,7 +286,8 @@ pub struct Layout {
 impl Layout {
     /// A layout of CSV outputs (the per-turn table too when `turns`) and,
     /// when `report`, report entries.
-    pub fn csv(turns: bool, report: bool) -> Layout {
+    #[cfg(test)]
+    pub(crate) fn csv(turns: bool, report: bool) -> Layout {
         Layout { turns: turns.then_some(Format::Csv), report, ..Layout::default() }
     }
 }
@@ -304,7 +305,7 @@ pub(crate) fn kept_values(
 impl Rows {
     /// Appends one interaction's row and, as `layout` asks, its turn rows
     /// and its report entry.
-    pub fn push(&mut self, ix: &Interaction, scored: &Scored, layout: &Layout) {
+    pub(crate) fn push(&mut self, ix: &Interaction, scored: &Scored, layout: &Layout) {
         if let Err(e) = self.try_push(ix, scored, layout) {
             self.error.get_or_insert(e);
         }
@@ -357,16 +358,11 @@ impl Rows {
     }
 
     /// Empties both buffers, keeping their capacity.
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         self.interactions.clear();
         self.turns.clear();
         self.entries.clear();
         self.error = None;
-    }
-
-    /// Bytes allocated by both buffers.
-    pub fn capacity(&self) -> usize {
-        self.interactions.bytes.capacity() + self.turns.bytes.capacity()
     }
 }
 
@@ -447,13 +443,13 @@ impl Outputs {
     }
 
     /// What the rows of this run hold.
-    pub fn layout(&self) -> Layout {
+    pub(crate) fn layout(&self) -> Layout {
         self.layout.clone()
     }
 
     /// Writes rows formatted by [`Rows::push`], in order after everything
     /// written so far.
-    pub fn write_rows(&mut self, rows: &mut Rows) -> Result<()> {
+    pub(crate) fn write_rows(&mut self, rows: &mut Rows) -> Result<()> {
         if let Some(e) = rows.error.take() {
             return Err(e);
         }

@@ -2,7 +2,7 @@
 //!
 //! Each column is a name, a [`Type`], a line of documentation and an
 //! accessor that reads its [`Value`] from a scored row. Every encoding is
-//! driven from these tables (the CSV writer in [`super`], the report's
+//! driven from these tables (the CSV writer in `super`, the report's
 //! reader in `report::read`, and the README's column tables, which a test
 //! compares with them), so a new column is one entry here. The first
 //! columns of each table are fixed by `INTERFACE.md`; later ones follow.

@@ -54,6 +54,7 @@ impl Histogram {
     }
 
     /// Values counted.
+    #[cfg(test)]
     pub fn total(&self) -> u64 {
         self.counts.iter().sum()
     }

@@ -41,13 +41,6 @@ pub fn esc(s: &str) -> String {
 }
 
 /// A figure for people: two decimals, a sign, and a true minus sign.
-///
-/// ```
-/// use peakend::report::html::num;
-/// assert_eq!(num(-0.6825), "\u{2212}0.68");
-/// assert_eq!(num(0.41), "+0.41");
-/// assert_eq!(num(-0.001), "0.00");
-/// ```
 pub fn num(v: f64) -> String {
     let s = format!("{v:.2}");
     if s == "-0.00" || s == "0.00" {
@@ -1070,5 +1063,14 @@ mod tests {
         assert_eq!(count(999), "999");
         assert_eq!(pct(1, 3), "33%");
         assert_eq!(pct(1, 0), "\u{2014}");
+    }
+
+    /// The example of [`num`].
+    #[test]
+    fn num_example() {
+        use crate::report::html::num;
+        assert_eq!(num(-0.6825), "\u{2212}0.68");
+        assert_eq!(num(0.41), "+0.41");
+        assert_eq!(num(-0.001), "0.00");
     }
 }

@@ -8,28 +8,28 @@
 //! the README, "Coach report"); given `peakend journey`'s output
 //! ([`read_journeys`]), also the customers who failed again.
 //!
-//! A [`Builder`] takes the interactions one at a time, in input order, and
-//! keeps fixed-size aggregates ([`glance`]) and two bounded heaps
-//! ([`rank::TopN`]: the worst endings, and the worst of those without
+//! A `Builder` takes the interactions one at a time, in input order, and
+//! keeps fixed-size aggregates (`glance`) and two bounded heaps
+//! (`rank::TopN`: the worst endings, and the worst of those without
 //! empathy after the customer's worst moment), so memory is bounded by
 //! `--top`, not by the batch. It is fed either by `score --report` with
-//! the scored interactions as they are written ([`Entry::new`]: nothing is
+//! the scored interactions as they are written (`Entry::new`: nothing is
 //! staged on disk, and the explanation terms arrive as data), or by
 //! `peakend report` from the two CSVs ([`build`]: the per-interaction CSV,
 //! then the per-turn CSV for the kept ids only). Both see the values the
 //! CSVs hold (figures rounded as written, the same capped term lists), so
 //! both give the same page.
 //!
-//! The page is then rendered by [`html`] with charts from [`svg`] and the
-//! scoring words found back in each turn by [`terms`]. Modules: [`read`]
-//! (CSV rows), [`rank`], [`glance`], [`terms`], [`svg`], [`html`].
+//! The page is then rendered by `html` with charts from `svg` and the
+//! scoring words found back in each turn by `terms`. Modules: `read`
+//! (CSV rows), `rank`, `glance`, `terms`, `svg`, `html`.
 
-pub mod glance;
-pub mod html;
-pub mod rank;
-pub mod read;
-pub mod svg;
-pub mod terms;
+pub(crate) mod glance;
+pub(crate) mod html;
+pub(crate) mod rank;
+pub(crate) mod read;
+pub(crate) mod svg;
+pub(crate) mod terms;
 
 use std::path::Path;
 
@@ -42,7 +42,8 @@ use crate::number::rounded;
 use crate::output::schema::{self, TermList, Value};
 use crate::record::Interaction;
 use glance::Glance;
-use rank::{RankKey, TopN, Weights};
+pub use rank::Weights;
+use rank::{RankKey, TopN};
 use read::{
     Figures, InteractionReader, JourneyReader, JourneyRow, Pause, Summary, Timing,
     TurnReader, TurnRow, FACETS,
@@ -80,69 +81,111 @@ impl Default for Options {
 
 /// One interaction drawn in full.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Shown {
+pub(crate) struct Shown {
     /// Its row of the per-interaction CSV.
-    pub summary: Summary,
+    pub(crate) summary: Summary,
     /// Where it ranks.
-    pub key: RankKey,
+    pub(crate) key: RankKey,
     /// Its turns, in the per-turn CSV's order (empty when not found).
-    pub turns: Vec<TurnRow>,
+    pub(crate) turns: Vec<TurnRow>,
 }
 
 /// Everything the page shows.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Report {
     /// The page title.
-    pub title: String,
+    pub(crate) title: String,
     /// The files the data came from, for the page header.
-    pub from: Vec<String>,
+    pub(crate) from: Vec<String>,
     /// The ranking weights.
-    pub weights: Weights,
+    pub(crate) weights: Weights,
     /// Aggregates over every interaction.
-    pub glance: Glance,
+    pub(crate) glance: Glance,
     /// The worst endings, best-ranked first, at most `top`.
-    pub worst: Vec<Shown>,
+    pub(crate) worst: Vec<Shown>,
     /// Interactions without empathy after the worst moment, worst first,
     /// at most `top`.
-    pub no_empathy: Vec<Summary>,
+    pub(crate) no_empathy: Vec<Summary>,
     /// How many interactions had no empathy after the worst moment.
-    pub no_empathy_total: u64,
+    pub(crate) no_empathy_total: u64,
     /// Unresolved or hard contacts: unresolved first, then by effort, at
     /// most `top`.
-    pub hardest: Vec<Summary>,
+    pub(crate) hardest: Vec<Summary>,
     /// How many interactions were unresolved or hard.
-    pub hardest_total: u64,
+    pub(crate) hardest_total: u64,
     /// Which [`FACETS`] (agent, queue, channel) the interactions have.
-    pub facets: [bool; 3],
+    pub(crate) facets: [bool; 3],
     /// A per-turn CSV was read.
-    pub has_turns: bool,
+    pub(crate) has_turns: bool,
     /// The journeys, when `--journeys` was given.
-    pub journeys: Option<Journeys>,
+    pub(crate) journeys: Option<Journeys>,
 }
 
 /// What the page shows of `peakend journey`'s output.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Journeys {
     /// The file it came from.
-    pub from: String,
+    pub(crate) from: String,
     /// The name of its customer column.
-    pub customer: String,
+    pub(crate) customer: String,
     /// Customers read.
-    pub customers: u64,
+    pub(crate) customers: u64,
     /// Customers whose latest contact went wrong after an earlier one did.
-    pub failed_again: u64,
+    pub(crate) failed_again: u64,
     /// Customers with at least one repeat contact.
-    pub repeat: u64,
+    pub(crate) repeat: u64,
     /// Customers who used more than one channel.
-    pub multichannel: u64,
+    pub(crate) multichannel: u64,
     /// Sum and count of the journeys' effort.
-    pub effort: (f64, u64),
+    pub(crate) effort: (f64, u64),
     /// The customers who failed again, worst remembered first, at most
     /// `top`.
-    pub shown: Vec<JourneyRow>,
+    pub(crate) shown: Vec<JourneyRow>,
 }
 
 impl Report {
+    /// Interactions counted in the page's figures (all of them).
+    pub fn interactions(&self) -> u64 {
+        self.glance.interactions
+    }
+
+    /// Interactions with a bad ending.
+    pub fn bad_endings(&self) -> u64 {
+        self.glance.bad_endings
+    }
+
+    /// Interactions drawn in full (at most [`Options::top`]).
+    pub fn drawn(&self) -> usize {
+        self.worst.len()
+    }
+
+    /// A per-turn CSV was read: the drawn interactions have arcs.
+    pub fn has_turns(&self) -> bool {
+        self.has_turns
+    }
+
+    /// The weights the interactions were ranked with.
+    pub fn weights(&self) -> Weights {
+        self.weights
+    }
+
+    /// Interactions whose `remembered` does not follow from
+    /// [`Report::weights`]: scored with other weights.
+    pub fn weight_mismatch(&self) -> u64 {
+        self.glance.weight_mismatch
+    }
+
+    /// The journeys shown, when given: customers read and those who failed
+    /// again.
+    pub fn journeys(&self) -> Option<&Journeys> {
+        self.journeys.as_ref()
+    }
+
+    /// Shows `journeys` (from [`read_journeys`]) on the page.
+    pub fn set_journeys(&mut self, journeys: Journeys) {
+        self.journeys = Some(journeys);
+    }
+
     /// Drawn interactions that had no row in the per-turn CSV.
     pub fn missing_turns(&self) -> usize {
         if self.has_turns {
@@ -153,8 +196,20 @@ impl Report {
     }
 }
 
+impl Journeys {
+    /// Customers read.
+    pub fn customers(&self) -> u64 {
+        self.customers
+    }
+
+    /// Customers whose latest contact went wrong after an earlier one did.
+    pub fn failed_again(&self) -> u64 {
+        self.failed_again
+    }
+}
+
 /// Gathers what the page shows from interactions offered in input order.
-pub struct Builder {
+pub(crate) struct Builder {
     options: Options,
     glance: Glance,
     worst: TopN<Shown>,
@@ -275,7 +330,7 @@ impl Builder {
 /// per-interaction and per-turn tables, read through [`schema`], with
 /// figures rounded as the CSV writes them.
 #[derive(Clone, Debug)]
-pub struct Entry {
+pub(crate) struct Entry {
     figures: Figures,
     summary: Summary,
     turns: Vec<TurnRow>,

@@ -52,7 +52,7 @@ impl Weights {
     /// ending: `ew·end / (pw + ew)`.
     ///
     /// ```
-    /// use peakend::report::rank::Weights;
+    /// use peakend::report::Weights;
     /// assert_eq!(Weights::default().ending_effect(-0.6), -0.3);
     /// assert_eq!(Weights { peak: 0.0, end: 1.0 }.ending_effect(-0.6), -0.6);
     /// ```
@@ -162,6 +162,7 @@ impl<T> TopN<T> {
     }
 
     /// How many items were offered.
+    #[cfg(test)]
     pub fn seen(&self) -> u64 {
         self.seen
     }

@@ -583,10 +583,6 @@ impl IxRow<'_> {
     pub fn language(&self) -> Cow<'_, str> {
         cell(self.record, self.cols.language)
     }
-    /// The dominant emotion (empty when absent).
-    pub fn emotion(&self) -> Cow<'_, str> {
-        cell(self.record, self.cols.emotion)
-    }
     /// The emotion of the end window (empty when absent).
     pub fn end_emotion(&self) -> Cow<'_, str> {
         cell(self.record, self.cols.end_emotion)
@@ -670,6 +666,7 @@ impl TurnReader {
     }
 
     /// True when the CSV has the turns' text.
+    #[cfg(test)]
     pub fn has_text(&self) -> bool {
         self.cols.text.is_some()
     }

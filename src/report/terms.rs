@@ -27,14 +27,6 @@ pub struct Term {
 
 /// Reads a `terms` cell: entries split on `|`, each on its last `:`; the
 /// `+K more` that ends a capped list is not a term.
-///
-/// ```
-/// use peakend::report::terms::parse;
-/// let t = parse("third time calling:-2.20|:):1.90|+3 more");
-/// assert_eq!((t[0].word.as_str(), t[0].contribution), ("third time calling", -2.2));
-/// assert_eq!((t[1].word.as_str(), t[1].contribution), (":)", 1.9));
-/// assert_eq!(t.len(), 2);
-/// ```
 pub fn parse(cell: &str) -> Vec<Term> {
     let is_more = |e: &str| e.starts_with('+') && e.ends_with(" more");
     cell.split('|')
@@ -79,15 +71,6 @@ fn alnum(c: Option<char>) -> bool {
 
 /// Finds where each term of `terms` is in `text`: spans in text order,
 /// never overlapping.
-///
-/// ```
-/// use peakend::report::terms::{find_spans, parse};
-/// let text = "I'm NOT happy. Thanks, so much!";
-/// let terms = parse("happy:-2.00|thanks so much:2.80");
-/// let spans = find_spans(text, &terms);
-/// let found: Vec<&str> = spans.iter().map(|s| &text[s.start..s.end]).collect();
-/// assert_eq!(found, ["happy", "Thanks, so much"]);
-/// ```
 pub fn find_spans<'a>(text: &str, terms: &'a [Term]) -> Vec<Span<'a>> {
     let chars: Vec<(usize, char)> =
         text.char_indices().map(|(i, c)| (i, fold(c))).collect();
@@ -263,5 +246,26 @@ mod tests {
             assert!(text.is_char_boundary(s.start) && text.is_char_boundary(s.end));
         }
         assert_eq!(marked(text, "große:2|klasse:3"), ["große=2", "Klasse=3"]);
+    }
+
+    /// The example of [`parse`].
+    #[test]
+    fn parse_example() {
+        use crate::report::terms::parse;
+        let t = parse("third time calling:-2.20|:):1.90|+3 more");
+        assert_eq!((t[0].word.as_str(), t[0].contribution), ("third time calling", -2.2));
+        assert_eq!((t[1].word.as_str(), t[1].contribution), (":)", 1.9));
+        assert_eq!(t.len(), 2);
+    }
+
+    /// The example of [`find_spans`].
+    #[test]
+    fn find_spans_example() {
+        use crate::report::terms::{find_spans, parse};
+        let text = "I'm NOT happy. Thanks, so much!";
+        let terms = parse("happy:-2.00|thanks so much:2.80");
+        let spans = find_spans(text, &terms);
+        let found: Vec<&str> = spans.iter().map(|s| &text[s.start..s.end]).collect();
+        assert_eq!(found, ["happy", "Thanks, so much"]);
     }
 }

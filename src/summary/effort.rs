@@ -58,17 +58,6 @@ pub struct Effort {
 
 /// The effort of an interaction with `customer_turns`, its `cues` (in turn
 /// order) and its `timing`, into `out` (its buffer reused).
-///
-/// # Example
-///
-/// ```
-/// use peakend::summary::effort::{effort, Effort};
-/// use peakend::summary::moments::Timing;
-///
-/// let mut out = Effort::default();
-/// effort(13, &[], &Timing::default(), &mut out);
-/// assert_eq!(out.terms, "customer_turns:13:0.19");
-/// ```
 pub fn effort(customer_turns: usize, cues: &[CueHit], timing: &Timing, out: &mut Effort) {
     out.terms.clear();
     if customer_turns == 0 {
@@ -191,5 +180,16 @@ mod tests {
         let e = of("as i said, as i said, as i said, as i said");
         assert_eq!(e.terms.matches("as i said").count(), MAX_PER_KIND);
         assert!(e.effort.unwrap() < 1.0);
+    }
+
+    /// The example of [`effort`].
+    #[test]
+    fn effort_example() {
+        use crate::summary::effort::{effort, Effort};
+        use crate::summary::moments::Timing;
+
+        let mut out = Effort::default();
+        effort(13, &[], &Timing::default(), &mut out);
+        assert_eq!(out.terms, "customer_turns:13:0.19");
     }
 }

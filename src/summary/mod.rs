@@ -29,12 +29,12 @@ pub struct Outcome {
     /// Whether it was solved.
     pub resolution: Resolution,
     /// The hold that is the peak, if one is, as an explanation term
-    /// (`hold:11m00s:-0.89`, see [`moments::remember_holds`]); else empty.
+    /// (`hold:11m00s:-0.89`, see `moments::remember_holds`); else empty.
     pub peak_hold: String,
     /// Where the holds were, for the `holds` column: `turn:ms` (the `turn`
-    /// each ends before, its length) joined by `|` ([`push_gaps`]).
+    /// each ends before, its length) joined by `|` (`push_gaps`).
     pub holds: String,
-    /// Where the silences of [`moments::SILENCE_MIN_MS`] or more that are
+    /// Where the silences of `moments::SILENCE_MIN_MS` or more that are
     /// not holds were, for the `silences` column, written as `holds` is.
     pub silences: String,
     /// The turns as timing sees them (a buffer reused per interaction).
@@ -44,7 +44,7 @@ pub struct Outcome {
 impl Outcome {
     /// Fills timing, effort and resolution from `turns` and the cues
     /// already in [`Outcome::cues`].
-    pub fn summarise(&mut self, turns: impl IntoIterator<Item = TimedTurn>) {
+    pub(crate) fn summarise(&mut self, turns: impl IntoIterator<Item = TimedTurn>) {
         self.timed.clear();
         self.timed.extend(turns);
         moments::timing(&self.timed, &self.cues, &mut self.timing);

@@ -70,7 +70,7 @@ pub struct Timing {
     pub first_response_ms: Option<i64>,
     /// The holds, in order.
     pub holds: Vec<Hold>,
-    /// The silences of [`SILENCE_MIN_MS`] or more that are not holds, in
+    /// The silences of `SILENCE_MIN_MS` or more that are not holds, in
     /// order (the report draws them where they were).
     pub silences: Vec<Hold>,
 }
@@ -103,20 +103,6 @@ pub fn push_hold_term(out: &mut String, ms: i64) {
 
 /// The timing of `turns`, with the hold cues among `cues` (by turn index),
 /// into `out` (its buffers reused).
-///
-/// # Example
-///
-/// ```
-/// use peakend::summary::moments::{timing, TimedTurn, Timing};
-///
-/// let t = |customer, s, e| TimedTurn { customer, start_ms: Some(s), end_ms: Some(e) };
-/// // The customer waits 90 s in silence for the agent's answer.
-/// let turns = [t(false, 0, 2_000), t(true, 2_500, 6_000), t(false, 96_000, 99_000)];
-/// let mut out = Timing::default();
-/// timing(&turns, &[], &mut out);
-/// assert_eq!(out.hold_ms, Some(90_000));
-/// assert_eq!(out.first_response_ms, Some(90_000));
-/// ```
 pub fn timing(turns: &[TimedTurn], cues: &[CueHit], out: &mut Timing) {
     out.holds.clear();
     out.silences.clear();
@@ -399,5 +385,20 @@ mod tests {
             s.push(' ');
         }
         assert_eq!(s, "45s 4m10s 1h02m 0s ");
+    }
+
+    /// The example of [`timing`].
+    #[test]
+    fn timing_example() {
+        use crate::summary::moments::{timing, TimedTurn, Timing};
+
+        let t =
+            |customer, s, e| TimedTurn { customer, start_ms: Some(s), end_ms: Some(e) };
+        // The customer waits 90 s in silence for the agent's answer.
+        let turns = [t(false, 0, 2_000), t(true, 2_500, 6_000), t(false, 96_000, 99_000)];
+        let mut out = Timing::default();
+        timing(&turns, &[], &mut out);
+        assert_eq!(out.hold_ms, Some(90_000));
+        assert_eq!(out.first_response_ms, Some(90_000));
     }
 }

@@ -32,20 +32,6 @@ pub struct Resolution {
 
 /// Whether an interaction of `turns` turns with `cues` (in turn order) was
 /// resolved, into `out` (its buffer reused).
-///
-/// # Example
-///
-/// ```
-/// use peakend::summary::cues::{CueHit, CueKind};
-/// use peakend::summary::resolution::{resolution, Resolution};
-///
-/// let hit = |turn, kind, label| CueHit { turn, kind, label, negated: false };
-/// let cues = [hit(5, CueKind::StillFails, "still the same"), hit(7, CueKind::Works, "that fixed it")];
-/// let mut out = Resolution::default();
-/// resolution(8, &cues, &mut out);
-/// assert_eq!(out.resolved, Some(true));
-/// assert_eq!(out.terms, "still the same:-1|that fixed it:1");
-/// ```
 pub fn resolution(turns: usize, cues: &[CueHit], out: &mut Resolution) {
     out.terms.clear();
     out.resolved = None;
@@ -180,5 +166,22 @@ mod tests {
         assert_eq!(judge(&turns).resolved, None);
         turns.truncate(4);
         assert_eq!(judge(&turns).resolved, Some(true));
+    }
+
+    /// The example of [`resolution`].
+    #[test]
+    fn resolution_example() {
+        use crate::summary::cues::{CueHit, CueKind};
+        use crate::summary::resolution::{resolution, Resolution};
+
+        let hit = |turn, kind, label| CueHit { turn, kind, label, negated: false };
+        let cues = [
+            hit(5, CueKind::StillFails, "still the same"),
+            hit(7, CueKind::Works, "that fixed it"),
+        ];
+        let mut out = Resolution::default();
+        resolution(8, &cues, &mut out);
+        assert_eq!(out.resolved, Some(true));
+        assert_eq!(out.terms, "still the same:-1|that fixed it:1");
     }
 }
