@@ -4,12 +4,8 @@
 
 use std::sync::OnceLock;
 
-use peakend::{Engine, LangChoice};
-use peakend::ErrorKind;
-use peakend::pipeline::{Format, Reader};
-use peakend::pipeline::Outputs;
-use peakend::pipeline::Rejects;
-use peakend::Scratch;
+use peakend::pipeline::{self, Format, Outputs, Reader, Rejects};
+use peakend::{Engine, ErrorKind, LangChoice, Scratch};
 
 pub fn engine() -> &'static Engine {
     static E: OnceLock<Engine> = OnceLock::new();
@@ -20,30 +16,33 @@ pub fn engine() -> &'static Engine {
 /// `--group-unsorted`, bits 2-3 the delimiter (detected, `;`, tab, `,`).
 pub fn run(data: &[u8], format: Format) {
     let Some((&options, input)) = data.split_first() else { return };
+    let reader = |rejects: Option<&Rejects>| {
+        let delimiter = [None, Some(b';'), Some(b'\t'), Some(b',')][usize::from(options >> 2 & 3)];
+        let reader = Reader::from_bytes(input, format).delimiter(delimiter).group_unsorted(options & 2 != 0);
+        match rejects {
+            Some(r) => reader.rejects(r.clone()),
+            None => reader,
+        }
+    };
     let rejects = (options & 1 != 0).then(Rejects::in_memory);
-    let delimiter = [None, Some(b';'), Some(b'\t'), Some(b',')][usize::from(options >> 2 & 3)];
-    let mut reader = Reader::from_bytes(input, format).delimiter(delimiter).group_unsorted(options & 2 != 0);
-    if let Some(r) = &rejects {
-        reader = reader.rejects(r.clone());
-    }
-    let mut out = Outputs::create(Some("/dev/null".as_ref()), Some("/dev/null".as_ref())).unwrap();
+    // The reader and the engine, one interaction at a time.
+    let mut one = reader(rejects.as_ref());
     let mut scratch = Scratch::default();
     let err = loop {
-        match reader.next_interaction() {
+        match one.next_interaction() {
             Ok(Some(ix)) => {
                 let scored = engine().score(&ix, &mut scratch);
                 let s = &scored.summary;
                 for v in [s.experienced, s.peak, s.end, s.remembered].into_iter().flatten() {
                     assert!((-1.0..=1.0).contains(&v), "{v} out of range");
                 }
-                out.write(&ix, &scored).unwrap();
             }
             Ok(None) => break None,
             Err(e) => break Some(e),
         }
     };
     let rejected = rejects.as_ref().map_or(0, Rejects::count);
-    assert_eq!(reader.warnings().rejected, rejected);
+    assert_eq!(one.warnings().rejected, rejected);
     if let (Some(e), Some(_)) = (err, &rejects) {
         // With --rejects only whole-file problems stop the run.
         let msg = e.to_string();
@@ -52,4 +51,9 @@ pub fn run(data: &[u8], format: Format) {
             || msg.contains("in the header");
         assert!(whole_file, "with --rejects a row problem stopped the run: {msg}");
     }
+    // The whole batch, output formatting included: an error is fine, a
+    // panic is not.
+    let rejects = (options & 1 != 0).then(Rejects::in_memory);
+    let out = Outputs::create(Some("/dev/null".as_ref()), Some("/dev/null".as_ref())).unwrap();
+    let _ = pipeline::run(reader(rejects.as_ref()), engine(), out, 1, &|_| {});
 }
