@@ -764,3 +764,15 @@ fn help_documents_the_new_flags() {
         assert!(help.contains(flag), "{flag} missing from:\n{help}");
     }
 }
+
+/// A damaged or cut gzip file stops the run, even with `--rejects` (no row
+/// after the damage can be read), with a message that says so.
+#[test]
+fn damaged_gzip() {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(b"id,speaker,text\na,customer,my bill is wrong\n").unwrap();
+    let whole = e.finish().unwrap();
+    let want = "calls.csv.gz: the gzip-compressed data is damaged or cut short";
+    fails_cleanly("calls.csv.gz", &whole[..whole.len() / 2], &[], want);
+    fails_cleanly("calls.csv.gz", &whole[..2], &["--rejects", "rejects.csv"], want);
+}

@@ -1186,10 +1186,27 @@ fn gunzip_if_gzipped(
     }
     let whole = io::Cursor::new(magic[..n].to_vec()).chain(input);
     Ok(if magic[..n] == [0x1f, 0x8b] {
-        Box::new(flate2::read::MultiGzDecoder::new(whole))
+        Box::new(Gunzip(flate2::read::MultiGzDecoder::new(whole)))
     } else {
         Box::new(whole)
     })
+}
+
+/// A gzip decoder whose errors say that the compressed file is damaged:
+/// flate2's own ("unexpected end of file", "corrupt deflate stream") do not
+/// say which layer failed. Such a file stops the run even with `--rejects`:
+/// no row after the damage can be read.
+struct Gunzip<R>(flate2::read::MultiGzDecoder<R>);
+
+impl<R: Read> Read for Gunzip<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.0.read(buf).map_err(|e| {
+            io::Error::new(
+                e.kind(),
+                format!("the gzip-compressed data is damaged or cut short ({e})"),
+            )
+        })
+    }
 }
 
 /// The UTF-8 byte order mark.
