@@ -176,12 +176,15 @@ def test_score_text_is_the_turn_tables_row():
 
 def test_the_gil_is_released_while_scoring():
     base = read_as_text(EXAMPLES).to_pandas()
-    copies = []
-    for i in range(60):
-        df = base.copy()
-        df["interaction_id"] = df["interaction_id"] + f"-{i}"
-        copies.append(df)
-    data = peakend._csv_bytes(pd.concat(copies))
+
+    def corpus(copies):
+        frames = []
+        for i in range(copies):
+            df = base.copy()
+            df["interaction_id"] = df["interaction_id"] + f"-{i}"
+            frames.append(df)
+        return peakend._csv_bytes(pd.concat(frames))
+
     ticks, stop = [0], threading.Event()
 
     def tick():
@@ -192,12 +195,20 @@ def test_the_gil_is_released_while_scoring():
     thread = threading.Thread(target=tick)
     thread.start()
     time.sleep(0.01)
-    start, began = ticks[0], time.perf_counter()
-    _peakend.score_csv(data, threads=1)
-    elapsed, during = time.perf_counter() - began, ticks[0] - start
+    # Enough work to tell, however fast the build: grow the input until one
+    # call lasts 0.1 s.
+    copies = 60
+    while True:
+        data = corpus(copies)
+        start, began = ticks[0], time.perf_counter()
+        _peakend.score_csv(data, threads=1)
+        elapsed, during = time.perf_counter() - began, ticks[0] - start
+        if elapsed > 0.1 or copies >= 60 * 64:
+            break
+        copies *= 4
     stop.set()
     thread.join()
-    assert elapsed > 0.05, "too little work to tell"
+    assert elapsed > 0.1, "too little work to tell"
     # Holding the GIL for the whole call would allow at most a tick or two.
     assert during >= 5, (during, elapsed)
 
