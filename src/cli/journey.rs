@@ -3,7 +3,6 @@
 
 use std::path::PathBuf;
 
-use anyhow::Context;
 use clap::Args;
 
 use peakend::journey::{self, JourneyParams};
@@ -76,8 +75,7 @@ pub(crate) fn run(args: JourneyArgs) -> anyhow::Result<()> {
         repeat_days: args.repeat_days,
         group_unsorted: args.group_unsorted,
     };
-    let stats = journey::run(&args.interactions, args.output.as_deref(), &params)
-        .context("journey")?;
+    let stats = journey::run(&args.interactions, args.output.as_deref(), &params)?;
     if !args.quiet {
         eprintln!(
             "peakend: {}, {}",
