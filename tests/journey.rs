@@ -149,6 +149,9 @@ fn bad_input_names_the_file_and_line() {
     .replace('\n', "\r\n");
     let err = journey(&crlf, &[]).fails();
     assert!(err.contains("ix.csv:3: peak 'high'"), "{err}");
+    let mut c =
+        TestCommand::new(&["journey", "nope.csv", "--customer", "c", "--time", "t"]);
+    assert_eq!(c.fails().trim(), "peakend: error: nope.csv: input file not found");
     let err = journey(HEAD, &["--channel", "nope"]).fails();
     assert!(err.contains("ix.csv:1"), "{err}");
     assert!(err.contains("no 'nope' column (given by --channel)"), "{err}");

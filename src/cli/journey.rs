@@ -75,7 +75,11 @@ pub(crate) fn run(args: JourneyArgs) -> anyhow::Result<()> {
         repeat_days: args.repeat_days,
         group_unsorted: args.group_unsorted,
     };
-    let stats = journey::run(&args.interactions, args.output.as_deref(), &params)?;
+    let input = &args.interactions;
+    if input.as_os_str() != "-" && !input.exists() {
+        anyhow::bail!("{}: input file not found", input.display());
+    }
+    let stats = journey::run(input, args.output.as_deref(), &params)?;
     if !args.quiet {
         eprintln!(
             "peakend: {}, {}",
