@@ -67,11 +67,17 @@ pub(crate) fn create_beside(target: &Path) -> io::Result<NamedTempFile> {
     let mut prefix = std::ffi::OsString::from(".");
     prefix.push(name);
     prefix.push(".");
-    let temp = tempfile::Builder::new()
-        .prefix(&prefix)
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    // An output is a file like any other: readable as the umask allows
+    // (0644 under the usual 022), not tempfile's private 0600, which
+    // would hide it from the pipeline that loads it under another user.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let temp = builder.tempfile_in(dir).map_err(|e| {
         // tempfile ends the message with the temporary path; the caller
         // names the target instead.
         let msg = e.to_string();

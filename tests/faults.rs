@@ -776,3 +776,29 @@ fn damaged_gzip() {
     fails_cleanly("calls.csv.gz", &whole[..whole.len() / 2], &[], want);
     fails_cleanly("calls.csv.gz", &whole[..2], &["--rejects", "rejects.csv"], want);
 }
+
+/// Every output is created as the umask allows (0644 under 022), not
+/// private to its writer: a pipeline loading it may run as another user.
+#[cfg(unix)]
+#[test]
+fn outputs_are_readable_as_the_umask_allows() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let examples = crate::util::data("examples/transcripts.csv");
+    let status = Command::new("sh")
+        .current_dir(dir.path())
+        .arg("-c")
+        .arg(format!(
+            "umask 022; exec {} score {} -q -o ix.csv --turns t.parquet --summary run.json \
+             --report r.html --rejects rj.csv",
+            env!("CARGO_BIN_EXE_peakend"),
+            examples.display()
+        ))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    for name in ["ix.csv", "t.parquet", "run.json", "r.html", "rj.csv"] {
+        let mode = std::fs::metadata(dir.path().join(name)).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o644, "{name}");
+    }
+}
