@@ -75,11 +75,7 @@ pub(crate) fn run(args: JourneyArgs) -> anyhow::Result<()> {
         repeat_days: args.repeat_days,
         group_unsorted: args.group_unsorted,
     };
-    let input = &args.interactions;
-    if input.as_os_str() != "-" && !input.exists() {
-        anyhow::bail!("{}: input file not found", input.display());
-    }
-    let stats = journey::run(input, args.output.as_deref(), &params)?;
+    let stats = journey::run(&args.interactions, args.output.as_deref(), &params)?;
     if !args.quiet {
         eprintln!(
             "peakend: {}, {}",

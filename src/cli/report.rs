@@ -23,19 +23,14 @@ pub(crate) fn run(args: ReportArgs) -> anyhow::Result<()> {
     if let [a, b, ..] = stdin[..] {
         anyhow::bail!("{a} and {b} cannot both be standard input ('-')");
     }
-    // --turns is opened once INTERACTIONS has ended: in
-    // `peakend score ... --turns t.csv | peakend report - --turns t.csv` it
-    // does not exist before.
-    if let Source::Path(p) = &interactions {
-        if !p.exists() {
-            anyhow::bail!("{}: input file not found", p.display());
-        }
-    }
     let options = report::Options {
         top: args.top,
         title: args.title,
         weights: Weights { peak: args.peak_weight, end: args.end_weight },
     };
+    // Each input is opened as it is read, and a missing one is said there:
+    // --turns only once INTERACTIONS has ended (in `peakend score ... --turns
+    // t.csv | peakend report - --turns t.csv` it does not exist before).
     let mut report = report::build(&interactions, turns.as_ref(), &options)?;
     if let Some(source) = &journeys {
         report.set_journeys(report::read_journeys(source, args.top)?);

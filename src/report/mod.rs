@@ -36,7 +36,7 @@ use std::path::Path;
 use rustc_hash::FxHashMap;
 
 use crate::engine::Scored;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::input::Source;
 use crate::number::rounded;
 use crate::output::schema::{self, TermList, Value};
@@ -522,11 +522,6 @@ pub fn build(
     }
     let mut report = builder.finish(from, turns.is_some());
     if let Some(source) = turns {
-        if let Source::Path(p) = source {
-            if !p.exists() {
-                return Err(Error::io(p, std::io::Error::other("input file not found")));
-            }
-        }
         let mut index: FxHashMap<String, usize> = FxHashMap::default();
         for (i, s) in report.worst.iter().enumerate() {
             index.entry(s.summary.id.clone()).or_insert(i);

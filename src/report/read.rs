@@ -165,6 +165,16 @@ pub struct TurnRow {
     pub end_ms: Option<i64>,
 }
 
+/// A missing file said as `score` says it ("input file not found"), not
+/// as the OS does.
+fn not_found(e: io::Error) -> io::Error {
+    if e.kind() == io::ErrorKind::NotFound {
+        io::Error::new(io::ErrorKind::NotFound, "input file not found")
+    } else {
+        e
+    }
+}
+
 /// One of score's CSVs, read a record at a time into one reused record.
 struct CsvFile {
     rdr: csv::Reader<BufReader<Box<dyn Read>>>,
@@ -181,7 +191,9 @@ impl CsvFile {
     fn open(source: &Source, what: &str) -> Result<(CsvFile, Vec<String>)> {
         let path = source.display_path();
         let raw: Box<dyn Read> = match source {
-            Source::Path(p) => Box::new(File::open(p).map_err(|e| Error::io(p, e))?),
+            Source::Path(p) => {
+                Box::new(File::open(p).map_err(|e| Error::io(p, not_found(e)))?)
+            }
             Source::Stdin => Box::new(io::stdin()),
             Source::Bytes(b) => Box::new(io::Cursor::new(b.clone())),
         };
