@@ -48,6 +48,13 @@ struct Columns {
     written: Vec<String>,
 }
 
+/// The line where `record` starts. The csv crate counts a record of a file
+/// with CRLF line ends one line short (its `\n` is read with the next
+/// record), so `crlf` (the header line ends in CRLF) adds it back.
+pub(crate) fn record_line(record: &ByteRecord, crlf: bool) -> u64 {
+    record.position().map_or(0, |p| p.line()) + u64::from(crlf)
+}
+
 /// A header row's names as matched against the aliases: trimmed, without a
 /// byte order mark, lowercase (the report reads its headers the same way).
 pub(crate) fn header_names(header: &ByteRecord) -> Vec<String> {
@@ -570,7 +577,7 @@ const RESERVED_TURNS: usize = 64;
 impl ChunkReader<'_> {
     /// The line where the current record starts.
     fn line(&self) -> u64 {
-        self.record.position().map_or(0, |p| p.line()) + u64::from(self.head.crlf)
+        record_line(&self.record, self.head.crlf)
     }
 
     /// The current record as text, its fields joined again with the

@@ -27,7 +27,7 @@ use csv::{ByteRecord, ReaderBuilder};
 
 use super::terms::{self, Term};
 use crate::error::{Error, Result};
-use crate::input::csv::{header_names, ID};
+use crate::input::csv::{header_names, record_line, ID};
 use crate::input::Source;
 use crate::output::schema;
 use crate::record::{Speaker, SPEAKER_VALUES};
@@ -180,8 +180,7 @@ struct CsvFile {
     rdr: csv::Reader<BufReader<Box<dyn Read>>>,
     path: PathBuf,
     record: ByteRecord,
-    /// The header ends in CRLF (a file saved by Excel): the csv crate then
-    /// counts each record's line one short, as the transcript reader knows.
+    /// The header ends in CRLF (a file saved by Excel): see [`record_line`].
     crlf: bool,
 }
 
@@ -227,7 +226,7 @@ impl CsvFile {
         {
             return Ok(None);
         }
-        Ok(Some(self.record.position().map_or(0, |p| p.line()) + u64::from(self.crlf)))
+        Ok(Some(record_line(&self.record, self.crlf)))
     }
 
     /// An error on `line` of this file.
