@@ -15,7 +15,7 @@
 //! table compares equal to the CLI's output read back, whatever way the
 //! caller prints it.
 
-use super::schema::{self, Column, TermList, Type, Value};
+use super::schema::{self, Column, Row, TermList, Type, Value};
 use crate::engine::Scored;
 use crate::error::{Error, Result};
 use crate::number;
@@ -228,14 +228,12 @@ impl Tables {
     /// Appends one interaction's row and its turn rows.
     pub fn push(&mut self, ix: &Interaction, scored: &Scored) -> Result<()> {
         let row = schema::InteractionRow { ix, scored };
-        let values = schema::INTERACTION.iter().map(|c| (c.value)(&row));
-        let values = values.chain(super::kept_values(ix, self.kept));
+        let values = row.values().chain(super::kept_values(ix, self.kept));
         self.interactions.push(values, &mut self.cell)?;
         for (i, (turn, score)) in ix.turns.iter().zip(&scored.turns).enumerate() {
             let language = scored.turn_language(i);
             let row = schema::TurnRow { id: &ix.id, turn, score, language };
-            let values = schema::TURN.iter().map(|c| (c.value)(&row));
-            self.turns.push(values, &mut self.cell)?;
+            self.turns.push(row.values(), &mut self.cell)?;
         }
         Ok(())
     }

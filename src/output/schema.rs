@@ -84,25 +84,24 @@ impl<'a> TermList<'a> {
 
     /// The term lists of the turns taken.
     fn lists(&self) -> impl Iterator<Item = &'a [Term]> + 'a {
+        self.scored_lists().map(|(_, list)| list)
+    }
+
+    /// The turns taken, each score with its term list.
+    pub fn scored_lists(&self) -> impl Iterator<Item = (&'a TurnScore, &'a [Term])> + 'a {
         let (customers_only, emotions) = (self.customers_only, self.emotions);
         self.turns
             .iter()
             .zip(self.scores)
             .filter(move |(t, _)| !customers_only || t.speaker == Speaker::Customer)
-            .map(move |(_, s)| if emotions { &s.emotion_terms[..] } else { &s.terms[..] })
+            .map(move |(_, s)| {
+                (s, if emotions { &s.emotion_terms[..] } else { &s.terms[..] })
+            })
     }
 
     /// The terms, each with the turn score that holds its label.
     pub fn iter(&self) -> impl Iterator<Item = (&'a TurnScore, &'a Term)> + 'a {
-        let (customers_only, emotions) = (self.customers_only, self.emotions);
-        self.turns
-            .iter()
-            .zip(self.scores)
-            .filter(move |(t, _)| !customers_only || t.speaker == Speaker::Customer)
-            .flat_map(move |(_, s)| {
-                let list = if emotions { &s.emotion_terms } else { &s.terms };
-                list.iter().map(move |term| (s, term))
-            })
+        self.scored_lists().flat_map(|(s, list)| list.iter().map(move |term| (s, term)))
     }
 }
 
@@ -198,266 +197,292 @@ fn emotion_name(e: Option<Emotion>) -> &'static str {
     e.map_or("neutral", Emotion::name)
 }
 
-/// One column: name, type, documentation and accessor.
-macro_rules! column {
-    ($name:literal, $ty:ident, $doc:expr, $value:expr) => {
-        Column { name: $name, ty: Type::$ty, doc: $doc, value: $value }
+/// A row of one of the two tables, as its writers see it.
+pub(crate) trait Row {
+    /// The header names, in column order.
+    fn names() -> impl Iterator<Item = &'static str>;
+
+    /// The values, in column order, through the table's accessors.
+    fn values(&self) -> impl Iterator<Item = Value<'_>>;
+
+    /// [`Row::values`], each given to `sink`. The accessors are called
+    /// directly, not through the table's function pointers, so that a
+    /// sink's [`Sink::value`], inlined, meets each column with its type
+    /// known and encodes it without a dispatch per cell.
+    fn write<'r>(&'r self, sink: &mut impl Sink<'r>);
+}
+
+/// What takes a row's values, one by one in column order ([`Row::write`]).
+pub(crate) trait Sink<'r> {
+    /// Takes the next value.
+    fn value(&mut self, value: Value<'r>);
+}
+
+/// A table from one list of columns, each `(name, type, documentation,
+/// accessor)`: the static list of its columns, and its [`Row`]
+/// implementation, which calls the same accessors.
+macro_rules! table {
+    (
+        $what:literal,
+        $table:ident,
+        $column:ident,
+        $row:ident,
+        [$(($name:literal, $ty:ident, $doc:expr, $value:expr $(,)?)),* $(,)?] $(,)?
+    ) => {
+        #[doc = $what]
+        pub static $table: &[$column] = &[
+            $(Column { name: $name, ty: Type::$ty, doc: $doc, value: $value },)*
+        ];
+
+        impl Row for $row<'_> {
+            fn names() -> impl Iterator<Item = &'static str> {
+                names($table)
+            }
+
+            fn values(&self) -> impl Iterator<Item = Value<'_>> {
+                $table.iter().map(move |c| (c.value)(self))
+            }
+
+            #[inline(always)]
+            fn write<'r>(&'r self, sink: &mut impl Sink<'r>) {
+                $({
+                    let value: for<'x, 'a> fn(&'x $row<'a>) -> Value<'x> = $value;
+                    sink.value(value(self));
+                })*
+            }
+        }
     };
 }
 
-/// The per-interaction table (`-o`), in column order.
-pub static INTERACTION: &[InteractionColumn] = &[
-    column!("interaction_id", Text, "as in the input", |r| Value::Text(&r.ix.id)),
-    column!("language", Text, "the language it was scored in (ISO 639-1)", |r| {
-        Value::Text(r.scored.language)
-    }),
-    column!("turns", Int, "number of turns", |r| Value::Int(Some(
-        r.ix.turns.len() as i64
-    ))),
-    column!("customer_turns", Int, "number of customer turns", |r| {
-        Value::Int(Some(r.scored.summary.customer_turns as i64))
-    }),
-    column!("experienced", Figure, "mean customer valence, in [-1, 1]", |r| {
-        Value::Figure(r.scored.summary.experienced)
-    }),
-    column!("peak", Figure, "valence of the customer's most intense moment", |r| {
-        Value::Figure(r.scored.summary.peak)
-    }),
-    column!("peak_turn", Int, "the `turn` of that moment", |r| {
-        Value::Int(r.turn_no(r.scored.summary.peak_index))
-    }),
-    column!("end", Figure, "valence of the ending", |r| Value::Figure(
-        r.scored.summary.end
-    )),
-    column!("remembered", Figure, "peak-end score, in [-1, 1]", |r| {
-        Value::Figure(r.scored.summary.remembered)
-    }),
-    column!("gap", Figure, "remembered - experienced", |r| Value::Figure(
-        r.scored.summary.gap
-    )),
-    column!("bad_ending", Flag, "the ending went wrong", |r| {
-        Value::Flag(r.scored.summary.bad_ending)
-    }),
-    column!("agent_turns", Int, "number of agent turns", |r| {
-        Value::Int(Some(r.scored.summary.agent_turns as i64))
-    }),
-    column!("agent_valence", Figure, "mean valence of the agent's turns", |r| {
-        Value::Figure(r.scored.summary.agent_valence)
-    }),
-    column!("end_turn", Int, "the `turn` of the last customer turn", |r| {
-        let s = &r.scored.summary;
-        let last = s.end_start_index.and_then(|_| {
-            r.ix.turns.iter().rposition(|t| t.speaker == Speaker::Customer)
-        });
-        Value::Int(r.turn_no(last))
-    }),
-    column!("peak_terms", Terms, "the terms that drove the peak turn's score", |r| {
-        match r.scored.outcome.peak_hold.as_str() {
-            "" => Value::Terms(r.terms_of(r.scored.summary.peak_index)),
-            hold => Value::Text(hold),
-        }
-    }),
-    column!(
-        "end_terms",
-        Terms,
-        "the terms of the customer turns in the end window",
-        |r| { Value::Terms(r.terms_from(r.scored.summary.end_start_index)) }
-    ),
-    column!("emotion", Text, "the customer's dominant emotion, or neutral", |r| {
-        Value::Text(emotion_name(r.scored.emotions.dominant))
-    }),
-    column!("peak_emotion", Text, "the emotion of the peak turn", |r| {
-        let peak =
-            r.scored.summary.peak_index.filter(|_| r.scored.outcome.peak_hold.is_empty());
-        Value::Text(
-            peak.map_or("", |i| emotion_name(r.scored.turns[i].emotions.dominant())),
-        )
-    }),
-    column!(
-        "end_emotion",
-        Text,
-        "the customer's dominant emotion over the end window",
-        |r| {
-            let e = &r.scored;
+/// The documentation of an emotion's column.
+macro_rules! intensity {
+    ($name:literal) => {
+        concat!("intensity of ", $name, " in [0, 1)")
+    };
+}
+
+// Not formatted by rustfmt (a line of it is longer than `max_width`):
+// indent as the other entries do.
+table!(
+    "The per-interaction table (`-o`), in column order.",
+    INTERACTION,
+    InteractionColumn,
+    InteractionRow,
+    [
+        ("interaction_id", Text, "as in the input", |r| Value::Text(&r.ix.id)),
+        ("language", Text, "the language it was scored in (ISO 639-1)", |r| {
+            Value::Text(r.scored.language)
+        }),
+        ("turns", Int, "number of turns", |r| Value::Int(Some(
+            r.ix.turns.len() as i64
+        ))),
+        ("customer_turns", Int, "number of customer turns", |r| {
+            Value::Int(Some(r.scored.summary.customer_turns as i64))
+        }),
+        ("experienced", Figure, "mean customer valence, in [-1, 1]", |r| {
+            Value::Figure(r.scored.summary.experienced)
+        }),
+        ("peak", Figure, "valence of the customer's most intense moment", |r| {
+            Value::Figure(r.scored.summary.peak)
+        }),
+        ("peak_turn", Int, "the `turn` of that moment", |r| {
+            Value::Int(r.turn_no(r.scored.summary.peak_index))
+        }),
+        ("end", Figure, "valence of the ending", |r| Value::Figure(
+            r.scored.summary.end
+        )),
+        ("remembered", Figure, "peak-end score, in [-1, 1]", |r| {
+            Value::Figure(r.scored.summary.remembered)
+        }),
+        ("gap", Figure, "remembered - experienced", |r| Value::Figure(
+            r.scored.summary.gap
+        )),
+        ("bad_ending", Flag, "the ending went wrong", |r| {
+            Value::Flag(r.scored.summary.bad_ending)
+        }),
+        ("agent_turns", Int, "number of agent turns", |r| {
+            Value::Int(Some(r.scored.summary.agent_turns as i64))
+        }),
+        ("agent_valence", Figure, "mean valence of the agent's turns", |r| {
+            Value::Figure(r.scored.summary.agent_valence)
+        }),
+        ("end_turn", Int, "the `turn` of the last customer turn", |r| {
+            let s = &r.scored.summary;
+            let last = s.end_start_index.and_then(|_| {
+                r.ix.turns.iter().rposition(|t| t.speaker == Speaker::Customer)
+            });
+            Value::Int(r.turn_no(last))
+        }),
+        ("peak_terms", Terms, "the terms that drove the peak turn's score", |r| {
+            match r.scored.outcome.peak_hold.as_str() {
+                "" => Value::Terms(r.terms_of(r.scored.summary.peak_index)),
+                hold => Value::Text(hold),
+            }
+        }),
+        ("end_terms",
+            Terms,
+            "the terms of the customer turns in the end window",
+            |r| { Value::Terms(r.terms_from(r.scored.summary.end_start_index)) }),
+        ("emotion", Text, "the customer's dominant emotion, or neutral", |r| {
+            Value::Text(emotion_name(r.scored.emotions.dominant))
+        }),
+        ("peak_emotion", Text, "the emotion of the peak turn", |r| {
+            let peak =
+                r.scored.summary.peak_index.filter(|_| r.scored.outcome.peak_hold.is_empty());
             Value::Text(
-                e.summary.end_start_index.map_or("", |_| emotion_name(e.emotions.end)),
+                peak.map_or("", |i| emotion_name(r.scored.turns[i].emotions.dominant())),
             )
-        }
-    ),
-    column!(
-        "empathy_after_peak",
-        Flag,
-        "the agent's next turn after the customer's worst moment showed empathy",
-        |r| Value::Flag(r.scored.emotions.empathy_after_worst)
-    ),
-    column!("positive_peak", Figure, "valence of the customer's best moment", |r| {
-        Value::Figure(r.scored.summary.positive_peak)
-    }),
-    column!("positive_peak_turn", Int, "the `turn` of that moment", |r| {
-        Value::Int(r.turn_no(r.scored.summary.positive_peak_index))
-    }),
-    column!("trend", Figure, "end minus the customer's start", |r| {
-        Value::Figure(r.scored.summary.trend)
-    }),
-    column!(
-        "effort",
-        Figure,
-        "how hard the contact was for the customer, in [0, 1]",
-        |r| { Value::Figure(r.scored.outcome.effort.effort) }
-    ),
-    column!("effort_terms", Text, "the evidence behind effort, label:weight", |r| {
-        Value::Text(&r.scored.outcome.effort.terms)
-    }),
-    column!("resolved", Flag, "the customer got what they came for", |r| {
-        Value::Flag(r.scored.outcome.resolution.resolved)
-    }),
-    column!(
-        "resolution_terms",
-        Text,
-        "the evidence in the closing window, label:1 for, label:-1 against",
-        |r| Value::Text(&r.scored.outcome.resolution.terms)
-    ),
-    column!("hold_ms", Int, "total length of the holds", |r| {
-        Value::Int(r.scored.outcome.timing.hold_ms)
-    }),
-    column!("longest_silence_ms", Int, "the longest gap between two turns", |r| {
-        Value::Int(r.scored.outcome.timing.longest_silence_ms)
-    }),
-    column!(
-        "interruptions",
-        Int,
-        "agent turns that started while the customer was still talking",
-        |r| Value::Int(r.scored.outcome.timing.interruptions)
-    ),
-    column!("agent_talk_share", Figure, "the agent's share of the talking time", |r| {
-        Value::Figure(r.scored.outcome.timing.agent_talk_share)
-    }),
-    column!(
-        "first_response_ms",
-        Int,
-        "from the customer's first turn to the agent's next one",
-        |r| Value::Int(r.scored.outcome.timing.first_response_ms)
-    ),
-    column!(
-        "holds",
-        Text,
-        "each hold as turn:ms, the turn it ends before and its length",
-        |r| Value::Text(&r.scored.outcome.holds)
-    ),
-    column!(
-        "silences",
-        Text,
-        "each silence of 10 s or more that is not a hold, as turn:ms",
-        |r| Value::Text(&r.scored.outcome.silences)
-    ),
-    column!(
-        "platform",
-        Text,
-        "the platform export read: transcribe, contact-lens, genesys, ccai, twilio (empty for CSV and JSON Lines)",
-        |r| Value::Text(r.platform().map_or("", |p| p.name))
-    ),
-    column!(
-        "platform_customer_sentiment",
-        Figure,
-        "the platform's overall customer sentiment, on its scale",
-        |r| Value::Figure(r.platform().and_then(|p| p.customer_sentiment))
-    ),
-    column!(
-        "platform_agent_sentiment",
-        Figure,
-        "the platform's overall agent sentiment, on its scale",
-        |r| Value::Figure(r.platform().and_then(|p| p.agent_sentiment))
-    ),
-    column!(
-        "platform_customer_trend",
-        Figure,
-        "the platform's customer sentiment trend (Amazon: last quarter minus first)",
-        |r| Value::Figure(r.platform().and_then(|p| p.customer_trend))
-    ),
-    column!("platform_duration_ms", Int, "the platform's length of the conversation", |r| {
-        Value::Int(r.platform().and_then(|p| p.duration_ms))
-    }),
-    column!("platform_talk_ms", Int, "the platform's talk time", |r| {
-        Value::Int(r.platform().and_then(|p| p.talk_ms))
-    }),
-    column!(
-        "platform_non_talk_ms",
-        Int,
-        "the platform's non-talk (silence) time",
-        |r| Value::Int(r.platform().and_then(|p| p.non_talk_ms))
-    ),
-    column!(
-        "platform_interruptions",
-        Int,
-        "the platform's count of interruptions",
-        |r| Value::Int(r.platform().and_then(|p| p.interruptions))
-    ),
-];
+        }),
+        ("end_emotion",
+            Text,
+            "the customer's dominant emotion over the end window",
+            |r| {
+                let e = &r.scored;
+                Value::Text(
+                    e.summary.end_start_index.map_or("", |_| emotion_name(e.emotions.end)),
+                )
+            }),
+        ("empathy_after_peak",
+            Flag,
+            "the agent's next turn after the customer's worst moment showed empathy",
+            |r| Value::Flag(r.scored.emotions.empathy_after_worst)),
+        ("positive_peak", Figure, "valence of the customer's best moment", |r| {
+            Value::Figure(r.scored.summary.positive_peak)
+        }),
+        ("positive_peak_turn", Int, "the `turn` of that moment", |r| {
+            Value::Int(r.turn_no(r.scored.summary.positive_peak_index))
+        }),
+        ("trend", Figure, "end minus the customer's start", |r| {
+            Value::Figure(r.scored.summary.trend)
+        }),
+        ("effort",
+            Figure,
+            "how hard the contact was for the customer, in [0, 1]",
+            |r| { Value::Figure(r.scored.outcome.effort.effort) }),
+        ("effort_terms", Text, "the evidence behind effort, label:weight", |r| {
+            Value::Text(&r.scored.outcome.effort.terms)
+        }),
+        ("resolved", Flag, "the customer got what they came for", |r| {
+            Value::Flag(r.scored.outcome.resolution.resolved)
+        }),
+        ("resolution_terms",
+            Text,
+            "the evidence in the closing window, label:1 for, label:-1 against",
+            |r| Value::Text(&r.scored.outcome.resolution.terms)),
+        ("hold_ms", Int, "total length of the holds", |r| {
+            Value::Int(r.scored.outcome.timing.hold_ms)
+        }),
+        ("longest_silence_ms", Int, "the longest gap between two turns", |r| {
+            Value::Int(r.scored.outcome.timing.longest_silence_ms)
+        }),
+        ("interruptions",
+            Int,
+            "agent turns that started while the customer was still talking",
+            |r| Value::Int(r.scored.outcome.timing.interruptions)),
+        ("agent_talk_share", Figure, "the agent's share of the talking time", |r| {
+            Value::Figure(r.scored.outcome.timing.agent_talk_share)
+        }),
+        ("first_response_ms",
+            Int,
+            "from the customer's first turn to the agent's next one",
+            |r| Value::Int(r.scored.outcome.timing.first_response_ms)),
+        ("holds",
+            Text,
+            "each hold as turn:ms, the turn it ends before and its length",
+            |r| Value::Text(&r.scored.outcome.holds)),
+        ("silences",
+            Text,
+            "each silence of 10 s or more that is not a hold, as turn:ms",
+            |r| Value::Text(&r.scored.outcome.silences)),
+        ("platform",
+            Text,
+            "the platform export read: transcribe, contact-lens, genesys, ccai, twilio (empty for CSV and JSON Lines)",
+            |r| Value::Text(r.platform().map_or("", |p| p.name))),
+        ("platform_customer_sentiment",
+            Figure,
+            "the platform's overall customer sentiment, on its scale",
+            |r| Value::Figure(r.platform().and_then(|p| p.customer_sentiment))),
+        ("platform_agent_sentiment",
+            Figure,
+            "the platform's overall agent sentiment, on its scale",
+            |r| Value::Figure(r.platform().and_then(|p| p.agent_sentiment))),
+        ("platform_customer_trend",
+            Figure,
+            "the platform's customer sentiment trend (Amazon: last quarter minus first)",
+            |r| Value::Figure(r.platform().and_then(|p| p.customer_trend))),
+        ("platform_duration_ms", Int, "the platform's length of the conversation", |r| {
+            Value::Int(r.platform().and_then(|p| p.duration_ms))
+        }),
+        ("platform_talk_ms", Int, "the platform's talk time", |r| {
+            Value::Int(r.platform().and_then(|p| p.talk_ms))
+        }),
+        ("platform_non_talk_ms",
+            Int,
+            "the platform's non-talk (silence) time",
+            |r| Value::Int(r.platform().and_then(|p| p.non_talk_ms))),
+        ("platform_interruptions",
+            Int,
+            "the platform's count of interruptions",
+            |r| Value::Int(r.platform().and_then(|p| p.interruptions))),
+    ]
+);
 
-/// The per-turn column of one emotion's intensity.
-macro_rules! emotion {
-    ($emotion:ident, $name:literal) => {
-        column!($name, Figure, concat!("intensity of ", $name, " in [0, 1)"), |r| {
-            r.emotion(Emotion::$emotion)
-        })
-    };
-}
-
-/// The per-turn table (`--turns`), in column order.
-pub static TURN: &[TurnColumn] = &[
-    column!("interaction_id", Text, "as in the input", |r| Value::Text(r.id)),
-    column!("turn", Int, "as in the input, or the 1-based position", |r| {
-        Value::Int(Some(r.turn.turn))
-    }),
-    column!("speaker", Text, "customer or agent", |r| Value::Text(
-        r.turn.speaker.as_str()
-    )),
-    column!("valence", Figure, "compound valence in [-1, 1]", |r| {
-        Value::Figure(Some(r.score.valence))
-    }),
-    column!("positive", Figure, "proportion of positive sentiment", |r| {
-        Value::Figure(Some(r.score.positive))
-    }),
-    column!("negative", Figure, "proportion of negative sentiment", |r| {
-        Value::Figure(Some(r.score.negative))
-    }),
-    column!("neutral", Figure, "proportion of neutral tokens", |r| {
-        Value::Figure(Some(r.score.neutral))
-    }),
-    column!(
-        "language",
-        Text,
-        "the language the turn was scored in (ISO 639-1): the interaction's, or another when the turn switches",
-        |r| Value::Text(r.language)
-    ),
-    column!("start_ms", Int, "as in the input", |r| Value::Int(r.turn.start_ms)),
-    column!("end_ms", Int, "as in the input", |r| Value::Int(r.turn.end_ms)),
-    column!("emotion", Text, "the turn's dominant emotion, or neutral", |r| {
-        Value::Text(emotion_name(r.score.emotions.dominant()))
-    }),
-    emotion!(Anger, "anger"),
-    emotion!(Frustration, "frustration"),
-    emotion!(Disappointment, "disappointment"),
-    emotion!(Anxiety, "anxiety"),
-    emotion!(Confusion, "confusion"),
-    emotion!(Happiness, "happiness"),
-    emotion!(Gratitude, "gratitude"),
-    emotion!(Empathy, "empathy"),
-    emotion!(Apology, "apology"),
-    column!("terms", Terms, "the words and phrases that drove the score", |r| {
-        Value::Terms(r.terms(false))
-    }),
-    column!("emotion_terms", Terms, "the cues behind the emotions", |r| Value::Terms(
-        r.terms(true)
-    )),
-    column!("text", Text, "the turn's text", |r| Value::Text(&r.turn.text)),
-    column!(
-        "platform_sentiment",
-        Figure,
-        "the platform's own sentiment of the turn, on its scale (empty when the input has none)",
-        |r| Value::Figure(r.turn.platform_sentiment)
-    ),
-];
+table!(
+    "The per-turn table (`--turns`), in column order.",
+    TURN,
+    TurnColumn,
+    TurnRow,
+    [
+        ("interaction_id", Text, "as in the input", |r| Value::Text(r.id)),
+        ("turn", Int, "as in the input, or the 1-based position", |r| {
+            Value::Int(Some(r.turn.turn))
+        }),
+        ("speaker", Text, "customer or agent", |r| Value::Text(
+            r.turn.speaker.as_str()
+        )),
+        ("valence", Figure, "compound valence in [-1, 1]", |r| {
+            Value::Figure(Some(r.score.valence))
+        }),
+        ("positive", Figure, "proportion of positive sentiment", |r| {
+            Value::Figure(Some(r.score.positive))
+        }),
+        ("negative", Figure, "proportion of negative sentiment", |r| {
+            Value::Figure(Some(r.score.negative))
+        }),
+        ("neutral", Figure, "proportion of neutral tokens", |r| {
+            Value::Figure(Some(r.score.neutral))
+        }),
+        ("language",
+            Text,
+            "the language the turn was scored in (ISO 639-1): the interaction's, or another when the turn switches",
+            |r| Value::Text(r.language)),
+        ("start_ms", Int, "as in the input", |r| Value::Int(r.turn.start_ms)),
+        ("end_ms", Int, "as in the input", |r| Value::Int(r.turn.end_ms)),
+        ("emotion", Text, "the turn's dominant emotion, or neutral", |r| {
+            Value::Text(emotion_name(r.score.emotions.dominant()))
+        }),
+        ("anger", Figure, intensity!("anger"), |r| r.emotion(Emotion::Anger)),
+        ("frustration", Figure, intensity!("frustration"), |r| r.emotion(Emotion::Frustration)),
+        ("disappointment", Figure, intensity!("disappointment"), |r| r.emotion(Emotion::Disappointment)),
+        ("anxiety", Figure, intensity!("anxiety"), |r| r.emotion(Emotion::Anxiety)),
+        ("confusion", Figure, intensity!("confusion"), |r| r.emotion(Emotion::Confusion)),
+        ("happiness", Figure, intensity!("happiness"), |r| r.emotion(Emotion::Happiness)),
+        ("gratitude", Figure, intensity!("gratitude"), |r| r.emotion(Emotion::Gratitude)),
+        ("empathy", Figure, intensity!("empathy"), |r| r.emotion(Emotion::Empathy)),
+        ("apology", Figure, intensity!("apology"), |r| r.emotion(Emotion::Apology)),
+        ("terms", Terms, "the words and phrases that drove the score", |r| {
+            Value::Terms(r.terms(false))
+        }),
+        ("emotion_terms", Terms, "the cues behind the emotions", |r| Value::Terms(
+            r.terms(true)
+        )),
+        ("text", Text, "the turn's text", |r| Value::Text(&r.turn.text)),
+        ("platform_sentiment",
+            Figure,
+            "the platform's own sentiment of the turn, on its scale (empty when the input has none)",
+            |r| Value::Figure(r.turn.platform_sentiment)),
+    ]
+);
 
 /// Header names of a table, in order.
 pub fn names<F>(table: &[Column<F>]) -> impl Iterator<Item = &'static str> + '_ {
@@ -502,6 +527,43 @@ mod tests {
         ];
         for (heading, schema) in tables {
             assert_eq!(readme_columns(heading), schema, "README {heading}");
+        }
+    }
+
+    /// Collects what [`Row::write`] gives, as text.
+    struct Collect(Vec<String>);
+
+    impl<'r> Sink<'r> for Collect {
+        fn value(&mut self, value: Value<'r>) {
+            self.0.push(format!("{value:?}"));
+        }
+    }
+
+    /// `Row::write` calls the accessors of the table, in its order.
+    fn written_as_listed(row: &impl Row) {
+        let mut written = Collect(Vec::new());
+        row.write(&mut written);
+        let listed: Vec<String> = row.values().map(|v| format!("{v:?}")).collect();
+        assert_eq!(written.0, listed);
+    }
+
+    #[test]
+    fn rows_write_the_values_their_tables_list() {
+        use crate::engine::{Engine, LangChoice};
+        use crate::input::{Format, Reader};
+        use crate::score::{ScoreOptions, Scratch};
+        let data = std::fs::read("examples/transcripts.csv").unwrap();
+        let options = ScoreOptions::default();
+        let engine = Engine::new(LangChoice::Auto, None, options, Default::default());
+        let (engine, mut scratch) = (engine.unwrap(), Scratch::default());
+        let mut reader = Reader::from_bytes(data, Format::Csv);
+        while let Some(ix) = reader.next_interaction().unwrap() {
+            let scored = engine.score(&ix, &mut scratch);
+            written_as_listed(&InteractionRow { ix: &ix, scored: &scored });
+            for (i, (turn, score)) in ix.turns.iter().zip(&scored.turns).enumerate() {
+                let language = scored.turn_language(i);
+                written_as_listed(&TurnRow { id: &ix.id, turn, score, language });
+            }
         }
     }
 
