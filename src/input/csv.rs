@@ -10,8 +10,9 @@
 //!
 //! The header is read once per source ([`Head`]); the rows come in chunks
 //! that end where an interaction does ([`Head::cut_after`]), each read by
-//! its own csv reader. [`QuoteTracker`] follows the quoting of the raw
-//! bytes (with `memchr`, at memory speed) to find line ends outside quotes,
+//! [`Records`](super::records::Records), which reads plain records itself
+//! and hands the others to a csv reader. [`QuoteTracker`] follows the
+//! quoting of the raw bytes (with `memchr`, at memory speed) to find line ends outside quotes,
 //! and to report a quoted field still open at the end of input, which the
 //! csv crate accepts silently, making the rest of the file one cell.
 
@@ -25,6 +26,7 @@ use csv::{ByteRecord, ReaderBuilder};
 /// output with them too).
 pub(crate) use super::names::ID;
 use super::names::{END, LANGUAGE, SPEAKER, START, TEXT, TURN};
+use super::records::Records;
 use super::{check_times, decode, parse_int, Ctx, KeepAsked};
 use crate::error::{Error, ErrorKind, Result};
 use crate::record::{unknown_speaker, Interaction, Speaker, Speakers, Turn};
@@ -257,7 +259,7 @@ pub(super) struct Head {
 
 /// A csv reader of records that may be shorter or longer than the header
 /// (such a row is reported, not a csv error).
-fn csv_reader<R: io::Read>(delimiter: u8, input: R) -> csv::Reader<R> {
+pub(super) fn csv_reader<R: io::Read>(delimiter: u8, input: R) -> csv::Reader<R> {
     ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -268,7 +270,7 @@ fn csv_reader<R: io::Read>(delimiter: u8, input: R) -> csv::Reader<R> {
 /// The bytes under a reused csv reader: moved in, read, moved back out.
 #[derive(Debug, Default)]
 pub(super) struct Feed {
-    bytes: Vec<u8>,
+    pub(super) bytes: Vec<u8>,
     pos: usize,
 }
 
@@ -524,10 +526,9 @@ pub(super) fn read_chunk(
     each: &mut dyn FnMut(&Interaction),
 ) -> Result<()> {
     let (len, ends_in_line_feed) = (bytes.len(), bytes.last() == Some(&b'\n'));
-    // csv counts lines from here: its positions are the file's.
-    let rdr = readers.load(head.delimiter, std::mem::take(bytes), lines_before + 1);
     let mut reader = ChunkReader {
-        rdr,
+        rdr: readers.load(head.delimiter, Vec::new(), 1),
+        bytes: std::mem::take(bytes),
         head,
         path,
         speakers,
@@ -535,6 +536,8 @@ pub(super) fn read_chunk(
         ends_in_line_feed,
         unterminated,
         record: ByteRecord::new(),
+        // csv counts lines from here: its positions are the file's.
+        records: Records::new(lines_before + 1),
         pending: false,
         last_turns: 0,
     };
@@ -546,12 +549,15 @@ pub(super) fn read_chunk(
         }
     };
     // The chunk keeps its bytes (it may be read again).
-    *bytes = std::mem::take(&mut reader.rdr.get_mut().bytes);
+    *bytes = std::mem::take(&mut reader.bytes);
     read
 }
 
 struct ChunkReader<'a> {
+    /// Reads the records that are not plain ([`Records`]).
     rdr: &'a mut csv::Reader<Feed>,
+    /// The chunk.
+    bytes: Vec<u8>,
     head: &'a Head,
     path: &'a Path,
     speakers: &'a Speakers,
@@ -561,6 +567,8 @@ struct ChunkReader<'a> {
     /// The chunk ends inside a quoted field.
     unterminated: bool,
     record: ByteRecord,
+    /// Where the next record is.
+    records: Records,
     /// `record` holds a row read but not used yet: the first of the next
     /// interaction.
     pending: bool,
@@ -575,6 +583,13 @@ struct ChunkReader<'a> {
 const RESERVED_TURNS: usize = 64;
 
 impl ChunkReader<'_> {
+    /// Reads the next record into `self.record`; false at the end.
+    fn read_record(&mut self) -> Result<bool> {
+        let (bytes, delimiter) = (&mut self.bytes, self.head.delimiter);
+        let read = self.records.next(bytes, delimiter, self.rdr, &mut self.record);
+        read.map_err(|e| Error::csv(self.path, e))
+    }
+
     /// The line where the current record starts.
     fn line(&self) -> u64 {
         record_line(&self.record, self.head.crlf)
@@ -607,11 +622,12 @@ impl ChunkReader<'_> {
         let r = &self.record;
         let line = self.line();
         // Only the last record can reach the end of an unterminated chunk.
-        if self.unterminated && self.rdr.position().byte() as usize >= self.len {
+        let (at, at_line) = self.records.position();
+        if self.unterminated && at >= self.len {
             let field = r.len();
             let name = self.column_name(field.saturating_sub(1));
             // The position is past the last line end, if any.
-            let last = self.rdr.position().line() - u64::from(self.ends_in_line_feed);
+            let last = at_line - u64::from(self.ends_in_line_feed);
             let lines = if last > line {
                 format!("lines {line}-{last}")
             } else {
@@ -736,11 +752,7 @@ impl ChunkReader<'_> {
         loop {
             if self.pending {
                 self.pending = false;
-            } else if !self
-                .rdr
-                .read_byte_record(&mut self.record)
-                .map_err(|e| Error::csv(self.path, e))?
-            {
+            } else if !self.read_record()? {
                 break;
             }
             let line = self.line();

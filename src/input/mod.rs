@@ -25,6 +25,7 @@
 pub(crate) mod csv;
 mod jsonl;
 mod platform;
+mod records;
 
 pub(crate) use csv::CsvReaders;
 pub use platform::Platform;
