@@ -91,14 +91,23 @@ fn plain_record(
         return None;
     }
     let mut i = input.iter().position(|&b| b != b'\r' && b != b'\n')?;
-    let mut lines = memchr::memchr_iter(b'\n', &input[..i]).count() as u64;
+    // Usually none, or the `\n` of a `\r\n`: too few bytes for `memchr`.
+    let mut lines = input[..i].iter().filter(|&&b| b == b'\n').count() as u64;
     record.clear();
     loop {
         if input.get(i) == Some(&b'"') {
-            let close = i + 1 + memchr::memchr(b'"', &input[i + 1..])?;
-            let field = &input[i + 1..close];
-            lines += memchr::memchr_iter(b'\n', field).count() as u64;
-            record.push_field(field);
+            // Up to the next quote, counting the line feeds on the way
+            // (one search for both: a quoted field rarely has one).
+            let mut close = i + 1;
+            loop {
+                close += memchr::memchr2(b'"', b'\n', &input[close..])?;
+                if input[close] == b'"' {
+                    break;
+                }
+                lines += 1;
+                close += 1;
+            }
+            record.push_field(&input[i + 1..close]);
             i = close + 1;
         } else {
             // Up to the delimiter or a line end; a quote inside an unquoted
