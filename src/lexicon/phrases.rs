@@ -4,10 +4,16 @@
 //! carries the code of its form (0 for a word in no phrase), found by the
 //! same cached look-up that gives its valence. The phrases are a trie over
 //! codes, and a turn's phrases are found by walking it from each token: a
-//! token whose word starts no phrase (most) costs one array read, and a walk
-//! goes on only while the tokens spell the start of some phrase (one hash
-//! probe per further token). No phrase text is built, and a match always
-//! covers whole tokens.
+//! token whose word starts no phrase costs a compare, and a walk goes on
+//! only while the tokens spell the start of some phrase. No phrase text is
+//! built, and a match always covers whole tokens.
+//!
+//! Over half the tokens of a turn start a walk (`i`, `not`, `the` start
+//! phrases) and most walks end at the next token, between turns whose
+//! other work has pushed the trie out of the L1 cache. So a walk starts
+//! with no look-up (a first word's code is the number of its node), and
+//! reads one 16-byte node per token, whose filter of the codes that go on
+//! tells most walks that they end without a look-up in the edge table.
 //!
 //! The matcher holds two [`Set`]s of phrases (the lexicon's phrases and the
 //! effort/resolution cues of `summary::cues`) over one code space and in one
@@ -41,15 +47,39 @@ const NO_PHRASE: u32 = u32::MAX;
 /// [`Set`]s.
 #[derive(Clone, Debug)]
 pub struct PhraseMatcher {
+    /// The code of each word. The words that start a phrase have the
+    /// codes `1..=starts`, and the node such a word leads to from the root
+    /// has the number of its code: a walk starts with no look-up.
     codes: FxHashMap<Box<str>, u32>,
-    /// Per code, the node its word leads to from the root (0: the word
-    /// starts no phrase).
-    firsts: Vec<Node>,
-    /// The other edges: `node << 32 | code` to the node they lead to.
+    starts: u32,
+    /// The edges out of nodes other than the root: `node << 32 | code` to
+    /// the node they lead to.
     edges: FxHashMap<u64, Node>,
-    /// Per node, the phrase of each set whose words lead there
-    /// ([`NO_PHRASE`] for none); of equal phrases, the first.
-    ends: Vec<[u32; 2]>,
+    /// The nodes: the root, those of the first words (`1..=starts`), then
+    /// the others.
+    nodes: Vec<TrieNode>,
+}
+
+/// What a walk reads at a node before it goes on.
+#[derive(Clone, Copy, Debug)]
+struct TrieNode {
+    /// The phrase of each set whose words lead here ([`NO_PHRASE`] for
+    /// none); of equal phrases, the first.
+    ends: [u32; 2],
+    /// Bit `code % 64` of each word that goes on from here: most walks
+    /// stop at the next token, and this tells most of them so without a
+    /// look-up in `edges`, whose table is seldom in the cache.
+    next: u64,
+}
+
+impl TrieNode {
+    const EMPTY: TrieNode = TrieNode { ends: [NO_PHRASE; 2], next: 0 };
+
+    /// The bit of `code` in [`TrieNode::next`].
+    #[inline]
+    fn bit(code: u32) -> u64 {
+        1 << (code % 64)
+    }
 }
 
 /// One phrase found in a turn.
@@ -91,36 +121,48 @@ impl PhraseMatcher {
         if sets.iter().all(|s| s.is_empty()) {
             return None;
         }
-        let mut codes: FxHashMap<Box<str>, u32> = FxHashMap::default();
-        for w in sets.iter().flat_map(|s| s.iter()).flat_map(|p| p.split(' ')) {
-            let next = codes.len() as u32 + 1;
-            codes.entry(w.into()).or_insert(next);
+        fn add(codes: &mut FxHashMap<Box<str>, u32>, word: &str) {
+            if !codes.contains_key(word) {
+                codes.insert(word.into(), codes.len() as u32 + 1);
+            }
         }
-        let mut firsts = vec![0; codes.len() + 1];
+        let phrases = || sets.iter().flat_map(|s| s.iter());
+        let mut codes = FxHashMap::default();
+        // The words that start a phrase first: their codes are 1..=starts.
+        for word in phrases().filter_map(|p| p.split(' ').next()) {
+            add(&mut codes, word);
+        }
+        let starts = codes.len() as u32;
+        for word in phrases().flat_map(|p| p.split(' ')) {
+            add(&mut codes, word);
+        }
+        // The node a word leads to from the root is numbered by its code.
+        let mut nodes = vec![TrieNode::EMPTY; starts as usize + 1];
         let mut edges = FxHashMap::default();
-        let mut ends = vec![[NO_PHRASE; 2]];
         for (set, phrases) in sets.iter().enumerate() {
             for (index, phrase) in phrases.iter().enumerate() {
                 let mut node = 0;
                 for w in phrase.split(' ') {
                     let code = codes[w];
-                    let next = match node {
-                        0 => &mut firsts[code as usize],
-                        _ => edges.entry(edge(node, code)).or_insert(0),
-                    };
+                    if node == 0 {
+                        node = code;
+                        continue;
+                    }
+                    nodes[node as usize].next |= TrieNode::bit(code);
+                    let next = edges.entry(edge(node, code)).or_insert(0);
                     if *next == 0 {
-                        *next = ends.len() as Node;
-                        ends.push([NO_PHRASE; 2]);
+                        *next = nodes.len() as Node;
+                        nodes.push(TrieNode::EMPTY);
                     }
                     node = *next;
                 }
-                let end = &mut ends[node as usize][set];
+                let end = &mut nodes[node as usize].ends[set];
                 if *end == NO_PHRASE {
                     *end = index as u32;
                 }
             }
         }
-        Some(PhraseMatcher { codes, firsts, edges, ends })
+        Some(PhraseMatcher { codes, starts, edges, nodes })
     }
 
     /// The code of a token's form, [`NO_CODE`] when no phrase has it.
@@ -136,8 +178,8 @@ impl PhraseMatcher {
         // Per set, the token after its last match.
         let mut free = [0; 2];
         for first in 0..n {
-            let mut node = self.firsts.get(codes(first) as usize).copied().unwrap_or(0);
-            if node == 0 || first < free[0].min(free[1]) {
+            let mut node = codes(first);
+            if node == NO_CODE || node > self.starts || first < free[0].min(free[1]) {
                 continue;
             }
             // Per set, the longest phrase so far and the token after it.
@@ -145,7 +187,8 @@ impl PhraseMatcher {
             let mut end = first;
             while node != 0 {
                 end += 1;
-                for (l, &phrase) in longest.iter_mut().zip(&self.ends[node as usize]) {
+                let at = self.nodes[node as usize];
+                for (l, &phrase) in longest.iter_mut().zip(&at.ends) {
                     if phrase != NO_PHRASE {
                         *l = (phrase, end);
                     }
@@ -153,6 +196,7 @@ impl PhraseMatcher {
                 let code = if end < n { codes(end) } else { NO_CODE };
                 node = match code {
                     NO_CODE => 0,
+                    code if at.next & TrieNode::bit(code) == 0 => 0,
                     code => self.edges.get(&edge(node, code)).copied().unwrap_or(0),
                 };
             }
@@ -262,9 +306,12 @@ mod tests {
     /// search per set finds, on every turn of a small vocabulary: phrases
     /// that share starts, that are parts of others, in both sets, and twice
     /// in one set.
+    /// (Again with a hundred more phrases, so that codes pass 64 and words
+    /// share bits of the nodes' filters.)
     #[test]
     fn one_scan_finds_what_a_scan_per_set_finds() {
-        let phrases = [
+        let fillers: Vec<String> = (0..100).map(|i| format!("p{i} q{i} all")).collect();
+        let base = vec![
             "not working",
             "still not",
             "not working at all",
@@ -273,9 +320,17 @@ mod tests {
             "still not",
             "so much",
         ];
+        let more =
+            base.iter().copied().chain(fillers.iter().map(String::as_str)).collect();
+        for phrases in [base, more] {
+            scan_matches_plain(&phrases);
+        }
+    }
+
+    fn scan_matches_plain(phrases: &[&str]) {
         let cues =
             ["still not working", "thank you so much", "not at all", "you so", "at all"];
-        let m = PhraseMatcher::build([&phrases, &cues]).unwrap();
+        let m = PhraseMatcher::build([phrases, &cues]).unwrap();
         let vocab =
             ["still", "not", "working", "at", "all", "thank", "you", "so", "much", "x"];
         let mut seed = 2026u64;
@@ -288,7 +343,7 @@ mod tests {
                 .collect();
             assert_eq!(
                 find_in(&m, Set::Phrases, &words),
-                plain(&m, &phrases, &words),
+                plain(&m, phrases, &words),
                 "{words:?}"
             );
             assert_eq!(
