@@ -411,22 +411,7 @@ pub fn score_turn_by(
     if opts.phrases && speaker != Some(Speaker::Agent) {
         mark_sarcasm(lex, s);
     }
-    // "but", within its sentence: the first one weighs what is before it
-    // x0.5 and what is after it x1.5.
-    let mut from = 0;
-    while from < n {
-        let to = sentence_end(s, from);
-        if let Some(bi) = (from..to).find(|&k| s.info[k].has(flag::CONTRAST)) {
-            for (k, v) in s.sentiments[from..to].iter_mut().enumerate() {
-                match (from + k).cmp(&bi) {
-                    std::cmp::Ordering::Less => *v *= 0.5,
-                    std::cmp::Ordering::Greater => *v *= 1.5,
-                    std::cmp::Ordering::Equal => {}
-                }
-            }
-        }
-        from = to;
-    }
+    weigh_contrast(s);
 
     let customer = speaker == Some(Speaker::Customer);
     let repeat = if customer { find_repeat(s) } else { None };
@@ -440,15 +425,16 @@ pub fn score_turn_by(
         s.sentiments.push(-COMPLAINT_VALENCE * intensity);
     }
     summarise(&s.sentiments, s.tokens.exclamations(), s.tokens.questions(), out);
-    out.unresolved =
-        s.phrase_at.iter().zip(&s.sentiments).any(|(&p, &v)| {
-            p != NO_PHRASE && v < 0.0 && lex.phrase(p as usize).unresolved
-        });
-    for (k, &v) in s.sentiments.iter().enumerate().take(n) {
+    out.unresolved = false;
+    for (k, &v) in s.sentiments[..n].iter().enumerate() {
         if v != 0.0 {
             let label = match s.phrase_at[k] {
                 NO_PHRASE => s.tokens.label(k),
-                p => &lex.phrase(p as usize).text,
+                p => {
+                    let phrase = lex.phrase(p as usize);
+                    out.unresolved |= v < 0.0 && phrase.unresolved;
+                    &phrase.text
+                }
             };
             let cue = s.info[k].has(flag::SARCASTIC).then_some("sarcasm");
             out.push_cued_term(cue, label, k, v, None);
@@ -647,6 +633,30 @@ fn sentence_end(s: &Scratch, from: usize) -> usize {
     from + s.sentence_start[from..].iter().take_while(|&&t| t as usize == from).count()
 }
 
+/// VADER's "but" rule, within each sentence of the turn in `s`: the first
+/// contrastive word weighs what is before it x0.5 and what is after it x1.5.
+fn weigh_contrast(s: &mut Scratch) {
+    // Most turns have no "but": one look at the words, not one per sentence.
+    if !s.info.iter().any(|w| w.has(flag::CONTRAST)) {
+        return;
+    }
+    let n = s.info.len();
+    let mut from = 0;
+    while from < n {
+        let to = sentence_end(s, from);
+        if let Some(bi) = (from..to).find(|&k| s.info[k].has(flag::CONTRAST)) {
+            for (k, v) in s.sentiments[from..to].iter_mut().enumerate() {
+                match (from + k).cmp(&bi) {
+                    std::cmp::Ordering::Less => *v *= 0.5,
+                    std::cmp::Ordering::Greater => *v *= 1.5,
+                    std::cmp::Ordering::Equal => {}
+                }
+            }
+        }
+        from = to;
+    }
+}
+
 /// Sarcasm: a positive word prone to irony ([`flag::SARCASM`]) or a
 /// positive word in scare quotes, in a turn with a complaint, is read as its
 /// opposite (×-0.74, like a negation) and marked [`flag::SARCASTIC`] when
@@ -673,7 +683,13 @@ fn mark_sarcasm(lex: &Lexicon, s: &mut Scratch) {
         s.sentiments[k] < 0.0 && base < 0.0 && !s.info[k].has(flag::NO)
     };
     let n = s.sentiments.len();
-    if !(0..n).any(|k| complains(s, k)) {
+    // Most turns have no positive word that could be ironic: nothing to
+    // read, and no need to look for a complaint.
+    let candidate = |k: usize| {
+        s.sentiments[k] > 0.0
+            && (s.tokens.is_quoted(k) || s.info[k].has(flag::SARCASM | flag::IRONY))
+    };
+    if !(0..n).any(candidate) || !(0..n).any(|k| complains(s, k)) {
         return;
     }
     // One pass per sentence, backwards, so that "a complaint later in the
