@@ -148,12 +148,8 @@ pub struct Scratch {
     info: Vec<WordInfo>,
     /// The turn's phrases and cues.
     found: Found,
-    phrase_at: Vec<u32>,
-    emotion_phrase_at: Vec<u32>,
-    /// Per token, the first token of its clause and of its sentence (all 0
-    /// in VADER's mode, where scope is the whole text).
-    clause_start: Vec<u32>,
-    sentence_start: Vec<u32>,
+    /// Per token, its scopes and the phrases that start at it.
+    places: Vec<Place>,
     sentiments: Vec<f64>,
     word_cache: WordCache,
     text: String,
@@ -325,21 +321,17 @@ pub fn score_turn_by(
     }
     s.word_cache.serve(lex);
     s.info.clear();
+    s.places.clear();
+    let mut place =
+        Place { clause: 0, sentence: 0, phrase: NO_PHRASE, emotion_phrase: NO_PHRASE };
     for i in 0..n {
         let info = s.word_cache.get(lex, &s.tokens, i);
+        if opts.phrases && i > 0 {
+            place.enter(i, s.tokens.close(i - 1), &info);
+        }
         s.info.push(info);
+        s.places.push(place);
     }
-    find_scopes(
-        &s.tokens,
-        &s.info,
-        opts.phrases,
-        &mut s.clause_start,
-        &mut s.sentence_start,
-    );
-    s.phrase_at.clear();
-    s.phrase_at.resize(n, NO_PHRASE);
-    s.emotion_phrase_at.clear();
-    s.emotion_phrase_at.resize(n, NO_PHRASE);
     // One scan for the lexicon's phrases and the effort and resolution
     // cues, which the engine reads next ([`Scratch::cue_parts`]).
     let info = &s.info;
@@ -351,14 +343,14 @@ pub fn score_turn_by(
             let (first, phrase) = (m.first, lex.phrase(m.phrase));
             let last = (first + phrase.words).min(n);
             if !phrase.emotions.is_empty() {
-                s.emotion_phrase_at[first] = m.phrase as u32;
+                s.places[first].emotion_phrase = m.phrase as u32;
                 for w in &mut s.info[first..last] {
                     w.emotions = Cues::default();
                     w.flags |= flag::EMOTION_COVERED;
                 }
             }
             if phrase.valence.is_some() {
-                s.phrase_at[first] = m.phrase as u32;
+                s.places[first].phrase = m.phrase as u32;
                 for w in &mut s.info[first..last] {
                     w.flags = (w.flags
                         & (flag::CONTRAST
@@ -377,15 +369,15 @@ pub fn score_turn_by(
         lex,
         toks: &s.tokens,
         info: &s.info,
-        clause_start: &s.clause_start,
+        places: &s.places,
         cap_diff: cap_differential(&s.tokens),
     };
     s.sentiments.clear();
     let mut i = 0;
     while i < n {
         let info = &s.info[i];
-        if s.phrase_at[i] != NO_PHRASE {
-            let phrase = lex.phrase(s.phrase_at[i] as usize);
+        if s.places[i].phrase != NO_PHRASE {
+            let phrase = lex.phrase(s.places[i].phrase as usize);
             let width = phrase.words.min(n - i);
             let upper = (i..i + width).all(|k| s.tokens.is_upper(k));
             let item = if phrase.negated { Item::NegatedPhrase } else { Item::Phrase };
@@ -428,7 +420,7 @@ pub fn score_turn_by(
     out.unresolved = false;
     for (k, &v) in s.sentiments[..n].iter().enumerate() {
         if v != 0.0 {
-            let label = match s.phrase_at[k] {
+            let label = match s.places[k].phrase {
                 NO_PHRASE => s.tokens.label(k),
                 p => {
                     let phrase = lex.phrase(p as usize);
@@ -520,9 +512,10 @@ fn score_emotions(
         // Speech-to-text writes no `?`: a question word opening a
         // sentence asks all the same.
         opens_question |=
-            s.info[i].has(flag::QUESTION) && s.sentence_start[i] as usize == i;
-        let (cues, width, negatable, phrase) = if s.emotion_phrase_at[i] != NO_PHRASE {
-            let p = lex.phrase(s.emotion_phrase_at[i] as usize);
+            s.info[i].has(flag::QUESTION) && s.places[i].sentence as usize == i;
+        let (cues, width, negatable, phrase) = if s.places[i].emotion_phrase != NO_PHRASE
+        {
+            let p = lex.phrase(s.places[i].emotion_phrase as usize);
             (p.emotions, p.words.min(n - i), !p.negated, Some(&*p.text))
         } else if s.info[i].has(flag::EMOTION_COVERED) {
             (Cues::default(), 1, false, None)
@@ -543,7 +536,7 @@ fn score_emotions(
             }
         } else if !cues.is_empty() {
             let label = phrase.unwrap_or_else(|| s.tokens.label(i));
-            let back = i - s.clause_start[i] as usize;
+            let back = i - s.places[i].clause as usize;
             let negated =
                 negatable && (1..=3).any(|k| k <= back && s.info[i - k].negates());
             let boost = if back > 0 && s.info[i - 1].has(flag::BOOSTER) {
@@ -586,38 +579,36 @@ fn score_emotions(
     out.emotions = acc.finish();
 }
 
-/// Where each token's clause and sentence start. A sentence ends after a
-/// token ending in `.`, `!`, `?` or `;`; a clause also ends at a comma
-/// followed by a word that opens a clause ([`flag::CLAUSE`]: "Not bad,
-/// thanks", "it's not dropping, it's dead"). Negation, boosters and the
-/// "no" and "least" rules look back only within the clause, "but" works
-/// within its sentence. Unscoped (VADER's mode): one clause, the text.
-fn find_scopes(
-    toks: &Tokens,
-    info: &[WordInfo],
-    scoped: bool,
-    clause_start: &mut Vec<u32>,
-    sentence_start: &mut Vec<u32>,
-) {
-    let n = toks.len();
-    clause_start.clear();
-    sentence_start.clear();
-    if !scoped {
-        clause_start.resize(n, 0);
-        sentence_start.resize(n, 0);
-        return;
-    }
-    let (mut clause, mut sentence) = (0u32, 0u32);
-    for (i, w) in info.iter().enumerate() {
-        if i > 0 {
-            match toks.close(i - 1) {
-                Close::Sentence => (clause, sentence) = (i as u32, i as u32),
-                Close::Comma if w.has(flag::CLAUSE) => clause = i as u32,
-                _ => {}
-            }
+/// Where a token stands in its turn: its scopes, and the phrases that
+/// start at it. One per token, so that a token's facts are read together.
+#[derive(Clone, Copy, Debug)]
+struct Place {
+    /// The first token of its clause and of its sentence (0 in VADER's
+    /// mode, where scope is the whole text): see [`Place::enter`].
+    clause: u32,
+    sentence: u32,
+    /// The phrase with a valence that starts here, or `NO_PHRASE`.
+    phrase: u32,
+    /// The emotion phrase that starts here, or `NO_PHRASE`.
+    emotion_phrase: u32,
+}
+
+impl Place {
+    /// Moves the scopes on to token `i`, a word `w` after punctuation that
+    /// closes `after`. A sentence ends after a token ending in `.`, `!`,
+    /// `?` or `;`; a clause also ends at a comma followed by a word that
+    /// opens a clause ([`flag::CLAUSE`]: "Not bad, thanks", "it's not
+    /// dropping, it's dead"). Negation, boosters and the "no" and "least"
+    /// rules look back only within the clause, "but" works within its
+    /// sentence. Unscoped (VADER's mode) this is not called: one clause,
+    /// the text.
+    #[inline]
+    fn enter(&mut self, i: usize, after: Close, w: &WordInfo) {
+        match after {
+            Close::Sentence => (self.clause, self.sentence) = (i as u32, i as u32),
+            Close::Comma if w.has(flag::CLAUSE) => self.clause = i as u32,
+            _ => {}
         }
-        clause_start.push(clause);
-        sentence_start.push(sentence);
     }
 }
 
@@ -628,9 +619,9 @@ const SARCASM_SHORT: usize = 5;
 const SARCASM_FRUSTRATION: f64 = 0.6;
 
 /// The end (exclusive) of the sentence that starts at token `from`: the
-/// tokens whose `sentence_start` is `from`.
+/// tokens whose sentence starts at `from`.
 fn sentence_end(s: &Scratch, from: usize) -> usize {
-    from + s.sentence_start[from..].iter().take_while(|&&t| t as usize == from).count()
+    from + s.places[from..].iter().take_while(|p| p.sentence as usize == from).count()
 }
 
 /// VADER's "but" rule, within each sentence of the turn in `s`: the first
@@ -676,7 +667,7 @@ fn mark_sarcasm(lex: &Lexicon, s: &mut Scratch) {
     // A complaint: a negative word or phrase, not a negated positive one
     // and not VADER's "no" (an answer: "No, that's all. Great.").
     let complains = |s: &Scratch, k: usize| {
-        let base = match s.phrase_at[k] {
+        let base = match s.places[k].phrase {
             NO_PHRASE => s.info[k].valence,
             p => lex.phrase(p as usize).valence.unwrap_or(0.0),
         };
@@ -701,8 +692,8 @@ fn mark_sarcasm(lex: &Lexicon, s: &mut Scratch) {
         let markers = (from..to).filter(|&k| s.info[k].has(flag::IRONY)).count();
         let (mut clause, mut later_complaint) = (u32::MAX, false);
         for i in (from..to).rev() {
-            if s.clause_start[i] != clause {
-                (clause, later_complaint) = (s.clause_start[i], false);
+            if s.places[i].clause != clause {
+                (clause, later_complaint) = (s.places[i].clause, false);
             }
             let (v, quoted) = (s.sentiments[i], s.tokens.is_quoted(i));
             if v > 0.0 && (quoted || s.info[i].has(flag::SARCASM | flag::IRONY)) {
@@ -710,7 +701,7 @@ fn mark_sarcasm(lex: &Lexicon, s: &mut Scratch) {
                 let complaint = interjection && !contrast && later_complaint;
                 let marker = markers > usize::from(s.info[i].has(flag::IRONY));
                 let alone = i == from
-                    && s.phrase_at[i] != NO_PHRASE
+                    && s.places[i].phrase != NO_PHRASE
                     && to - from <= SARCASM_SHORT
                     && (from..to).all(|k| k == i || s.sentiments[k] == 0.0);
                 if complaint || marker || quoted || alone {
@@ -786,9 +777,9 @@ struct Rules<'a> {
     lex: &'a Lexicon,
     toks: &'a Tokens,
     info: &'a [WordInfo],
-    /// Per token, the first token of its clause: the rules look no further
-    /// back (see [`find_scopes`]).
-    clause_start: &'a [u32],
+    /// Per token, its place: the rules look no further back than the first
+    /// token of its clause (see [`Place::enter`]).
+    places: &'a [Place],
     cap_diff: bool,
 }
 
@@ -801,7 +792,7 @@ impl Rules<'_> {
         let n = info.len();
         // Tokens before `i` in its clause: VADER's `i > k` bounds checks
         // become `back > k`, the same test when the clause is the text.
-        let back = i - self.clause_start[i] as usize;
+        let back = i - self.places[i].clause as usize;
         let mut v = base;
         // "no" as a negator of the next sentiment word, not a word itself.
         if !phrase && info[i].has(flag::NO) && i != n - 1 && info[i + 1].is_sentiment() {
