@@ -150,6 +150,9 @@ pub struct Scratch {
     found: Found,
     /// Per token, its scopes and the phrases that start at it.
     places: Vec<Place>,
+    /// The flags of any of the turn's words, as the lexicon gave them: a
+    /// rule for a rare word ("but") looks at the turn only when it has one.
+    flags: u64,
     /// The tokens that can score or cue anything, in order ([`marked`]).
     marked: Vec<u32>,
     /// Tests only: mark every token, the plain version that [`marked`]
@@ -330,14 +333,17 @@ pub fn score_turn_by(
     s.places.clear();
     let mut place =
         Place { clause: 0, sentence: 0, phrase: NO_PHRASE, emotion_phrase: NO_PHRASE };
+    let mut flags = 0;
     for i in 0..n {
         let info = s.word_cache.get(lex, &s.tokens, i);
         if opts.phrases && i > 0 {
             place.enter(i, s.tokens.close(i - 1), &info);
         }
+        flags |= info.flags;
         s.info.push(info);
         s.places.push(place);
     }
+    s.flags = flags;
     // One scan for the lexicon's phrases and the effort and resolution
     // cues, which the engine reads next ([`Scratch::cue_parts`]).
     let info = &s.info;
@@ -659,8 +665,8 @@ fn sentence_end(s: &Scratch, from: usize) -> usize {
 /// VADER's "but" rule, within each sentence of the turn in `s`: the first
 /// contrastive word weighs what is before it x0.5 and what is after it x1.5.
 fn weigh_contrast(s: &mut Scratch) {
-    // Most turns have no "but": one look at the words, not one per sentence.
-    if !s.info.iter().any(|w| w.has(flag::CONTRAST)) {
+    // Most turns have no "but" (phrases keep the flag).
+    if s.flags & flag::CONTRAST == 0 {
         return;
     }
     let n = s.info.len();
@@ -712,7 +718,9 @@ fn mark_sarcasm(lex: &Lexicon, s: &mut Scratch) {
         s.sentiments[k] > 0.0
             && (s.tokens.is_quoted(k) || s.info[k].has(flag::SARCASM | flag::IRONY))
     };
-    if !(0..n).any(candidate) || !(0..n).any(|k| complains(s, k)) {
+    // Only marked tokens have a valence.
+    let marked = s.marked.iter().map(|&k| k as usize);
+    if !marked.clone().any(candidate) || !marked.clone().any(|k| complains(s, k)) {
         return;
     }
     // One pass per sentence, backwards, so that "a complaint later in the
