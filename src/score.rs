@@ -173,9 +173,6 @@ pub struct Scratch {
     said: FxHashMap<u64, u32>,
     /// Customer turns read so far in the interaction.
     customer_turns: u32,
-    /// The words of the customer turn being read, as numbers, and whether
-    /// each is long ([`find_repeat`]).
-    words: Vec<(u64, bool)>,
 }
 
 impl Scratch {
@@ -490,22 +487,23 @@ fn find_repeat(s: &mut Scratch) -> Option<usize> {
             rustc_hash::FxBuildHasher.hash_one(toks.lower(i))
         }
     };
-    s.words.clear();
-    s.words.extend((0..toks.len()).map(|i| (word(i), toks.form_len(i) >= 5)));
     s.customer_turns = s.customer_turns.wrapping_add(1);
     let turn = s.customer_turns;
     let mix =
         |h: u64, w: u64| (h.rotate_left(23) ^ w).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     let mut found = None;
-    for (i, run) in s.words.windows(3).enumerate() {
-        if !run.iter().any(|&(_, long)| long) {
+    // The words `i - 2..=i`, each with whether it is long.
+    let mut run = [(0, false); 3];
+    for i in 0..toks.len() {
+        run = [run[1], run[2], (word(i), toks.form_len(i) >= 5)];
+        if i < 2 || !run.iter().any(|&(_, long)| long) {
             continue;
         }
         let key = run.iter().fold(0, |h, &(w, _)| mix(h, w));
         // One probe: a run said in an earlier turn keeps that turn's number.
         let first = *s.said.entry(key).or_insert(turn);
         if found.is_none() && first != turn {
-            found = run.iter().position(|&(_, long)| long).map(|k| i + k);
+            found = run.iter().position(|&(_, long)| long).map(|k| i - 2 + k);
         }
     }
     found
