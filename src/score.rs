@@ -153,7 +153,8 @@ pub struct Scratch {
     /// The flags of any of the turn's words, as the lexicon gave them: a
     /// rule for a rare word ("but") looks at the turn only when it has one.
     flags: u64,
-    /// The tokens that can score or cue anything, in order ([`marked`]).
+    /// The tokens that can score or cue anything, in order: the marked
+    /// words ([`marked`]) and the first tokens of the phrases.
     marked: Vec<u32>,
     /// Tests only: mark every token, the plain version that [`marked`]
     /// must agree with.
@@ -328,6 +329,7 @@ pub fn score_turn_by(
     s.word_cache.serve(lex);
     s.info.clear();
     s.places.clear();
+    s.marked.clear();
     let mut place =
         Place { clause: 0, sentence: 0, phrase: NO_PHRASE, emotion_phrase: NO_PHRASE };
     let mut flags = 0;
@@ -337,6 +339,9 @@ pub fn score_turn_by(
             place.enter(i, s.tokens.close(i - 1), &info);
         }
         flags |= info.flags;
+        if marked(&info) {
+            s.marked.push(i as u32);
+        }
         s.info.push(info);
         s.places.push(place);
     }
@@ -351,6 +356,9 @@ pub fn score_turn_by(
         for m in s.found.of(PhraseSet::Phrases) {
             let (first, phrase) = (m.first, lex.phrase(m.phrase));
             let last = (first + phrase.words).min(n);
+            if !phrase.emotions.is_empty() || phrase.valence.is_some() {
+                s.marked.push(first as u32);
+            }
             if !phrase.emotions.is_empty() {
                 s.places[first].emotion_phrase = m.phrase as u32;
                 for w in &mut s.info[first..last] {
@@ -372,6 +380,9 @@ pub fn score_turn_by(
                 }
             }
         }
+        // The phrases' first tokens, among the words, in order.
+        s.marked.sort_unstable();
+        s.marked.dedup();
     }
 
     let rules = Rules {
@@ -381,9 +392,6 @@ pub fn score_turn_by(
         places: &s.places,
         cap_diff: cap_differential(&s.tokens),
     };
-    s.marked.clear();
-    let tokens = s.info.iter().zip(&s.places).enumerate();
-    s.marked.extend(tokens.filter(|(_, (w, p))| marked(w, p)).map(|(i, _)| i as u32));
     #[cfg(test)]
     if s.mark_all {
         s.marked.clear();
@@ -600,17 +608,15 @@ fn score_emotions(
     out.emotions = acc.finish();
 }
 
-/// True when a token, its phrases applied, can score or cue anything: it
-/// starts a phrase, has a valence, is a question word or has emotion cues
-/// (a sarcastic word has a valence). The passes that score and explain a
-/// turn visit these tokens only (one in eight in contact-centre turns);
-/// the others score 0 and cue nothing.
-fn marked(w: &WordInfo, place: &Place) -> bool {
-    place.phrase != NO_PHRASE
-        || place.emotion_phrase != NO_PHRASE
-        || w.is_sentiment()
-        || w.has(flag::QUESTION)
-        || !w.emotions.is_empty()
+/// True when a word can score or cue anything: it has a valence, is a
+/// question word or has emotion cues (a sarcastic word has a valence).
+/// These words and the first tokens of the phrases are the turn's marked
+/// tokens ([`Scratch::marked`]), the only ones the passes that score and
+/// explain it visit (one in eight in contact-centre turns): the others
+/// score 0 and cue nothing. A word a phrase covers stays marked, and the
+/// passes skip it as they would in a walk over every token.
+fn marked(w: &WordInfo) -> bool {
+    w.is_sentiment() || w.has(flag::QUESTION) || !w.emotions.is_empty()
 }
 
 /// Where a token stands in its turn: its scopes, and the phrases that
