@@ -148,12 +148,18 @@ pub struct Scratch {
     info: Vec<WordInfo>,
     /// The turn's phrases and cues.
     found: Found,
-    phrase_at: Vec<u32>,
-    emotion_phrase_at: Vec<u32>,
-    /// Per token, the first token of its clause and of its sentence (all 0
-    /// in VADER's mode, where scope is the whole text).
-    clause_start: Vec<u32>,
-    sentence_start: Vec<u32>,
+    /// Per token, its scopes and the phrases that start at it.
+    places: Vec<Place>,
+    /// The flags of any of the turn's words, as the lexicon gave them: a
+    /// rule for a rare word ("but") looks at the turn only when it has one.
+    flags: u64,
+    /// The tokens that can score or cue anything, in order: the marked
+    /// words ([`marked`]) and the first tokens of the phrases.
+    marked: Vec<u32>,
+    /// Tests only: mark every token, the plain version that [`marked`]
+    /// must agree with.
+    #[cfg(test)]
+    mark_all: bool,
     sentiments: Vec<f64>,
     word_cache: WordCache,
     text: String,
@@ -168,9 +174,6 @@ pub struct Scratch {
     said: FxHashMap<u64, u32>,
     /// Customer turns read so far in the interaction.
     customer_turns: u32,
-    /// The words of the customer turn being read, as numbers, and whether
-    /// each is long ([`find_repeat`]).
-    words: Vec<(u64, bool)>,
 }
 
 impl Scratch {
@@ -325,21 +328,24 @@ pub fn score_turn_by(
     }
     s.word_cache.serve(lex);
     s.info.clear();
+    s.places.clear();
+    s.marked.clear();
+    let mut place =
+        Place { clause: 0, sentence: 0, phrase: NO_PHRASE, emotion_phrase: NO_PHRASE };
+    let mut flags = 0;
     for i in 0..n {
         let info = s.word_cache.get(lex, &s.tokens, i);
+        if opts.phrases && i > 0 {
+            place.enter(i, s.tokens.close(i - 1), &info);
+        }
+        flags |= info.flags;
+        if marked(&info) {
+            s.marked.push(i as u32);
+        }
         s.info.push(info);
+        s.places.push(place);
     }
-    find_scopes(
-        &s.tokens,
-        &s.info,
-        opts.phrases,
-        &mut s.clause_start,
-        &mut s.sentence_start,
-    );
-    s.phrase_at.clear();
-    s.phrase_at.resize(n, NO_PHRASE);
-    s.emotion_phrase_at.clear();
-    s.emotion_phrase_at.resize(n, NO_PHRASE);
+    s.flags = flags;
     // One scan for the lexicon's phrases and the effort and resolution
     // cues, which the engine reads next ([`Scratch::cue_parts`]).
     let info = &s.info;
@@ -350,15 +356,18 @@ pub fn score_turn_by(
         for m in s.found.of(PhraseSet::Phrases) {
             let (first, phrase) = (m.first, lex.phrase(m.phrase));
             let last = (first + phrase.words).min(n);
+            if !phrase.emotions.is_empty() || phrase.valence.is_some() {
+                s.marked.push(first as u32);
+            }
             if !phrase.emotions.is_empty() {
-                s.emotion_phrase_at[first] = m.phrase as u32;
+                s.places[first].emotion_phrase = m.phrase as u32;
                 for w in &mut s.info[first..last] {
                     w.emotions = Cues::default();
                     w.flags |= flag::EMOTION_COVERED;
                 }
             }
             if phrase.valence.is_some() {
-                s.phrase_at[first] = m.phrase as u32;
+                s.places[first].phrase = m.phrase as u32;
                 for w in &mut s.info[first..last] {
                     w.flags = (w.flags
                         & (flag::CONTRAST
@@ -371,31 +380,38 @@ pub fn score_turn_by(
                 }
             }
         }
+        // The phrases' first tokens, among the words, in order.
+        s.marked.sort_unstable();
+        s.marked.dedup();
     }
 
     let rules = Rules {
         lex,
         toks: &s.tokens,
         info: &s.info,
-        clause_start: &s.clause_start,
+        places: &s.places,
         cap_diff: cap_differential(&s.tokens),
     };
+    #[cfg(test)]
+    if s.mark_all {
+        s.marked.clear();
+        s.marked.extend(0..n as u32);
+    }
+    // Only a phrase or a sentiment word has a valence; the words a phrase
+    // covers have none of their own.
     s.sentiments.clear();
-    let mut i = 0;
-    while i < n {
-        let info = &s.info[i];
-        if s.phrase_at[i] != NO_PHRASE {
-            let phrase = lex.phrase(s.phrase_at[i] as usize);
+    s.sentiments.resize(n, 0.0);
+    for &i in &s.marked {
+        let (i, info) = (i as usize, &s.info[i as usize]);
+        s.sentiments[i] = if s.places[i].phrase != NO_PHRASE {
+            let phrase = lex.phrase(s.places[i].phrase as usize);
             let width = phrase.words.min(n - i);
             let upper = (i..i + width).all(|k| s.tokens.is_upper(k));
             let item = if phrase.negated { Item::NegatedPhrase } else { Item::Phrase };
             let valence = phrase.valence.unwrap_or(0.0);
-            s.sentiments.push(rules.valence(i, valence, upper, item));
-            s.sentiments.extend(std::iter::repeat(0.0).take(width - 1));
-            i += width;
-            continue;
-        }
-        let v = if info.has(flag::BOOSTER)
+            rules.valence(i, valence, upper, item)
+        } else if info.has(flag::COVERED)
+            || info.has(flag::BOOSTER)
             || (i + 1 < n && info.has(flag::KIND) && s.info[i + 1].has(flag::OF))
         {
             0.0
@@ -404,29 +420,12 @@ pub fn score_turn_by(
         } else {
             0.0
         };
-        s.sentiments.push(v);
-        i += 1;
     }
 
     if opts.phrases && speaker != Some(Speaker::Agent) {
         mark_sarcasm(lex, s);
     }
-    // "but", within its sentence: the first one weighs what is before it
-    // x0.5 and what is after it x1.5.
-    let mut from = 0;
-    while from < n {
-        let to = sentence_end(s, from);
-        if let Some(bi) = (from..to).find(|&k| s.info[k].has(flag::CONTRAST)) {
-            for (k, v) in s.sentiments[from..to].iter_mut().enumerate() {
-                match (from + k).cmp(&bi) {
-                    std::cmp::Ordering::Less => *v *= 0.5,
-                    std::cmp::Ordering::Greater => *v *= 1.5,
-                    std::cmp::Ordering::Equal => {}
-                }
-            }
-        }
-        from = to;
-    }
+    weigh_contrast(s);
 
     let customer = speaker == Some(Speaker::Customer);
     let repeat = if customer { find_repeat(s) } else { None };
@@ -440,15 +439,17 @@ pub fn score_turn_by(
         s.sentiments.push(-COMPLAINT_VALENCE * intensity);
     }
     summarise(&s.sentiments, s.tokens.exclamations(), s.tokens.questions(), out);
-    out.unresolved =
-        s.phrase_at.iter().zip(&s.sentiments).any(|(&p, &v)| {
-            p != NO_PHRASE && v < 0.0 && lex.phrase(p as usize).unresolved
-        });
-    for (k, &v) in s.sentiments.iter().enumerate().take(n) {
+    out.unresolved = false;
+    for &k in &s.marked {
+        let (k, v) = (k as usize, s.sentiments[k as usize]);
         if v != 0.0 {
-            let label = match s.phrase_at[k] {
+            let label = match s.places[k].phrase {
                 NO_PHRASE => s.tokens.label(k),
-                p => &lex.phrase(p as usize).text,
+                p => {
+                    let phrase = lex.phrase(p as usize);
+                    out.unresolved |= v < 0.0 && phrase.unresolved;
+                    &phrase.text
+                }
             };
             let cue = s.info[k].has(flag::SARCASTIC).then_some("sarcasm");
             out.push_cued_term(cue, label, k, v, None);
@@ -494,22 +495,23 @@ fn find_repeat(s: &mut Scratch) -> Option<usize> {
             rustc_hash::FxBuildHasher.hash_one(toks.lower(i))
         }
     };
-    s.words.clear();
-    s.words.extend((0..toks.len()).map(|i| (word(i), toks.form_len(i) >= 5)));
     s.customer_turns = s.customer_turns.wrapping_add(1);
     let turn = s.customer_turns;
     let mix =
         |h: u64, w: u64| (h.rotate_left(23) ^ w).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     let mut found = None;
-    for (i, run) in s.words.windows(3).enumerate() {
-        if !run.iter().any(|&(_, long)| long) {
+    // The words `i - 2..=i`, each with whether it is long.
+    let mut run = [(0, false); 3];
+    for i in 0..toks.len() {
+        run = [run[1], run[2], (word(i), toks.form_len(i) >= 5)];
+        if i < 2 || !run.iter().any(|&(_, long)| long) {
             continue;
         }
         let key = run.iter().fold(0, |h, &(w, _)| mix(h, w));
         // One probe: a run said in an earlier turn keeps that turn's number.
         let first = *s.said.entry(key).or_insert(turn);
         if found.is_none() && first != turn {
-            found = run.iter().position(|&(_, long)| long).map(|k| i + k);
+            found = run.iter().position(|&(_, long)| long).map(|k| i - 2 + k);
         }
     }
     found
@@ -528,15 +530,21 @@ fn score_emotions(
     let mut acc = Accumulator::default();
     let mut question_word = false;
     let mut opens_question = false;
-    let mut i = 0;
-    while i < n {
+    // The tokens before it are read: an emotion phrase is read as one.
+    let mut next = 0;
+    for &i in &s.marked {
+        let i = i as usize;
+        if i < next {
+            continue;
+        }
         question_word |= s.info[i].has(flag::QUESTION);
         // Speech-to-text writes no `?`: a question word opening a
         // sentence asks all the same.
         opens_question |=
-            s.info[i].has(flag::QUESTION) && s.sentence_start[i] as usize == i;
-        let (cues, width, negatable, phrase) = if s.emotion_phrase_at[i] != NO_PHRASE {
-            let p = lex.phrase(s.emotion_phrase_at[i] as usize);
+            s.info[i].has(flag::QUESTION) && s.places[i].sentence as usize == i;
+        let (cues, width, negatable, phrase) = if s.places[i].emotion_phrase != NO_PHRASE
+        {
+            let p = lex.phrase(s.places[i].emotion_phrase as usize);
             (p.emotions, p.words.min(n - i), !p.negated, Some(&*p.text))
         } else if s.info[i].has(flag::EMOTION_COVERED) {
             (Cues::default(), 1, false, None)
@@ -557,7 +565,7 @@ fn score_emotions(
             }
         } else if !cues.is_empty() {
             let label = phrase.unwrap_or_else(|| s.tokens.label(i));
-            let back = i - s.clause_start[i] as usize;
+            let back = i - s.places[i].clause as usize;
             let negated =
                 negatable && (1..=3).any(|k| k <= back && s.info[i - k].negates());
             let boost = if back > 0 && s.info[i - 1].has(flag::BOOSTER) {
@@ -574,7 +582,7 @@ fn score_emotions(
                 }
             }
         }
-        i += width;
+        next = i + width;
     }
     if let Some(i) = repeat {
         let w = REPEAT_FRUSTRATION;
@@ -600,38 +608,47 @@ fn score_emotions(
     out.emotions = acc.finish();
 }
 
-/// Where each token's clause and sentence start. A sentence ends after a
-/// token ending in `.`, `!`, `?` or `;`; a clause also ends at a comma
-/// followed by a word that opens a clause ([`flag::CLAUSE`]: "Not bad,
-/// thanks", "it's not dropping, it's dead"). Negation, boosters and the
-/// "no" and "least" rules look back only within the clause, "but" works
-/// within its sentence. Unscoped (VADER's mode): one clause, the text.
-fn find_scopes(
-    toks: &Tokens,
-    info: &[WordInfo],
-    scoped: bool,
-    clause_start: &mut Vec<u32>,
-    sentence_start: &mut Vec<u32>,
-) {
-    let n = toks.len();
-    clause_start.clear();
-    sentence_start.clear();
-    if !scoped {
-        clause_start.resize(n, 0);
-        sentence_start.resize(n, 0);
-        return;
-    }
-    let (mut clause, mut sentence) = (0u32, 0u32);
-    for (i, w) in info.iter().enumerate() {
-        if i > 0 {
-            match toks.close(i - 1) {
-                Close::Sentence => (clause, sentence) = (i as u32, i as u32),
-                Close::Comma if w.has(flag::CLAUSE) => clause = i as u32,
-                _ => {}
-            }
+/// True when a word can score or cue anything: it has a valence, is a
+/// question word or has emotion cues (a sarcastic word has a valence).
+/// These words and the first tokens of the phrases are the turn's marked
+/// tokens ([`Scratch::marked`]), the only ones the passes that score and
+/// explain it visit (one in eight in contact-centre turns): the others
+/// score 0 and cue nothing. A word a phrase covers stays marked, and the
+/// passes skip it as they would in a walk over every token.
+fn marked(w: &WordInfo) -> bool {
+    w.is_sentiment() || w.has(flag::QUESTION) || !w.emotions.is_empty()
+}
+
+/// Where a token stands in its turn: its scopes, and the phrases that
+/// start at it. One per token, so that a token's facts are read together.
+#[derive(Clone, Copy, Debug)]
+struct Place {
+    /// The first token of its clause and of its sentence (0 in VADER's
+    /// mode, where scope is the whole text): see [`Place::enter`].
+    clause: u32,
+    sentence: u32,
+    /// The phrase with a valence that starts here, or `NO_PHRASE`.
+    phrase: u32,
+    /// The emotion phrase that starts here, or `NO_PHRASE`.
+    emotion_phrase: u32,
+}
+
+impl Place {
+    /// Moves the scopes on to token `i`, a word `w` after punctuation that
+    /// closes `after`. A sentence ends after a token ending in `.`, `!`,
+    /// `?` or `;`; a clause also ends at a comma followed by a word that
+    /// opens a clause ([`flag::CLAUSE`]: "Not bad, thanks", "it's not
+    /// dropping, it's dead"). Negation, boosters and the "no" and "least"
+    /// rules look back only within the clause, "but" works within its
+    /// sentence. Unscoped (VADER's mode) this is not called: one clause,
+    /// the text.
+    #[inline]
+    fn enter(&mut self, i: usize, after: Close, w: &WordInfo) {
+        match after {
+            Close::Sentence => (self.clause, self.sentence) = (i as u32, i as u32),
+            Close::Comma if w.has(flag::CLAUSE) => self.clause = i as u32,
+            _ => {}
         }
-        clause_start.push(clause);
-        sentence_start.push(sentence);
     }
 }
 
@@ -642,9 +659,33 @@ const SARCASM_SHORT: usize = 5;
 const SARCASM_FRUSTRATION: f64 = 0.6;
 
 /// The end (exclusive) of the sentence that starts at token `from`: the
-/// tokens whose `sentence_start` is `from`.
+/// tokens whose sentence starts at `from`.
 fn sentence_end(s: &Scratch, from: usize) -> usize {
-    from + s.sentence_start[from..].iter().take_while(|&&t| t as usize == from).count()
+    from + s.places[from..].iter().take_while(|p| p.sentence as usize == from).count()
+}
+
+/// VADER's "but" rule, within each sentence of the turn in `s`: the first
+/// contrastive word weighs what is before it x0.5 and what is after it x1.5.
+fn weigh_contrast(s: &mut Scratch) {
+    // Most turns have no "but" (phrases keep the flag).
+    if s.flags & flag::CONTRAST == 0 {
+        return;
+    }
+    let n = s.info.len();
+    let mut from = 0;
+    while from < n {
+        let to = sentence_end(s, from);
+        if let Some(bi) = (from..to).find(|&k| s.info[k].has(flag::CONTRAST)) {
+            for (k, v) in s.sentiments[from..to].iter_mut().enumerate() {
+                match (from + k).cmp(&bi) {
+                    std::cmp::Ordering::Less => *v *= 0.5,
+                    std::cmp::Ordering::Greater => *v *= 1.5,
+                    std::cmp::Ordering::Equal => {}
+                }
+            }
+        }
+        from = to;
+    }
 }
 
 /// Sarcasm: a positive word prone to irony ([`flag::SARCASM`]) or a
@@ -666,14 +707,22 @@ fn mark_sarcasm(lex: &Lexicon, s: &mut Scratch) {
     // A complaint: a negative word or phrase, not a negated positive one
     // and not VADER's "no" (an answer: "No, that's all. Great.").
     let complains = |s: &Scratch, k: usize| {
-        let base = match s.phrase_at[k] {
+        let base = match s.places[k].phrase {
             NO_PHRASE => s.info[k].valence,
             p => lex.phrase(p as usize).valence.unwrap_or(0.0),
         };
         s.sentiments[k] < 0.0 && base < 0.0 && !s.info[k].has(flag::NO)
     };
     let n = s.sentiments.len();
-    if !(0..n).any(|k| complains(s, k)) {
+    // Most turns have no positive word that could be ironic: nothing to
+    // read, and no need to look for a complaint.
+    let candidate = |k: usize| {
+        s.sentiments[k] > 0.0
+            && (s.tokens.is_quoted(k) || s.info[k].has(flag::SARCASM | flag::IRONY))
+    };
+    // Only marked tokens have a valence.
+    let marked = s.marked.iter().map(|&k| k as usize);
+    if !marked.clone().any(candidate) || !marked.clone().any(|k| complains(s, k)) {
         return;
     }
     // One pass per sentence, backwards, so that "a complaint later in the
@@ -685,8 +734,8 @@ fn mark_sarcasm(lex: &Lexicon, s: &mut Scratch) {
         let markers = (from..to).filter(|&k| s.info[k].has(flag::IRONY)).count();
         let (mut clause, mut later_complaint) = (u32::MAX, false);
         for i in (from..to).rev() {
-            if s.clause_start[i] != clause {
-                (clause, later_complaint) = (s.clause_start[i], false);
+            if s.places[i].clause != clause {
+                (clause, later_complaint) = (s.places[i].clause, false);
             }
             let (v, quoted) = (s.sentiments[i], s.tokens.is_quoted(i));
             if v > 0.0 && (quoted || s.info[i].has(flag::SARCASM | flag::IRONY)) {
@@ -694,7 +743,7 @@ fn mark_sarcasm(lex: &Lexicon, s: &mut Scratch) {
                 let complaint = interjection && !contrast && later_complaint;
                 let marker = markers > usize::from(s.info[i].has(flag::IRONY));
                 let alone = i == from
-                    && s.phrase_at[i] != NO_PHRASE
+                    && s.places[i].phrase != NO_PHRASE
                     && to - from <= SARCASM_SHORT
                     && (from..to).all(|k| k == i || s.sentiments[k] == 0.0);
                 if complaint || marker || quoted || alone {
@@ -770,9 +819,9 @@ struct Rules<'a> {
     lex: &'a Lexicon,
     toks: &'a Tokens,
     info: &'a [WordInfo],
-    /// Per token, the first token of its clause: the rules look no further
-    /// back (see [`find_scopes`]).
-    clause_start: &'a [u32],
+    /// Per token, its place: the rules look no further back than the first
+    /// token of its clause (see [`Place::enter`]).
+    places: &'a [Place],
     cap_diff: bool,
 }
 
@@ -785,7 +834,7 @@ impl Rules<'_> {
         let n = info.len();
         // Tokens before `i` in its clause: VADER's `i > k` bounds checks
         // become `back > k`, the same test when the clause is the text.
-        let back = i - self.clause_start[i] as usize;
+        let back = i - self.places[i].clause as usize;
         let mut v = base;
         // "no" as a negator of the next sentiment word, not a word itself.
         if !phrase && info[i].has(flag::NO) && i != n - 1 && info[i + 1].is_sentiment() {
@@ -1129,6 +1178,40 @@ mod tests {
         let s = score("I am VERY angry, this is a waste of time", true);
         assert!(terms(&s).contains("angry:"), "{}", terms(&s));
         assert!(terms(&s).contains("waste of time:"), "{}", terms(&s));
+    }
+
+    /// Scoring only the marked tokens gives what visiting every token
+    /// gives, on the VADER parity texts, the golden transcripts and the
+    /// contact-centre patterns, for every speaker and both modes.
+    #[test]
+    fn marked_tokens_score_as_every_token() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/");
+        let mut texts = Vec::new();
+        for (file, column) in [
+            ("vader_parity.tsv", 0),
+            ("lang/contact_centre.tsv", 2),
+            ("golden/small.csv", 3),
+        ] {
+            let data = std::fs::read_to_string(format!("{dir}{file}")).unwrap();
+            let sep = if file.ends_with(".tsv") { '\t' } else { ',' };
+            for line in data.lines().filter(|l| !l.starts_with('#')) {
+                texts.extend(line.split(sep).nth(column).map(str::to_owned));
+            }
+        }
+        assert!(texts.len() > 4000, "{}", texts.len());
+        let speakers = [None, Some(Speaker::Customer), Some(Speaker::Agent)];
+        for phrases in [true, false] {
+            let opts = ScoreOptions { phrases };
+            let (mut marked, mut all) = (Scratch::default(), Scratch::default());
+            all.mark_all = true;
+            let (mut a, mut b) = (TurnScore::default(), TurnScore::default());
+            for (k, text) in texts.iter().enumerate() {
+                let speaker = speakers[k % 3];
+                score_turn_by(lex(), opts, speaker, text, &mut marked, &mut a);
+                score_turn_by(lex(), opts, speaker, text, &mut all, &mut b);
+                assert_eq!(a, b, "{text:?} {speaker:?} phrases {phrases}");
+            }
+        }
     }
 
     fn by(speaker: Speaker, text: &str) -> TurnScore {
