@@ -78,6 +78,9 @@ pub struct TurnScore {
     /// The labels of both term lists, one after the other: a term holds a
     /// range of it, so a reused `TurnScore` allocates nothing per term.
     labels: String,
+    /// Known that no label holds `|` `,` `"` or a line break, the bytes an
+    /// explanation cell must take care of ([`TurnScore::plain_labels`]).
+    plain_labels: bool,
 }
 
 /// One word or phrase that drove a turn's score; its text is
@@ -99,6 +102,21 @@ impl TurnScore {
     /// The word or phrase of `term`, lowercase as the lexicon matched it.
     pub fn label(&self, term: &Term) -> &str {
         self.labels.get(term.label.0 as usize..term.label.1 as usize).unwrap_or("")
+    }
+
+    /// True when it is known that no label holds `|` `,` `"` or a line
+    /// break: a writer copies the labels without looking at each. Checked
+    /// once per turn over all its labels (`memchr`), where each label's own
+    /// scan when written cost 1% more of the run (callgrind, 3 MB corpus).
+    pub(crate) fn plain_labels(&self) -> bool {
+        self.plain_labels
+    }
+
+    /// Sets [`TurnScore::plain_labels`] once every term is in.
+    fn check_labels(&mut self) {
+        let labels = self.labels.as_bytes();
+        self.plain_labels = memchr::memchr3(b'|', b',', b'"', labels).is_none()
+            && memchr::memchr2(b'\n', b'\r', labels).is_none();
     }
 
     /// Adds one term to `terms` (or `emotion_terms` when it has an emotion).
@@ -324,6 +342,7 @@ pub fn score_turn_by(
         (out.valence, out.positive, out.negative, out.neutral) = (0.0, 0.0, 0.0, 1.0);
         out.emotions = Emotions::default();
         out.unresolved = false;
+        out.check_labels();
         return;
     }
     s.word_cache.serve(lex);
@@ -459,6 +478,7 @@ pub fn score_turn_by(
         let v = -COMPLAINT_VALENCE * intensity;
         out.push_cued_term(Some("emotion"), emotion.name(), n, v, None);
     }
+    out.check_labels();
 }
 
 /// What a customer's strongest complaint emotion adds to the valence sum,
@@ -1018,6 +1038,38 @@ mod tests {
             })
             .collect();
         entries.join("|")
+    }
+
+    #[test]
+    fn plain_labels_is_what_each_label_says() {
+        let special = |b: u8| matches!(b, b'|' | b',' | b'"' | b'\n' | b'\r');
+        let mut seen = [false; 2];
+        for text in [
+            "Great service, thanks!",
+            "meh :| not sure",
+            "Fine, whatever. Bye.",
+            "it was good,bad and \"great\"",
+            "",
+            "   ",
+            "I am so worried, will I lose my data??",
+        ] {
+            let s = score(text, true);
+            let all = s.terms.iter().chain(&s.emotion_terms);
+            let plain = all.clone().all(|t| !s.label(t).bytes().any(special));
+            assert_eq!(s.plain_labels(), plain, "{text:?}: {}", terms(&s));
+            seen[usize::from(plain)] = true;
+            // A reused score says it again.
+            let mut again = score("meh :|", true);
+            score_turn_into(
+                lex(),
+                ScoreOptions::default(),
+                text,
+                &mut Scratch::default(),
+                &mut again,
+            );
+            assert_eq!(again.plain_labels(), plain, "{text:?} after another turn");
+        }
+        assert_eq!(seen, [true, true], "both kinds of turn are tested");
     }
 
     /// One case per VADER rule; expected values from vaderSentiment 3.3.2.

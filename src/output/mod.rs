@@ -671,7 +671,12 @@ fn append_terms(
                 out.push(b'|');
             }
             first = false;
-            quote |= push_label(out, score.label(term));
+            let label = score.label(term);
+            if score.plain_labels() {
+                out.extend_from_slice(label.as_bytes());
+            } else {
+                quote |= push_label(out, label);
+            }
             out.push(b':');
             if let Some(e) = term.emotion {
                 out.extend_from_slice(e.name().as_bytes());
