@@ -520,19 +520,28 @@ fn find_repeat(s: &mut Scratch) -> Option<usize> {
     let mix =
         |h: u64, w: u64| (h.rotate_left(23) ^ w).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     let mut found = None;
-    // The words `i - 2..=i`, each with whether it is long.
-    let mut run = [(0, false); 3];
+    // The words `i - 2` and `i - 1`, and whether the words `i - 2..=i` are
+    // long, a bit each, `i - 2`'s the highest.
+    let (mut before, mut last) = (0, 0);
+    let mut long = 0u32;
     for i in 0..toks.len() {
-        run = [run[1], run[2], (word(i), toks.form_len(i) >= 5)];
-        if i < 2 || !run.iter().any(|&(_, long)| long) {
-            continue;
+        let w = word(i);
+        long = (long << 1 | u32::from(toks.form_len(i) >= 5)) & 0b111;
+        if i >= 2 && long != 0 {
+            let key = mix(mix(mix(0, before), last), w);
+            // One probe: a run said in an earlier turn keeps that turn's number.
+            let first = *s.said.entry(key).or_insert(turn);
+            if found.is_none() && first != turn {
+                // The run's first long word.
+                let k = match long {
+                    0b100.. => 0,
+                    0b010.. => 1,
+                    _ => 2,
+                };
+                found = Some(i - 2 + k);
+            }
         }
-        let key = run.iter().fold(0, |h, &(w, _)| mix(h, w));
-        // One probe: a run said in an earlier turn keeps that turn's number.
-        let first = *s.said.entry(key).or_insert(turn);
-        if found.is_none() && first != turn {
-            found = run.iter().position(|&(_, long)| long).map(|k| i - 2 + k);
-        }
+        (before, last) = (last, w);
     }
     found
 }
