@@ -12,9 +12,10 @@
 //! that end where an interaction does ([`Head::cut_after`]), each read by
 //! [`Records`](super::records::Records), which reads plain records itself
 //! and hands the others to a csv reader. [`QuoteTracker`] follows the
-//! quoting of the raw bytes (with `memchr`, at memory speed) to find line ends outside quotes,
-//! and to report a quoted field still open at the end of input, which the
-//! csv crate accepts silently, making the rest of the file one cell.
+//! quoting of the raw bytes (with `memchr`, at memory speed) to find line
+//! ends outside quotes, and to report a quoted field still open at the end
+//! of input, which the csv crate accepts silently, making the rest of the
+//! file one cell.
 
 use std::borrow::Cow;
 use std::io;
@@ -299,14 +300,8 @@ impl io::Seek for Feed {
 pub(crate) struct CsvReaders(Vec<(u8, csv::Reader<Feed>)>);
 
 impl CsvReaders {
-    /// A reader with a delimiter, at the start of `bytes`, which starts on
-    /// line `line`.
-    fn load(
-        &mut self,
-        delimiter: u8,
-        bytes: Vec<u8>,
-        line: u64,
-    ) -> &mut csv::Reader<Feed> {
+    /// The reader with `delimiter`, made the first time.
+    fn reader(&mut self, delimiter: u8) -> &mut csv::Reader<Feed> {
         let i = match self.0.iter().position(|(d, _)| *d == delimiter) {
             Some(i) => i,
             None => {
@@ -314,26 +309,19 @@ impl CsvReaders {
                 self.0.len() - 1
             }
         };
-        let rdr = &mut self.0[i].1;
-        rdr.get_mut().bytes = bytes;
-        // Reading from memory cannot fail, nor can going back to its start.
-        let mut start = csv::Position::new();
-        start.set_line(line);
-        let _ = rdr.seek_raw(io::SeekFrom::Start(0), start);
-        rdr
+        &mut self.0[i].1
     }
 
-    /// A reader over a copy of `bytes`.
+    /// The reader with `delimiter`, at the start of a copy of `bytes` (in
+    /// the reader's own buffer, reused).
     fn load_copy(&mut self, delimiter: u8, bytes: &[u8]) -> &mut csv::Reader<Feed> {
-        let mut copy = self
-            .0
-            .iter_mut()
-            .find(|(d, _)| *d == delimiter)
-            .map(|(_, r)| std::mem::take(&mut r.get_mut().bytes))
-            .unwrap_or_default();
+        let rdr = self.reader(delimiter);
+        let copy = &mut rdr.get_mut().bytes;
         copy.clear();
         copy.extend_from_slice(bytes);
-        self.load(delimiter, copy, 1)
+        // Reading from memory cannot fail, nor can going back to its start.
+        let _ = rdr.seek_raw(io::SeekFrom::Start(0), csv::Position::new());
+        rdr
     }
 }
 
@@ -527,7 +515,7 @@ pub(super) fn read_chunk(
 ) -> Result<()> {
     let (len, ends_in_line_feed) = (bytes.len(), bytes.last() == Some(&b'\n'));
     let mut reader = ChunkReader {
-        rdr: readers.load(head.delimiter, Vec::new(), 1),
+        rdr: readers.reader(head.delimiter),
         bytes: std::mem::take(bytes),
         head,
         path,

@@ -62,11 +62,12 @@ impl Records {
             self.line += lines;
             return Ok(true);
         }
-        rdr.get_mut().bytes = std::mem::take(bytes);
+        // Swapped in and back, so that the reader keeps its own buffer.
+        std::mem::swap(&mut rdr.get_mut().bytes, bytes);
         let read = rdr
             .seek_raw(io::SeekFrom::Start(self.at as u64), start)
             .and_then(|()| rdr.read_byte_record(record));
-        *bytes = std::mem::take(&mut rdr.get_mut().bytes);
+        std::mem::swap(&mut rdr.get_mut().bytes, bytes);
         let read = read?;
         let end = rdr.position();
         (self.at, self.line) = (end.byte() as usize, end.line());
