@@ -212,10 +212,8 @@ impl Engine {
             score_turn_by(lex, self.options, Some(t.speaker), &t.text, scratch, out);
             // Cues in the interaction's language, on the tokens just made.
             if let Some(cues) = cues {
-                let (found, cue_scratch) = scratch.cue_parts();
+                let (found, negates, cue_scratch) = scratch.cue_parts(lex);
                 let customer = t.speaker == Speaker::Customer;
-                let negates =
-                    |w: &str| lex.word(w).negates() || lex.has_negation_infix(w);
                 let hits = &mut scored.outcome.cues;
                 cues.scan(found, &t.text, (i, customer), negates, cue_scratch, hits);
             }

@@ -218,9 +218,22 @@ impl Scratch {
     }
 
     /// The last scored turn's tokens and the effort and resolution cues
-    /// found in them (`summary::cues`), and the buffers of the cue rules.
-    pub(crate) fn cue_parts(&mut self) -> ((&Tokens, &[PhraseMatch]), &mut CueScratch) {
-        ((&self.tokens, self.found.of(PhraseSet::Cues)), &mut self.cues)
+    /// found in them (`summary::cues`); whether token `k` is a negator
+    /// (`lex`'s rule words: the turn's word-cache entries, so no string
+    /// look-up); and the buffers of the cue rules.
+    #[allow(clippy::type_complexity)]
+    pub(crate) fn cue_parts<'s>(
+        &'s mut self,
+        lex: &'s Lexicon,
+    ) -> ((&'s Tokens, &'s [PhraseMatch]), impl Fn(usize) -> bool + 's, &'s mut CueScratch)
+    {
+        let (tokens, cache) = (&self.tokens, &self.word_cache);
+        let negates = move |k: usize| {
+            let info =
+                cache.peek(tokens, k).unwrap_or_else(|| lex.token_info(tokens.lower(k)));
+            info.has(flag::NEGATION | flag::NEGATION_INFIX)
+        };
+        ((tokens, self.found.of(PhraseSet::Cues)), negates, &mut self.cues)
     }
 
     /// Forgets what the customer said: the next turns belong to another
@@ -263,6 +276,14 @@ impl WordCache {
             self.short.clear();
             self.long.clear();
             self.of = Some(lex.id());
+        }
+    }
+
+    /// What the lexicon served said of token `i`, if it was asked.
+    fn peek(&self, toks: &Tokens, i: usize) -> Option<WordInfo> {
+        match toks.key(i) {
+            Some(key) => self.short.get(key),
+            None => self.long.get(toks.lower(i)).copied(),
         }
     }
 
@@ -1047,6 +1068,22 @@ mod tests {
             })
             .collect();
         entries.join("|")
+    }
+
+    #[test]
+    fn cue_negators_are_the_lexicons() {
+        let text =
+            "I don't think it isn't fixed, never not working: it cannot work ain't it";
+        let mut scratch = Scratch::default();
+        score_turn(lex(), ScoreOptions { phrases: true }, text, &mut scratch);
+        let ((toks, _), negates, _) = scratch.cue_parts(lex());
+        let mut negators = 0;
+        for k in 0..toks.len() {
+            let want = lex().token_info(toks.lower(k)).negates();
+            assert_eq!(negates(k), want, "{}", toks.lower(k));
+            negators += usize::from(want);
+        }
+        assert!(negators >= 5, "{negators} negators");
     }
 
     #[test]

@@ -273,14 +273,14 @@ impl CueLexicon {
     ///
     /// `toks` are the turn's tokens and `found` the cues the lexicon's
     /// scan found in them (`PhraseSet::Cues`); `text` is the turn's text
-    /// (for the question rule); `negates` tells whether a lowercase token
-    /// is a negator (the scoring lexicon's rule words).
+    /// (for the question rule); `negates` tells whether the token at an
+    /// index is a negator (the scoring lexicon's rule words).
     pub fn scan(
         &'static self,
         (toks, found): (&Tokens, &[PhraseMatch]),
         text: &str,
         (turn, customer): (usize, bool),
-        negates: impl Fn(&str) -> bool,
+        negates: impl Fn(usize) -> bool,
         s: &mut CueScratch,
         out: &mut Vec<CueHit>,
     ) {
@@ -302,9 +302,8 @@ impl CueLexicon {
             if !said || conditional {
                 continue;
             }
-            let negated = (first.saturating_sub(3)..first).any(|k| {
-                negates(toks.lower(k)) && !boundary_between(&mut words, text, n, k, first)
-            });
+            let negated = (first.saturating_sub(3)..first)
+                .any(|k| negates(k) && !boundary_between(&mut words, text, n, k, first));
             if negated && !cue.kind.says_it_works() {
                 continue;
             }
@@ -404,7 +403,7 @@ pub(crate) mod tests {
             (&toks, found.of(PhraseSet::Cues)),
             text,
             (0, customer),
-            |w| lex.token_info(w).negates(),
+            |k| lex.token_info(toks.lower(k)).negates(),
             &mut CueScratch::default(),
             &mut out,
         );
