@@ -910,22 +910,32 @@ pub(crate) struct KeepAsked {
 const SLACK: usize = 1 << 12;
 
 /// Bytes asked of the input at a time.
-const READ_STEP: usize = 1 << 16;
+const READ_STEP: usize = 1 << 18;
 
 impl Open {
     /// Reads until `buf` holds `want` bytes or the input ends.
     fn fill(&mut self, want: usize, count: &AtomicU64) -> Result<()> {
         while self.buf.len() < want && !self.eof {
-            // In steps: `want` may be far more than the input holds. Into
-            // the spare capacity, which is not zeroed first.
+            // In steps: `want` may be far more than the input holds. One
+            // `read` per step, as a rule: `read_to_end` starts every call
+            // with 8 KB reads, five system calls per step.
             let step = (want - self.buf.len()).min(READ_STEP);
-            self.buf.reserve(step);
-            let n = (&mut self.input)
-                .take(step as u64)
-                .read_to_end(&mut self.buf)
-                .map_err(|e| Error::io(&self.info.path, e))?;
+            let start = self.buf.len();
+            self.buf.resize(start + step, 0);
+            let mut n = 0;
+            while n < step {
+                match self.input.read(&mut self.buf[start + n..]) {
+                    Ok(0) => break,
+                    Ok(read) => n += read,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => {
+                        self.buf.truncate(start + n);
+                        return Err(Error::io(&self.info.path, e));
+                    }
+                }
+            }
+            self.buf.truncate(start + n);
             count.fetch_add(n as u64, Ordering::Relaxed);
-            // `take` stops at `step` bytes or at the end of input.
             self.eof = n < step;
         }
         Ok(())
