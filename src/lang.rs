@@ -18,7 +18,7 @@ use std::sync::OnceLock;
 use wide::{i8x16, CmpEq, CmpGt, CmpLt};
 
 use crate::lexicon::FileKind;
-use crate::text::{pack, pack_prefix, PackedMap};
+use crate::text::{blocks64, lane_masks, pack, pack_prefix, PackedMap};
 
 /// One built-in lexicon file.
 #[derive(Debug)]
@@ -189,23 +189,17 @@ const ASCII_WORD: [u8; 128] = {
 
 /// The word bytes ([`ASCII_WORD`]) of 64 ASCII bytes, one bit per byte,
 /// the first byte lowest, and the number of letters among them (all but
-/// `'`, as [`Evidence::letters`] counts them): 16 bytes at a time with
-/// vector compares (ASCII is below 0x80, so signed byte compares order it).
+/// `'`, as [`Evidence::letters`] counts them), from [`lane_masks`].
 #[inline(always)]
 fn ascii_block(block: &[u8; 64]) -> (u64, u32) {
-    let (mut words, mut apostrophes) = (0, 0);
-    for (k, part) in block.chunks_exact(16).enumerate() {
-        let part: [u8; 16] = part.try_into().unwrap_or([0; 16]);
-        let x: i8x16 = bytemuck::cast(part);
+    let [words, apostrophes] = lane_masks(block, |x| {
         let is = |b: u8| x.cmp_eq(i8x16::splat(b as i8));
         // Setting 0x20 lowercases a letter.
         let folded = x | i8x16::splat(0x20);
         let letter = folded.cmp_gt(i8x16::splat(b'a' as i8 - 1))
             & folded.cmp_lt(i8x16::splat(b'z' as i8 + 1));
-        let bits = |v: i8x16| u64::from(v.move_mask() as u16) << (16 * k);
-        words |= bits(letter | is(b'-') | is(b'\''));
-        apostrophes |= bits(is(b'\''));
-    }
+        [letter | is(b'-') | is(b'\''), is(b'\'')]
+    });
     (words, (words & !apostrophes).count_ones())
 }
 
@@ -478,14 +472,8 @@ impl Evidence {
         // of the next block when the last byte read is not a word byte),
         // whether a word runs there (bit 0), and letters read.
         let (mut open, mut carry, mut read) = (0usize, 0u64, 0u32);
-        // Whole blocks (`chunks_exact` gives 64 bytes: the `unwrap_or` is
-        // never taken), then the rest followed by zeros (not word bytes).
-        let blocks = bytes.chunks_exact(64);
-        let mut last = [0u8; 64];
-        last[..blocks.remainder().len()].copy_from_slice(blocks.remainder());
-        let last = (!blocks.remainder().is_empty()).then_some(&last);
-        let whole = blocks.map(|b| <&[u8; 64]>::try_from(b).unwrap_or(&[0; 64]));
-        for (n, block) in whole.chain(last).enumerate() {
+        // The rest of the text is followed by zeros (not word bytes).
+        for (n, block) in blocks64(bytes, &mut [0; 64]).enumerate() {
             let base = 64 * n;
             let (words, letters) = ascii_block(block);
             read += letters;

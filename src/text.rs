@@ -533,15 +533,8 @@ impl Classes {
     /// Classifies `bytes`, a block at a time.
     fn read(&mut self, bytes: &[u8]) {
         self.blocks.clear();
-        let mut blocks = bytes.chunks_exact(64);
-        for block in &mut blocks {
-            self.blocks.push(Block::of(block.try_into().unwrap_or(&[b' '; 64])));
-        }
-        let rest = blocks.remainder();
-        if !rest.is_empty() {
-            let mut padded = [b' '; 64];
-            padded[..rest.len()].copy_from_slice(rest);
-            self.blocks.push(Block::of(&padded));
+        for block in blocks64(bytes, &mut [b' '; 64]) {
+            self.blocks.push(Block::of(block));
         }
         // All white space: it ends a word that runs to the end of a block.
         self.blocks.push(Block { space: u64::MAX, ..Block::default() });
@@ -571,27 +564,19 @@ impl Classes {
 }
 
 impl Block {
-    /// The classes of 64 ASCII bytes, 16 at a time with vector compares
-    /// (ASCII is below 0x80, so signed byte compares order it), equal to
+    /// The classes of 64 ASCII bytes ([`lane_masks`]), equal to
     /// [`class`]'s (`tests::blocks_match_class`).
     fn of(bytes: &[u8; 64]) -> Block {
-        let (mut block, mut controls) = (Block::default(), 0);
-        for (k, part) in bytes.chunks_exact(16).enumerate() {
-            let part: [u8; 16] = part.try_into().unwrap_or([b' '; 16]);
-            let x: i8x16 = bytemuck::cast(part);
+        let [space, punct, upper, lower, mut controls] = lane_masks(bytes, |x| {
             let above = |b: u8| x.cmp_gt(i8x16::splat(b as i8));
             let below = |b: u8| x.cmp_lt(i8x16::splat(b as i8));
             let upper = above(b'A' - 1) & below(b'Z' + 1);
             let lower = above(b'a' - 1) & below(b'z' + 1);
             let digit = above(b'0' - 1) & below(b'9' + 1);
             let punct = above(b' ') & below(0x7f) & !(upper | lower | digit);
-            let bits = |v: i8x16| u64::from(v.move_mask() as u16) << (16 * k);
-            block.space |= bits(below(b' ' + 1));
-            block.punct |= bits(punct);
-            block.upper |= bits(upper);
-            block.lower |= bits(lower);
-            controls |= bits(below(b' '));
-        }
+            [below(b' ' + 1), punct, upper, lower, below(b' ')]
+        });
+        let mut block = Block { space, punct, upper, lower };
         // Control characters: only some are white space.
         while controls != 0 {
             let at = controls.trailing_zeros();
@@ -602,6 +587,42 @@ impl Block {
         }
         block
     }
+}
+
+/// `bytes` in blocks of 64: how the ASCII paths (here and in language
+/// detection) read a text. The rest after the last whole block is copied
+/// into `last`, which the caller fills with the byte that pads it.
+pub(crate) fn blocks64<'a>(
+    bytes: &'a [u8],
+    last: &'a mut [u8; 64],
+) -> impl Iterator<Item = &'a [u8; 64]> {
+    let blocks = bytes.chunks_exact(64);
+    let rest = blocks.remainder();
+    last[..rest.len()].copy_from_slice(rest);
+    let last = (!rest.is_empty()).then_some(&*last);
+    // `chunks_exact` gives 64 bytes: the `unwrap_or` is never taken.
+    blocks.map(|b| <&[u8; 64]>::try_from(b).unwrap_or(&[0; 64])).chain(last)
+}
+
+/// `N` bit masks of 64 ASCII bytes, one bit per byte, the first byte
+/// lowest: `classify` is given 16 bytes at a time and sets, in each of its
+/// `N` results, the lanes of the bytes that mask takes. Vector compares
+/// (`wide`: SSE2 or NEON, safely) order ASCII as signed bytes, since it is
+/// below 0x80.
+#[inline(always)]
+pub(crate) fn lane_masks<const N: usize>(
+    block: &[u8; 64],
+    classify: impl Fn(i8x16) -> [i8x16; N],
+) -> [u64; N] {
+    let mut masks = [0; N];
+    for (k, part) in block.chunks_exact(16).enumerate() {
+        // `chunks_exact` gives 16 bytes: the `unwrap_or` is never taken.
+        let part: [u8; 16] = part.try_into().unwrap_or([0; 16]);
+        for (mask, lanes) in masks.iter_mut().zip(classify(bytemuck::cast(part))) {
+            *mask |= u64::from(lanes.move_mask() as u16) << (16 * k);
+        }
+    }
+    masks
 }
 
 /// Byte classes for [`tokenize_ascii`].
