@@ -625,6 +625,19 @@ pub(crate) fn lane_masks<const N: usize>(
     masks
 }
 
+/// The bytes of `block` equal to one of `needles`, one bit per byte (the
+/// first lowest): 16 bytes compared at once.
+#[inline(always)]
+pub(crate) fn any_of<const N: usize>(block: &[u8; 16], needles: [u8; N]) -> u16 {
+    use wide::CmpEq;
+    let v = i8x16::from(bytemuck::cast::<[u8; 16], [i8; 16]>(*block));
+    let mut hits = i8x16::splat(0);
+    for b in needles {
+        hits |= v.cmp_eq(i8x16::splat(b as i8));
+    }
+    hits.move_mask() as u16
+}
+
 /// Byte classes for [`tokenize_ascii`].
 const SPACE: u8 = 1;
 const PUNCT: u8 = 2;

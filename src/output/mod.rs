@@ -558,13 +558,14 @@ impl Cells<'_> {
 /// A text cell, quoted when it holds `,` `"` or a line break, with each
 /// `"` doubled: what `csv::Writer` writes (RFC 4180; tested against it).
 fn push_text(out: &mut Vec<u8>, v: &[u8]) {
-    let needs_quotes = if v.len() < 32 {
-        // Names, codes and ids: a plain loop costs less than calling memchr.
-        v.iter().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
-    } else {
-        memchr::memchr3(b',', b'"', b'\n', v).is_some()
-            || memchr::memchr(b'\r', v).is_some()
-    };
+    // 16 bytes compared at once: one pass, and no call (for names, codes
+    // and ids, calling memchr cost more than the search).
+    let special = [b',', b'"', b'\n', b'\r'];
+    let mut blocks = v.chunks_exact(16);
+    let needs_quotes = blocks
+        .by_ref()
+        .any(|b| b.first_chunk().is_some_and(|b| crate::text::any_of(b, special) != 0))
+        || blocks.remainder().iter().any(|b| special.contains(b));
     if !needs_quotes {
         out.extend_from_slice(v);
         return;
@@ -766,17 +767,32 @@ mod tests {
             "\"",
             "é,\u{2019}",
             "x|y:z",
-            // From 32 bytes on, the search is memchr's, not a loop.
+            // Past 16 bytes: whole blocks are compared at once, the rest
+            // a byte at a time.
             "a turn long enough for the other path, no special bytes",
             "a turn long enough for the other path, with a comma",
             "a turn long enough for the other path with \"quotes\"",
             "a turn long enough for the other path, across\r\ntwo lines",
             "a turn long enough for the other path ending in a quote\"",
         ];
-        let values: Vec<Value<'_>> = texts.into_iter().map(Value::Text).collect();
-        let mut wtr = csv::Writer::from_writer(Vec::new());
-        wtr.write_record(texts).unwrap();
-        let want = String::from_utf8(wtr.into_inner().unwrap()).unwrap();
-        assert_eq!(record(&values), want);
+        let mut texts: Vec<String> = texts.iter().map(|t| t.to_string()).collect();
+        // Each special byte at each place of texts across block ends.
+        for len in 1..40 {
+            for at in 0..len {
+                for special in [',', '"', '\n', '\r'] {
+                    let mut t: Vec<char> = "x".repeat(len).chars().collect();
+                    t[at] = special;
+                    texts.push(t.into_iter().collect());
+                }
+            }
+            texts.push("y".repeat(len));
+        }
+        for texts in texts.chunks(7) {
+            let values: Vec<Value<'_>> = texts.iter().map(|t| Value::Text(t)).collect();
+            let mut wtr = csv::Writer::from_writer(Vec::new());
+            wtr.write_record(texts).unwrap();
+            let want = String::from_utf8(wtr.into_inner().unwrap()).unwrap();
+            assert_eq!(record(&values), want);
+        }
     }
 }
