@@ -99,8 +99,13 @@ pub fn effort(customer_turns: usize, cues: &[CueHit], timing: &Timing, out: &mut
     }
     let extra = customer_turns.saturating_sub(FREE_TURNS) as f64;
     let w = TURNS * (1.0 - (-extra / TURN_SCALE).exp());
-    add(&|s| s.push_str(&format!("customer_turns:{customer_turns}")), w);
+    add(&|s| labelled_count(s, "customer_turns:", customer_turns), w);
     out.effort = Some((1.0 - keep).clamp(0.0, 1.0));
+}
+
+fn labelled_count(s: &mut String, prefix: &str, n: usize) {
+    s.push_str(prefix);
+    s.push_str(itoa::Buffer::new().format(n));
 }
 
 fn labelled(s: &mut String, prefix: &str, ms: i64) {

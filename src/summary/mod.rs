@@ -68,7 +68,10 @@ pub fn push_gaps(out: &mut String, gaps: &[moments::Hold], turn: impl Fn(usize) 
 /// Appends `x` with `decimals` digits to a text (explanation terms):
 /// [`crate::number`]'s formatting, which writes ASCII only.
 pub(crate) fn push_figure(out: &mut String, x: f64, decimals: u32) {
-    let mut buf = Vec::with_capacity(12);
-    crate::number::push_fixed(&mut buf, x, decimals);
-    out.extend(buf.iter().map(|&b| char::from(b)));
+    // Appended to the text's own bytes: no buffer to allocate. The check
+    // of the whole text again is a few instructions per 16 bytes.
+    let mut bytes = std::mem::take(out).into_bytes();
+    crate::number::push_fixed(&mut bytes, x, decimals);
+    *out = String::from_utf8(bytes)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
 }
