@@ -117,7 +117,7 @@ impl Chunk {
         let row = self.rows;
         for (column, value) in self.columns.iter_mut().zip(values) {
             let valid = match (&mut column.data, value) {
-                (Data::Utf8 { offsets, bytes }, Value::Text(s)) => {
+                (Data::Utf8 { offsets, bytes }, Value::Text(s) | Value::Name(s)) => {
                     bytes.extend_from_slice(s.as_bytes());
                     push_offset(offsets, bytes.len(), &column.name)?;
                     true

@@ -22,7 +22,7 @@ pub(super) fn push_row<'n, 'v>(
         push_string(out, name);
         out.push(b':');
         match value {
-            Value::Text(s) | Value::Kept(Some(s)) => push_string(out, s),
+            Value::Text(s) | Value::Name(s) | Value::Kept(Some(s)) => push_string(out, s),
             Value::Int(Some(v)) => number::push_int(out, v),
             Value::Figure(Some(v)) => number::push_fixed(out, v, 4),
             Value::Flag(Some(v)) => {

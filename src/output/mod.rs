@@ -520,6 +520,7 @@ impl Cells<'_> {
         }
         match value {
             Value::Text(s) => push_text(out, s.as_bytes()),
+            Value::Name(s) => out.extend_from_slice(s.as_bytes()),
             Value::Int(Some(v)) => number::push_int(out, v),
             // Most emotion columns of most turns.
             Value::Figure(Some(0.0)) => out.extend_from_slice(b"0.0000"),

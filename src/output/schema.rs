@@ -50,6 +50,10 @@ impl Type {
 pub enum Value<'a> {
     /// [`Type::Text`].
     Text(&'a str),
+    /// [`Type::Text`] that is one of peakend's own names (a language code,
+    /// a speaker, an emotion, a platform): never quoted or escaped, as no
+    /// name holds a byte that needs it (`tests::names_need_no_quotes`).
+    Name(&'a str),
     /// [`Type::Int`].
     Int(Option<i64>),
     /// [`Type::Figure`].
@@ -271,7 +275,7 @@ table!(
     [
         ("interaction_id", Text, "as in the input", |r| Value::Text(&r.ix.id)),
         ("language", Text, "the language it was scored in (ISO 639-1)", |r| {
-            Value::Text(r.scored.language)
+            Value::Name(r.scored.language)
         }),
         ("turns", Int, "number of turns", |r| Value::Int(Some(
             r.ix.turns.len() as i64
@@ -324,12 +328,12 @@ table!(
             "the terms of the customer turns in the end window",
             |r| { Value::Terms(r.terms_from(r.scored.summary.end_start_index)) }),
         ("emotion", Text, "the customer's dominant emotion, or neutral", |r| {
-            Value::Text(emotion_name(r.scored.emotions.dominant))
+            Value::Name(emotion_name(r.scored.emotions.dominant))
         }),
         ("peak_emotion", Text, "the emotion of the peak turn", |r| {
             let peak =
                 r.scored.summary.peak_index.filter(|_| r.scored.outcome.peak_hold.is_empty());
-            Value::Text(
+            Value::Name(
                 peak.map_or("", |i| emotion_name(r.scored.turns[i].emotions.dominant())),
             )
         }),
@@ -338,7 +342,7 @@ table!(
             "the customer's dominant emotion over the end window",
             |r| {
                 let e = &r.scored;
-                Value::Text(
+                Value::Name(
                     e.summary.end_start_index.map_or("", |_| emotion_name(e.emotions.end)),
                 )
             }),
@@ -397,7 +401,7 @@ table!(
         ("platform",
             Text,
             "the platform export read: transcribe, contact-lens, genesys, ccai, twilio (empty for CSV and JSON Lines)",
-            |r| Value::Text(r.platform().map_or("", |p| p.name))),
+            |r| Value::Name(r.platform().map_or("", |p| p.name))),
         ("platform_customer_sentiment",
             Figure,
             "the platform's overall customer sentiment, on its scale",
@@ -437,7 +441,7 @@ table!(
         ("turn", Int, "as in the input, or the 1-based position", |r| {
             Value::Int(Some(r.turn.turn))
         }),
-        ("speaker", Text, "customer or agent", |r| Value::Text(
+        ("speaker", Text, "customer or agent", |r| Value::Name(
             r.turn.speaker.as_str()
         )),
         ("valence", Figure, "compound valence in [-1, 1]", |r| {
@@ -455,11 +459,11 @@ table!(
         ("language",
             Text,
             "the language the turn was scored in (ISO 639-1): the interaction's, or another when the turn switches",
-            |r| Value::Text(r.language)),
+            |r| Value::Name(r.language)),
         ("start_ms", Int, "as in the input", |r| Value::Int(r.turn.start_ms)),
         ("end_ms", Int, "as in the input", |r| Value::Int(r.turn.end_ms)),
         ("emotion", Text, "the turn's dominant emotion, or neutral", |r| {
-            Value::Text(emotion_name(r.score.emotions.dominant()))
+            Value::Name(emotion_name(r.score.emotions.dominant()))
         }),
         ("anger", Figure, intensity!("anger"), |r| r.emotion(Emotion::Anger)),
         ("frustration", Figure, intensity!("frustration"), |r| r.emotion(Emotion::Frustration)),
@@ -511,6 +515,23 @@ mod tests {
             }
         }
         columns
+    }
+
+    #[test]
+    fn names_need_no_quotes() {
+        use crate::input::Platform;
+        let emotions = Emotion::ALL.map(|e| emotion_name(Some(e)));
+        let names =
+            [emotion_name(None), Speaker::Customer.as_str(), Speaker::Agent.as_str()]
+                .into_iter()
+                .chain(emotions)
+                .chain(crate::lang::LANGUAGES.iter().map(|l| l.code))
+                .chain(Platform::ALL.map(Platform::name));
+        for name in names {
+            let special =
+                |b: &u8| matches!(b, b',' | b'"' | b'\\' | b'\n' | b'\r') || *b < 0x20;
+            assert!(!name.bytes().any(|b| special(&b)), "{name:?}");
+        }
     }
 
     #[test]

@@ -472,7 +472,7 @@ fn flag(v: Option<Value<'_>>) -> Option<bool> {
 
 fn text(v: Option<Value<'_>>) -> String {
     match v {
-        Some(Value::Text(t)) => t.trim().to_string(),
+        Some(Value::Text(t) | Value::Name(t)) => t.trim().to_string(),
         _ => String::new(),
     }
 }
