@@ -27,7 +27,7 @@ use csv::{ByteRecord, ReaderBuilder};
 /// output with them too).
 pub(crate) use super::names::ID;
 use super::names::{END, LANGUAGE, SPEAKER, START, TEXT, TURN};
-use super::records::Records;
+use super::records::{Fields, Record, Records};
 use super::{check_times, decode, parse_int, Ctx, KeepAsked};
 use crate::error::{Error, ErrorKind, Result};
 use crate::record::{unknown_speaker, Interaction, Speaker, Speakers, Turn};
@@ -55,7 +55,12 @@ struct Columns {
 /// with CRLF line ends one line short (its `\n` is read with the next
 /// record), so `crlf` (the header line ends in CRLF) adds it back.
 pub(crate) fn record_line(record: &ByteRecord, crlf: bool) -> u64 {
-    record.position().map_or(0, |p| p.line()) + u64::from(crlf)
+    line_of(record.position().map_or(0, |p| p.line()), crlf)
+}
+
+/// [`record_line`] of a record the csv crate puts on `line`.
+fn line_of(line: u64, crlf: bool) -> u64 {
+    line + u64::from(crlf)
 }
 
 /// A header row's names as matched against the aliases: trimmed, without a
@@ -473,16 +478,19 @@ impl Head {
     ) -> Option<usize> {
         let tail = &buf[line_end..];
         let rdr = readers.load_copy(self.delimiter, tail);
-        let mut record = ByteRecord::new();
+        let mut record = Record::default();
         let mut last: Option<String> = None;
-        while rdr.read_byte_record(&mut record).ok()? {
+        while rdr.read_byte_record(record.parsed_mut()).ok()? {
             if !eof && rdr.position().byte() as usize >= tail.len() {
                 return None; // The record may go on past what was read.
             }
-            let Some(id) = self.row_id(&record) else { continue };
+            record.parsed();
+            let Some(id) = self.row_id(record.fields(&[])) else { continue };
             match &last {
                 Some(last) if *last != id => {
-                    return Some(line_end + record.position()?.byte() as usize);
+                    return Some(
+                        line_end + record.parsed_mut().position()?.byte() as usize,
+                    );
                 }
                 Some(_) => {}
                 None => last = Some(id.into_owned()),
@@ -493,11 +501,11 @@ impl Head {
 
     /// The interaction id of a row, trimmed; `None` for a row that belongs
     /// to no interaction (wrong number of fields, or a blank id).
-    fn row_id<'r>(&self, record: &'r ByteRecord) -> Option<Cow<'r, str>> {
-        if record.len() != self.width {
+    fn row_id<'r>(&self, fields: Fields<'r>) -> Option<Cow<'r, str>> {
+        if fields.len() != self.width {
             return None;
         }
-        let id = Row::new(record).id(self.cols.id, &mut false);
+        let id = Row::new(fields).id(self.cols.id, &mut false);
         (!id.is_empty()).then_some(id)
     }
 
@@ -534,7 +542,7 @@ pub(super) fn read_chunk(
         len,
         ends_in_line_feed,
         unterminated,
-        record: ByteRecord::new(),
+        record: Record::default(),
         // csv counts lines from here: its positions are the file's.
         records: Records::new(lines_before + 1),
         pending: false,
@@ -569,7 +577,7 @@ struct ChunkReader<'a> {
     ends_in_line_feed: bool,
     /// The chunk ends inside a quoted field.
     unterminated: bool,
-    record: ByteRecord,
+    record: Record,
     /// Where the next record is.
     records: Records,
     /// `record` holds a row read but not used yet: the first of the next
@@ -650,7 +658,12 @@ impl ChunkReader<'_> {
 
     /// The line where the current record starts.
     fn line(&self) -> u64 {
-        record_line(&self.record, self.head.crlf)
+        line_of(self.record.line(), self.head.crlf)
+    }
+
+    /// The current record's fields.
+    fn fields(&self) -> Fields<'_> {
+        self.record.fields(&self.bytes)
     }
 
     /// The current record as text, its fields joined again with the
@@ -660,7 +673,7 @@ impl ChunkReader<'_> {
             .delimiter(self.head.delimiter)
             .flexible(true)
             .from_writer(Vec::new());
-        let _ = w.write_byte_record(&self.record);
+        let _ = w.write_record(self.fields().iter());
         let bytes = w.into_inner().unwrap_or_default();
         let mut text = String::new();
         super::decode_into(&bytes, &mut text);
@@ -709,7 +722,7 @@ impl ChunkReader<'_> {
 
 /// A record's cells as text, decoded as [`decode`] decodes them.
 struct Row<'a> {
-    record: &'a ByteRecord,
+    fields: Fields<'a>,
     /// The whole record, when it is UTF-8: then every cell that starts and
     /// ends on a character boundary is UTF-8 too, and is borrowed from it
     /// without a check of its own (one check per row instead of one per cell).
@@ -717,18 +730,18 @@ struct Row<'a> {
 }
 
 impl<'a> Row<'a> {
-    fn new(record: &'a ByteRecord) -> Row<'a> {
-        Row { record, utf8: std::str::from_utf8(record.as_slice()).ok() }
+    fn new(fields: Fields<'a>) -> Row<'a> {
+        Row { fields, utf8: std::str::from_utf8(fields.bytes()).ok() }
     }
 
-    /// Cell `i`, as `decode(&record[i], invalid)` gives it. The fields are
-    /// stored without delimiters, so a valid record can still split a
-    /// character between two cells: those cells (and every cell of an
-    /// invalid record) are decoded on their own.
+    /// Cell `i`, as `decode(field i, invalid)` gives it. A record the csv
+    /// crate read holds its fields without delimiters, so a valid record
+    /// can still split a character between two cells: those cells (and
+    /// every cell of an invalid record) are decoded on their own.
     fn cell(&self, i: usize, invalid: &mut bool) -> Cow<'a, str> {
-        match self.utf8.zip(self.record.range(i)).and_then(|(s, range)| s.get(range)) {
+        match self.utf8.zip(self.fields.range(i)).and_then(|(s, range)| s.get(range)) {
             Some(cell) => Cow::Borrowed(cell),
-            None => decode(&self.record[i], invalid),
+            None => decode(self.fields.get(i), invalid),
         }
     }
 
@@ -759,11 +772,11 @@ fn parse_cells<'a>(
     speakers: &Speakers,
     invalid: &mut bool,
 ) -> std::result::Result<Cells<'a>, String> {
-    let r = row.record;
+    let r = row.fields;
     let speaker_cell = row.cell(cols.speaker, invalid);
     let speaker =
         speakers.get(&speaker_cell).ok_or_else(|| unknown_speaker(&speaker_cell))?;
-    let number = |col: Option<usize>, name: &str| match col.map(|i| &r[i]) {
+    let number = |col: Option<usize>, name: &str| match col.map(|i| r.get(i)) {
         None => Ok(None),
         Some(cell) => plain_int(cell).map_or_else(|| any_int(cell, name), Ok),
     };
@@ -818,14 +831,14 @@ impl ChunkReader<'_> {
                 ctx.reject(self.path, line, None, reason, || self.raw())?;
                 continue;
             }
-            let row = Row::new(&self.record);
+            let row = Row::new(self.record.fields(&self.bytes));
             let mut invalid = false;
             // Most rows repeat the current interaction's id byte for byte;
             // that id is decoded, trimmed and checked already, so such a row
             // skips all of it.
             let same = current
                 .as_ref()
-                .is_some_and(|c| c.id.as_bytes() == &row.record[self.head.cols.id]);
+                .is_some_and(|c| c.id.as_bytes() == row.fields.get(self.head.cols.id));
             let mut new_id = None;
             if !same {
                 let id = row.id(self.head.cols.id, &mut invalid);
@@ -1116,7 +1129,10 @@ mod tests {
         ];
         for fields in records {
             let record = ByteRecord::from(fields.to_vec());
-            let row = Row::new(&record);
+            let mut parsed = Record::default();
+            *parsed.parsed_mut() = record.clone();
+            parsed.parsed();
+            let row = Row::new(parsed.fields(&[]));
             for i in 0..record.len() {
                 let (mut fast, mut slow) = (false, false);
                 assert_eq!(

@@ -7,7 +7,9 @@
 //! dozen instructions per field, where the csv crate's state machine takes
 //! about 13 per byte (its parsing was 8.3% of the run's instructions; this
 //! path cut the whole run by 2.1%, 522.4M to 511.2M: callgrind, 3 MB
-//! corpus, one thread).
+//! corpus, one thread). Its fields are not copied: a [`Record`] holds
+//! where they are in the buffer (copying each into a `csv::ByteRecord`
+//! was a `memcpy` call per field, 2% of the run).
 //! Anything else (a doubled quote, text after a closing quote, a quote that
 //! never closes, a lone `\r`) goes to the csv crate, which reads that one
 //! record from the same place. Both give the same fields and the same
@@ -19,6 +21,102 @@ use std::io;
 use csv::{ByteRecord, Position};
 
 use super::csv::Feed;
+
+/// One record, as [`Records::next`] reads it: a plain one as the places of
+/// its fields in the buffer read (not copied), another as the csv crate
+/// reads it.
+#[derive(Debug, Default)]
+pub(super) struct Record {
+    /// Where each field is: in the buffer read when the record is plain,
+    /// else in `parsed`.
+    spans: Vec<(usize, usize)>,
+    plain: bool,
+    /// The record when it is not plain, as the csv crate reads it.
+    parsed: ByteRecord,
+    /// Where the record starts, as the csv crate counts: byte and line.
+    byte: u64,
+    line: u64,
+}
+
+impl Record {
+    /// The line where the record starts (the csv crate's count).
+    pub(super) fn line(&self) -> u64 {
+        self.line
+    }
+
+    /// Number of fields.
+    pub(super) fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// The fields; `buffer` is the one [`Records::next`] read the record
+    /// from (unused when the csv crate read it).
+    pub(super) fn fields<'a>(&'a self, buffer: &'a [u8]) -> Fields<'a> {
+        let base = if self.plain { buffer } else { self.parsed.as_slice() };
+        Fields { base, spans: &self.spans }
+    }
+
+    /// The csv crate's record, to read one into; then [`Record::parsed`].
+    pub(super) fn parsed_mut(&mut self) -> &mut ByteRecord {
+        &mut self.parsed
+    }
+
+    /// Takes the record read into [`Record::parsed_mut`] as this one.
+    pub(super) fn parsed(&mut self) {
+        let parsed = &self.parsed;
+        self.plain = false;
+        self.spans.clear();
+        self.spans.extend(
+            (0..parsed.len()).filter_map(|i| parsed.range(i)).map(|r| (r.start, r.end)),
+        );
+        if let Some(p) = parsed.position() {
+            (self.byte, self.line) = (p.byte(), p.line());
+        }
+    }
+}
+
+/// A record's fields, borrowed.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Fields<'a> {
+    /// The bytes the fields are in.
+    base: &'a [u8],
+    spans: &'a [(usize, usize)],
+}
+
+impl<'a> Fields<'a> {
+    /// Number of fields.
+    pub(super) fn len(self) -> usize {
+        self.spans.len()
+    }
+
+    /// Field `i` (empty past the last one).
+    pub(super) fn get(self, i: usize) -> &'a [u8] {
+        let span = self.spans.get(i).and_then(|&(start, end)| self.base.get(start..end));
+        span.unwrap_or_default()
+    }
+
+    /// Where field `i` is in [`Fields::bytes`].
+    pub(super) fn range(self, i: usize) -> Option<std::ops::Range<usize>> {
+        let &(start, end) = self.spans.get(i)?;
+        let first = self.spans.first().map_or(0, |&(s, _)| s);
+        Some(start - first..end - first)
+    }
+
+    /// The bytes from the first field's start to the last one's end (with
+    /// the delimiters and quotes between them when the record is plain).
+    pub(super) fn bytes(self) -> &'a [u8] {
+        match (self.spans.first(), self.spans.last()) {
+            (Some(&(start, _)), Some(&(_, end))) => self.base.get(start..end),
+            _ => None,
+        }
+        .unwrap_or_default()
+    }
+
+    /// Every field, in order.
+    pub(super) fn iter(self) -> impl Iterator<Item = &'a [u8]> {
+        (0..self.spans.len()).map(move |i| self.get(i))
+    }
+}
 
 /// Reads the records of one buffer: each plain one by [`plain_record`],
 /// each other one by the csv crate from the same place.
@@ -50,34 +148,38 @@ impl Records {
         bytes: &mut Vec<u8>,
         delimiter: u8,
         rdr: &mut csv::Reader<Feed>,
-        record: &mut ByteRecord,
+        record: &mut Record,
     ) -> csv::Result<bool> {
-        let mut start = Position::new();
-        start.set_byte(self.at as u64).set_line(self.line);
+        let at = self.at.min(bytes.len());
         if let Some((taken, lines)) =
-            plain_record(&bytes[self.at.min(bytes.len())..], delimiter, record)
+            plain_record(&bytes[at..], at, delimiter, &mut record.spans)
         {
-            record.set_position(Some(start));
+            record.plain = true;
+            (record.byte, record.line) = (self.at as u64, self.line);
             self.at += taken;
             self.line += lines;
             return Ok(true);
         }
+        let mut start = Position::new();
+        start.set_byte(self.at as u64).set_line(self.line);
         // Swapped in and back, so that the reader keeps its own buffer.
         std::mem::swap(&mut rdr.get_mut().bytes, bytes);
         let read = rdr
             .seek_raw(io::SeekFrom::Start(self.at as u64), start)
-            .and_then(|()| rdr.read_byte_record(record));
+            .and_then(|()| rdr.read_byte_record(&mut record.parsed));
         std::mem::swap(&mut rdr.get_mut().bytes, bytes);
         let read = read?;
+        record.parsed();
         let end = rdr.position();
         (self.at, self.line) = (end.byte() as usize, end.line());
         Ok(read)
     }
 }
 
-/// Reads the plain record at the start of `input` into `record` (see the
-/// module's documentation); the bytes it took and the line feeds among
-/// them. `None` when the record is not plain, or there is none.
+/// Reads the plain record at the start of `input` (see the module's
+/// documentation) into `spans`, the places of its fields, `offset` added
+/// (where `input` starts in the buffer); the bytes it took and the line
+/// feeds among them. `None` when the record is not plain, or there is none.
 ///
 /// What the csv crate does, as far as plain records go: the line ends
 /// before a record (blank lines) are skipped; a record ends after its `\n`,
@@ -85,8 +187,9 @@ impl Records {
 /// record); a quote inside an unquoted field is a character like others.
 fn plain_record(
     input: &[u8],
+    offset: usize,
     delimiter: u8,
-    record: &mut ByteRecord,
+    spans: &mut Vec<(usize, usize)>,
 ) -> Option<(usize, u64)> {
     if matches!(delimiter, b'"' | b'\r' | b'\n') {
         return None;
@@ -94,7 +197,7 @@ fn plain_record(
     let mut i = input.iter().position(|&b| b != b'\r' && b != b'\n')?;
     // Usually none, or the `\n` of a `\r\n`: too few bytes for `memchr`.
     let mut lines = input[..i].iter().filter(|&&b| b == b'\n').count() as u64;
-    record.clear();
+    spans.clear();
     loop {
         if input.get(i) == Some(&b'"') {
             // Up to the next quote, counting the line feeds on the way
@@ -108,14 +211,14 @@ fn plain_record(
                 lines += 1;
                 close += 1;
             }
-            record.push_field(&input[i + 1..close]);
+            spans.push((offset + i + 1, offset + close));
             i = close + 1;
         } else {
             // Up to the delimiter or a line end; a quote inside an unquoted
             // field is a character like others.
             let rest = &input[i..];
             let len = field_end(delimiter, rest).unwrap_or(rest.len());
-            record.push_field(&rest[..len]);
+            spans.push((offset + i, offset + i + len));
             i += len;
         }
         match input.get(i) {
@@ -170,7 +273,7 @@ mod tests {
 
     #[test]
     fn plain_records_are_read_here() {
-        let mut record = ByteRecord::new();
+        let mut spans = Vec::new();
         let cases: [(&[u8], &[&str], usize, u64); 8] = [
             (b"a,b,c\nd", &["a", "b", "c"], 6, 1),
             (b"\"x, y\",z\r\nnext", &["x, y", "z"], 9, 0),
@@ -187,9 +290,11 @@ mod tests {
             (b"\"\"\n", &[""], 3, 1),
         ];
         for (input, fields, taken, lines) in cases {
-            let got = plain_record(input, b',', &mut record);
+            // As if the record started 3 bytes into the buffer.
+            let buffer = [b"xyz", input].concat();
+            let got = plain_record(input, 3, b',', &mut spans);
             assert_eq!(got, Some((taken, lines)), "{:?}", String::from_utf8_lossy(input));
-            let read: Vec<&[u8]> = record.iter().collect();
+            let read: Vec<&[u8]> = spans.iter().map(|&(s, e)| &buffer[s..e]).collect();
             let want: Vec<&[u8]> = fields.iter().map(|f| f.as_bytes()).collect();
             assert_eq!(read, want);
         }
@@ -197,7 +302,7 @@ mod tests {
 
     #[test]
     fn other_records_are_left_to_the_csv_crate() {
-        let mut record = ByteRecord::new();
+        let mut spans = Vec::new();
         for input in [
             &b"\"say \"\"hi\"\"\",x\n"[..],
             b"\"closed\"then,x\n",
@@ -206,19 +311,16 @@ mod tests {
             b"\n\r\n",
             b"",
         ] {
-            let got = plain_record(input, b',', &mut record);
+            let got = plain_record(input, 0, b',', &mut spans);
             assert_eq!(got, None, "{:?}", String::from_utf8_lossy(input));
         }
     }
 
-    /// Every record with its fields, byte and line, as `read` reads them
-    /// one after the other.
-    fn all(
-        mut read: impl FnMut(&mut ByteRecord) -> bool,
-    ) -> Vec<(Vec<Vec<u8>>, u64, u64)> {
+    /// Every record of the csv crate's `rdr` with its fields, byte and line.
+    fn all_of_csv(rdr: &mut csv::Reader<&[u8]>) -> Vec<(Vec<Vec<u8>>, u64, u64)> {
         let mut record = ByteRecord::new();
         let mut out = Vec::new();
-        while read(&mut record) {
+        while rdr.read_byte_record(&mut record).unwrap() {
             let position = record.position().expect("a position");
             let fields = record.iter().map(<[u8]>::to_vec).collect();
             out.push((fields, position.byte(), position.line()));
@@ -241,12 +343,14 @@ mod tests {
         ) {
             let delimiter = if semicolon { b';' } else { b',' };
             let mut plain = super::super::csv::csv_reader(delimiter, &bytes[..]);
-            let want = all(|r| plain.read_byte_record(r).unwrap());
+            let want = all_of_csv(&mut plain);
             let mut rdr = super::super::csv::csv_reader(delimiter, Feed::default());
             let (mut records, mut owned) = (Records::new(1), bytes.clone());
-            let got = all(|r| {
-                records.next(&mut owned, delimiter, &mut rdr, r).unwrap()
-            });
+            let (mut record, mut got) = (Record::default(), Vec::new());
+            while records.next(&mut owned, delimiter, &mut rdr, &mut record).unwrap() {
+                let fields = record.fields(&owned).iter().map(<[u8]>::to_vec).collect();
+                got.push((fields, record.byte, record.line));
+            }
             proptest::prop_assert_eq!(got, want);
             proptest::prop_assert_eq!(owned, bytes);
         }
