@@ -83,6 +83,9 @@ pub struct TurnScore {
     plain_labels: bool,
 }
 
+/// What ends a turn's labels ([`TurnScore::label_block`]).
+const LABEL_PAD: &str = "               ";
+
 /// One word or phrase that drove a turn's score; its text is
 /// [`TurnScore::label`]. Small and `Copy`: explanations travel as data and
 /// are formatted only by the output that shows them.
@@ -104,6 +107,16 @@ impl TurnScore {
         self.labels.get(term.label.0 as usize..term.label.1 as usize).unwrap_or("")
     }
 
+    /// The bytes of the turn's labels from `term`'s on, and its length: a
+    /// writer copies a short label as one block ([`crate::text::push_prefix`]);
+    /// the labels end with [`LABEL_PAD`] spaces, so that every label has 16
+    /// bytes from its start.
+    pub(crate) fn label_block(&self, term: &Term) -> (&[u8], usize) {
+        let (start, end) = (term.label.0 as usize, term.label.1 as usize);
+        let bytes = self.labels.as_bytes().get(start..).unwrap_or_default();
+        (bytes, end.saturating_sub(start).min(bytes.len()))
+    }
+
     /// True when it is known that no label holds `|` `,` `"` or a line
     /// break: a writer copies the labels without looking at each. Checked
     /// once per turn over all its labels (`memchr`), where each label's own
@@ -117,6 +130,7 @@ impl TurnScore {
         let labels = self.labels.as_bytes();
         self.plain_labels = memchr::memchr3(b'|', b',', b'"', labels).is_none()
             && memchr::memchr2(b'\n', b'\r', labels).is_none();
+        self.labels.push_str(LABEL_PAD);
     }
 
     /// Adds one term to `terms` (or `emotion_terms` when it has an emotion).
@@ -1102,6 +1116,13 @@ mod tests {
             let s = score(text, true);
             let all = s.terms.iter().chain(&s.emotion_terms);
             let plain = all.clone().all(|t| !s.label(t).bytes().any(special));
+            for t in all.clone() {
+                // The block a writer copies starts with the label, and has
+                // 16 bytes for a label of 16 or fewer (the padding).
+                let (block, len) = s.label_block(t);
+                assert_eq!(&block[..len], s.label(t).as_bytes());
+                assert!(len > 16 || block.len() >= 16, "{text:?}");
+            }
             assert_eq!(s.plain_labels(), plain, "{text:?}: {}", terms(&s));
             seen[usize::from(plain)] = true;
             // A reused score says it again.

@@ -673,11 +673,11 @@ fn append_terms(
                 out.push(b'|');
             }
             first = false;
-            let label = score.label(term);
             if score.plain_labels() {
-                out.extend_from_slice(label.as_bytes());
+                let (bytes, len) = score.label_block(term);
+                crate::text::push_prefix(out, bytes, len);
             } else {
-                quote |= push_label(out, label);
+                quote |= push_label(out, score.label(term));
             }
             out.push(b':');
             if let Some(e) = term.emotion {
