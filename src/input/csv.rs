@@ -604,10 +604,11 @@ struct Recycled {
     turns: Vec<Vec<Turn>>,
 }
 
-/// Strings kept at most: the turns of a few long interactions.
-const RECYCLED_STRINGS: usize = 1024;
-/// The largest string kept: one huge cell does not stay in memory.
-const RECYCLED_CAPACITY: usize = 1 << 14;
+/// Strings kept at most: the turns of a long interaction.
+const RECYCLED_STRINGS: usize = 256;
+/// The largest string kept: a long turn's text is allocated for it alone,
+/// and the strings kept hold 1 MB at most.
+const RECYCLED_CAPACITY: usize = 1 << 12;
 
 impl Recycled {
     /// Keeps what `ix` holds for the next interactions.
