@@ -488,9 +488,7 @@ impl Head {
             let Some(id) = self.row_id(record.fields(&[])) else { continue };
             match &last {
                 Some(last) if *last != id => {
-                    return Some(
-                        line_end + record.parsed_mut().position()?.byte() as usize,
-                    );
+                    return Some(line_end + record.byte() as usize);
                 }
                 Some(_) => {}
                 None => last = Some(id.into_owned()),

@@ -44,6 +44,11 @@ impl Record {
         self.line
     }
 
+    /// The byte where the record starts (the csv crate's count).
+    pub(super) fn byte(&self) -> u64 {
+        self.byte
+    }
+
     /// Number of fields.
     pub(super) fn len(&self) -> usize {
         self.spans.len()
