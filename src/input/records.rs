@@ -222,7 +222,8 @@ fn plain_record(
             // Up to the delimiter or a line end; a quote inside an unquoted
             // field is a character like others.
             let rest = &input[i..];
-            let len = field_end(delimiter, rest).unwrap_or(rest.len());
+            let len =
+                memchr::memchr3(delimiter, b'\n', b'\r', rest).unwrap_or(rest.len());
             spans.push((offset + i, offset + i + len));
             i += len;
         }
@@ -241,40 +242,9 @@ fn plain_record(
     }
 }
 
-/// Where the unquoted field at the start of `rest` ends: its first
-/// delimiter or line end. Ids, speakers and numbers are a few bytes: their
-/// first 16 are compared at once (`wide`: SSE2 or NEON, safely), which
-/// costs less than calling `memchr3` (1.2% of the run went to that call);
-/// longer fields go on with it. Equal to `memchr3`
-/// (`tests::field_ends_as_memchr3_finds_them`).
-#[inline]
-fn field_end(delimiter: u8, rest: &[u8]) -> Option<usize> {
-    if let Some(head) = rest.first_chunk::<16>() {
-        let ends = crate::text::any_of(head, [delimiter, b'\n', b'\r']);
-        if ends != 0 {
-            return Some(ends.trailing_zeros() as usize);
-        }
-    }
-    memchr::memchr3(delimiter, b'\n', b'\r', rest)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn field_ends_as_memchr3_finds_them() {
-        let text = b"ab,cd\ref\ngh;ij\xff\x80,0123456789abcdefghijklmnop,q";
-        for delimiter in [b',', b';', b'\t', 0xff] {
-            for start in 0..text.len() {
-                for end in start..=text.len() {
-                    let rest = &text[start..end];
-                    let want = memchr::memchr3(delimiter, b'\n', b'\r', rest);
-                    assert_eq!(field_end(delimiter, rest), want, "{rest:?} {delimiter}");
-                }
-            }
-        }
-    }
 
     #[test]
     fn plain_records_are_read_here() {
