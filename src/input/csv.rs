@@ -599,7 +599,8 @@ const RESERVED_TURNS: usize = 64;
 #[derive(Debug, Default)]
 struct Recycled {
     strings: Vec<String>,
-    turns: Vec<Vec<Turn>>,
+    /// An empty list of turns, with the room the last interaction used.
+    turns: Option<Vec<Turn>>,
 }
 
 /// Strings kept at most: the turns of a long interaction.
@@ -616,9 +617,7 @@ impl Recycled {
         for turn in turns.drain(..) {
             self.keep(turn.text);
         }
-        if self.turns.is_empty() {
-            self.turns.push(turns);
-        }
+        self.turns.get_or_insert(turns);
     }
 
     fn keep(&mut self, s: String) {
@@ -641,7 +640,7 @@ impl Recycled {
 
     /// An empty list of turns with room for `n` of them.
     fn turns(&mut self, n: usize) -> Vec<Turn> {
-        let mut turns = self.turns.pop().unwrap_or_default();
+        let mut turns = self.turns.take().unwrap_or_default();
         turns.reserve(n);
         turns
     }
